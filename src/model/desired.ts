@@ -1,0 +1,241 @@
+/**
+ * The desired-state format (apiVersion patchctl/v1).
+ *
+ * Field names are the SSM API's names in camelCase, one to one, so the AWS
+ * documentation maps directly: `ApproveAfterDays` is `approveAfterDays`,
+ * `TaskInvocationParameters.RunCommand` is `runCommand`. The JSON Schemas in
+ * `schemas/` describe the same shapes and are what validation runs against.
+ */
+
+export const API_VERSION = "patchctl/v1";
+
+export type OperatingSystem =
+  | "WINDOWS"
+  | "AMAZON_LINUX"
+  | "AMAZON_LINUX_2"
+  | "AMAZON_LINUX_2022"
+  | "AMAZON_LINUX_2023"
+  | "UBUNTU"
+  | "DEBIAN"
+  | "REDHAT_ENTERPRISE_LINUX"
+  | "SUSE"
+  | "CENTOS"
+  | "ORACLE_LINUX"
+  | "MACOS"
+  | "RASPBIAN"
+  | "ROCKY_LINUX"
+  | "ALMA_LINUX";
+
+export const OPERATING_SYSTEMS: readonly OperatingSystem[] = [
+  "WINDOWS",
+  "AMAZON_LINUX",
+  "AMAZON_LINUX_2",
+  "AMAZON_LINUX_2022",
+  "AMAZON_LINUX_2023",
+  "UBUNTU",
+  "DEBIAN",
+  "REDHAT_ENTERPRISE_LINUX",
+  "SUSE",
+  "CENTOS",
+  "ORACLE_LINUX",
+  "MACOS",
+  "RASPBIAN",
+  "ROCKY_LINUX",
+  "ALMA_LINUX",
+];
+
+export type ComplianceLevel = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "INFORMATIONAL" | "UNSPECIFIED";
+
+export interface PatchFilter {
+  key: string;
+  values: string[];
+}
+
+export interface PatchFilterGroup {
+  patchFilters: PatchFilter[];
+}
+
+export interface PatchRule {
+  patchFilterGroup: PatchFilterGroup;
+  complianceLevel?: ComplianceLevel;
+  approveAfterDays?: number;
+  approveUntilDate?: string;
+  enableNonSecurity?: boolean;
+}
+
+export interface PatchRuleGroup {
+  patchRules: PatchRule[];
+}
+
+export interface PatchSource {
+  name: string;
+  products: string[];
+  /** Sensitive in SSM: never printed. */
+  configuration: string;
+}
+
+export interface PatchBaselineSpec {
+  /** SSM Name; defaults to metadata.name. */
+  name?: string;
+  operatingSystem?: OperatingSystem;
+  description?: string;
+  globalFilters?: PatchFilterGroup;
+  approvalRules?: PatchRuleGroup;
+  approvedPatches?: string[];
+  approvedPatchesComplianceLevel?: ComplianceLevel;
+  approvedPatchesEnableNonSecurity?: boolean;
+  rejectedPatches?: string[];
+  rejectedPatchesAction?: "ALLOW_AS_DEPENDENCY" | "BLOCK";
+  sources?: PatchSource[];
+  availableSecurityUpdatesComplianceStatus?: "COMPLIANT" | "NON_COMPLIANT";
+  /** Patch groups registered to this baseline. */
+  patchGroups?: string[];
+  /** Register this baseline as the default for its operating system. */
+  defaultForOperatingSystem?: boolean;
+}
+
+export interface Target {
+  key: string;
+  values: string[];
+}
+
+export interface WindowTargetSpec {
+  /** Logical name inside the window; also the SSM Name. */
+  name: string;
+  resourceType?: "INSTANCE" | "RESOURCE_GROUP";
+  targets: Target[];
+  /** Sensitive in SSM: never printed. */
+  ownerInformation?: string;
+  /** Sensitive in SSM: never printed. */
+  description?: string;
+}
+
+export interface AlarmConfiguration {
+  ignorePollAlarmFailure?: boolean;
+  alarms: { name: string }[];
+}
+
+export interface RunCommandInvocation {
+  comment?: string;
+  cloudWatchOutputConfig?: { cloudWatchLogGroupName?: string; cloudWatchOutputEnabled?: boolean };
+  documentHash?: string;
+  documentHashType?: "Sha256" | "Sha1";
+  documentVersion?: string;
+  notificationConfig?: {
+    notificationArn?: string;
+    notificationEvents?: ("All" | "InProgress" | "Success" | "TimedOut" | "Cancelled" | "Failed")[];
+    notificationType?: "Command" | "Invocation";
+  };
+  outputS3BucketName?: string;
+  outputS3KeyPrefix?: string;
+  /** Document parameters, verbatim names. Sensitive in SSM: never printed. */
+  parameters?: Record<string, string[]>;
+  serviceRoleArn?: string;
+  timeoutSeconds?: number;
+}
+
+export interface AutomationInvocation {
+  documentVersion?: string;
+  parameters?: Record<string, string[]>;
+}
+
+export interface LambdaInvocation {
+  clientContext?: string;
+  qualifier?: string;
+  /** Sensitive in SSM: never printed. */
+  payload?: string;
+}
+
+export interface StepFunctionsInvocation {
+  /** Sensitive in SSM: never printed. */
+  input?: string;
+  name?: string;
+}
+
+export interface LoggingInfo {
+  s3BucketName: string;
+  s3KeyPrefix?: string;
+  s3Region: string;
+}
+
+export type TaskType = "RUN_COMMAND" | "AUTOMATION" | "LAMBDA" | "STEP_FUNCTIONS";
+
+export interface WindowTaskSpec {
+  /** Logical name inside the window; also the SSM Name. */
+  name: string;
+  taskType: TaskType;
+  taskArn: string;
+  /**
+   * `{key: WindowTargetIds, values: [<target name>…]}` naming this window's
+   * targets, or `{key: InstanceIds, values: [...]}` when the window allows
+   * unassociated targets.
+   */
+  targets?: Target[];
+  serviceRoleArn?: string;
+  priority?: number;
+  maxConcurrency?: string;
+  maxErrors?: string;
+  cutoffBehavior?: "CONTINUE_TASK" | "CANCEL_TASK";
+  alarmConfiguration?: AlarmConfiguration;
+  /** Sensitive in SSM: never printed. */
+  description?: string;
+  runCommand?: RunCommandInvocation;
+  automation?: AutomationInvocation;
+  lambda?: LambdaInvocation;
+  stepFunctions?: StepFunctionsInvocation;
+  /** Legacy (deprecated in SSM); RUN_COMMAND only. Sensitive: never printed. */
+  taskParameters?: Record<string, { values: string[] }>;
+  /** Legacy (deprecated in SSM); RUN_COMMAND only. */
+  loggingInfo?: LoggingInfo;
+}
+
+export interface MaintenanceWindowSpec {
+  /** SSM Name; defaults to metadata.name. */
+  name?: string;
+  /** Sensitive in SSM: never printed. */
+  description?: string;
+  schedule: string;
+  scheduleTimezone?: string;
+  scheduleOffset?: number;
+  startDate?: string;
+  endDate?: string;
+  duration: number;
+  cutoff: number;
+  allowUnassociatedTargets?: boolean;
+  enabled?: boolean;
+  targets?: WindowTargetSpec[];
+  tasks?: WindowTaskSpec[];
+}
+
+export interface Metadata {
+  name: string;
+  tags?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface PatchBaselineDoc {
+  apiVersion: typeof API_VERSION;
+  kind: "PatchBaseline";
+  metadata: Metadata;
+  spec: PatchBaselineSpec;
+}
+
+export interface MaintenanceWindowDoc {
+  apiVersion: typeof API_VERSION;
+  kind: "MaintenanceWindow";
+  metadata: Metadata;
+  spec: MaintenanceWindowSpec;
+}
+
+export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc;
+export type ResourceKind = ResourceDoc["kind"];
+export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow"];
+
+export interface ConfigDoc {
+  apiVersion: typeof API_VERSION;
+  kind: "Config";
+  /** Ownership id written onto everything patchctl creates. */
+  owner: string;
+  /** Default region when neither --region nor the environment says. */
+  region?: string;
+}
