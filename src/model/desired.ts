@@ -173,8 +173,9 @@ export interface WindowTaskSpec {
   targets?: Target[];
   serviceRoleArn?: string;
   priority?: number;
-  maxConcurrency?: string;
-  maxErrors?: string;
+  /** A count (10) or a percentage ("25%"); SSM stores it as a string. */
+  maxConcurrency?: string | number;
+  maxErrors?: string | number;
   cutoffBehavior?: "CONTINUE_TASK" | "CANCEL_TASK";
   alarmConfiguration?: AlarmConfiguration;
   /** Sensitive in SSM: never printed. */

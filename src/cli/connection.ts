@@ -1,0 +1,55 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { SsmGateway } from "../reconciler/ssm-gateway.js";
+import { UsageError } from "./output.js";
+
+/** Flags every command that talks to SSM accepts. */
+export const CONNECTION_FLAGS = {
+  region: { type: "string" },
+  profile: { type: "string" },
+  "endpoint-url": { type: "string" },
+  local: { type: "boolean" },
+  owner: { type: "string" },
+  output: { type: "string", short: "o" },
+} as const;
+
+export interface ConnectionFlags {
+  region?: string;
+  profile?: string;
+  "endpoint-url"?: string;
+  local?: boolean;
+}
+
+export interface Connection {
+  gateway: SsmGateway;
+  region: string;
+  /** Where the in-process local endpoint serves, with --local. */
+  localUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Directory of the --local endpoint's state. */
+export const LOCAL_STATE_DIR = ".patchctl";
+
+export async function connect(flags: ConnectionFlags, configRegion?: string): Promise<Connection> {
+  const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? configRegion ?? (flags.local ? "us-east-1" : undefined);
+  if (!region) throw new UsageError("no region: pass --region, set AWS_REGION, or set region: in patchctl.yaml");
+  if (flags.local && flags["endpoint-url"]) throw new UsageError("--local and --endpoint-url are exclusive");
+  if (flags.local) {
+    const { startLocalSsm } = await import("../local-ssm/index.js");
+    mkdirSync(LOCAL_STATE_DIR, { recursive: true });
+    const server = await startLocalSsm({ port: 0, dataFile: path.join(LOCAL_STATE_DIR, "local-ssm.json") });
+    const gateway = new SsmGateway({ region, endpointUrl: server.url, credentials: { accessKeyId: "AKIALOCALPATCHCTL", secretAccessKey: "local" } });
+    return {
+      gateway,
+      region,
+      localUrl: server.url,
+      close: async () => {
+        gateway.destroy();
+        await server.close();
+      },
+    };
+  }
+  const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], profile: flags.profile });
+  return { gateway, region, close: async () => gateway.destroy() };
+}

@@ -1,0 +1,162 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { loadDesiredState } from "../desired/load.js";
+import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
+import type { ApplyResult } from "../reconciler/apply.js";
+import { applyPlan } from "../reconciler/apply.js";
+import { isPlanStale, planReconcile } from "../reconciler/engine.js";
+import { checkDeleteGuard } from "../reconciler/guard.js";
+import type { Plan } from "../reconciler/model.js";
+import { hasChanges, PLAN_FORMAT_VERSION } from "../reconciler/model.js";
+import { DiagnosticsError } from "../model/diagnostics.js";
+import { CONNECTION_FLAGS, connect } from "./connection.js";
+import type { Io, OutputFormat } from "./output.js";
+import { EXIT, parseOutputFormat, UsageError } from "./output.js";
+
+const RECONCILE_FLAGS = {
+  ...CONNECTION_FLAGS,
+  plan: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  out: { type: "string" },
+  "auto-approve": { type: "boolean" },
+  adopt: { type: "boolean" },
+  "max-delete-percent": { type: "string" },
+  "allow-mass-delete": { type: "boolean" },
+} as const;
+
+function progressReporter(io: Io): ((m: string) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (m) => process.stderr.write(`\r\x1b[2K… ${m}`);
+}
+function clearProgress(): void {
+  if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
+}
+
+export function renderPlan(plan: Plan, format: OutputFormat, mode: "plan" | "drift"): string {
+  if (format === "json") return JSON.stringify(planToJson(plan, mode), null, 2);
+  if (format === "markdown") return renderPlanMarkdown(plan, { mode });
+  return renderPlanText(plan, { mode, colour: process.stdout.isTTY === true });
+}
+
+function renderApply(result: ApplyResult, format: OutputFormat, dryRun: boolean): string {
+  if (format === "json") return JSON.stringify({ formatVersion: 1, kind: dryRun ? "dry-run" : "apply", ok: result.ok, calls: result.calls, outcomes: result.outcomes }, null, 2);
+  const lines: string[] = [];
+  if (dryRun) {
+    lines.push("", `Dry run: ${result.calls.length} SSM call(s) would be made, in this order:`);
+    result.calls.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${c.operation} ${JSON.stringify(c.input)}`));
+    return lines.join("\n");
+  }
+  lines.push("");
+  for (const o of result.outcomes) {
+    if (o.status === "noop") continue;
+    lines.push(`  ${o.status.padEnd(8)} ${o.action.padEnd(8)} ${o.key}${o.error ? `: ${o.error}` : ""}`);
+  }
+  const n = (s: string): number => result.outcomes.filter((o) => o.status === s).length;
+  lines.push("", `Apply ${result.ok ? "complete" : "incomplete"}: ${n("applied")} applied, ${n("failed")} failed, ${n("skipped")} skipped, ${result.calls.length} SSM call(s).`);
+  if (!result.ok) lines.push("Rerun patchctl reconcile to retry what did not complete; what succeeded is not repeated.");
+  return lines.join("\n");
+}
+
+async function confirm(io: Io): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question("\nApply these changes? Only 'yes' is accepted: ");
+    return answer.trim() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+function parsePercent(value: string | undefined): number {
+  if (value === undefined) return 30;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--max-delete-percent must be a number from 0 to 100 (got '${value}')`);
+  return n;
+}
+
+/** patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] … */
+export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "drift" = "plan"): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: RECONCILE_FLAGS });
+  const format = parseOutputFormat(values.output);
+  if (positionals.length !== 1) throw new UsageError(mode === "drift" ? "usage: patchctl drift DIR [--output text|json|markdown]" : "usage: patchctl reconcile DIR [--plan|--dry-run] [--out plan.json] [--adopt] [--auto-approve]");
+  const maxDeletePercent = parsePercent(values["max-delete-percent"]);
+  const loaded = await loadDesiredState(positionals[0]!);
+  if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
+  const conn = await connect(values, loaded.state.config.region);
+  try {
+    const { plan } = await planReconcile({ state: loaded.state, gateway: conn.gateway, owner: values.owner, region: conn.region, adopt: values.adopt, onProgress: progressReporter(io) });
+    clearProgress();
+    io.out(renderPlan(plan, format, mode));
+    if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
+    const refusal = checkDeleteGuard(plan, { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false });
+    if (refusal) {
+      io.err(`error: ${refusal}`);
+      return EXIT.ERROR;
+    }
+    const blockingConflicts = plan.conflicts.length > 0;
+    if (mode === "drift" || values.plan) {
+      if (blockingConflicts) return EXIT.ERROR;
+      return hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+    }
+    if (values["dry-run"]) {
+      const result = await applyPlan(plan, undefined, { owner: plan.owner, dryRun: true });
+      io.out(renderApply(result, format, true));
+      if (blockingConflicts) return EXIT.ERROR;
+      return hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
+    }
+    if (!hasChanges(plan)) return blockingConflicts ? EXIT.ERROR : EXIT.OK;
+    if (process.stdin.isTTY && !values["auto-approve"] && !(await confirm(io))) {
+      io.err("Apply cancelled; nothing was changed.");
+      return EXIT.ERROR;
+    }
+    const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false });
+    io.out(renderApply(result, format, false));
+    return result.ok && !blockingConflicts ? EXIT.OK : EXIT.ERROR;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** patchctl drift DIR: the same comparison, framed as a drift report. */
+export function driftCommand(argv: string[], io: Io): Promise<number> {
+  return reconcileCommand(argv, io, "drift");
+}
+
+/** patchctl apply plan.json: applies exactly a saved plan, refusing it if the account moved since. */
+export async function applyCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_FLAGS, "auto-approve": { type: "boolean" }, "allow-mass-delete": { type: "boolean" }, "max-delete-percent": { type: "string" } } });
+  const format = parseOutputFormat(values.output);
+  if (positionals.length !== 1) throw new UsageError("usage: patchctl apply plan.json");
+  let plan: Plan;
+  try {
+    plan = JSON.parse(await readFile(positionals[0]!, "utf8")) as Plan;
+  } catch (err) {
+    throw new UsageError(`cannot read plan ${positionals[0]}: ${(err as Error).message}`);
+  }
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) throw new UsageError(`${positionals[0]} is not a patchctl plan (formatVersion ${PLAN_FORMAT_VERSION})`);
+  const conn = await connect({ ...values, region: values.region ?? plan.region });
+  try {
+    if (conn.region !== plan.region) throw new UsageError(`the plan was made for region ${plan.region}, not ${conn.region}`);
+    if (await isPlanStale(plan, conn.gateway)) {
+      io.err("error: Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again.");
+      return EXIT.ERROR;
+    }
+    const refusal = checkDeleteGuard(plan, { maxDeletePercent: parsePercent(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false });
+    if (refusal) {
+      io.err(`error: ${refusal}`);
+      return EXIT.ERROR;
+    }
+    io.out(renderPlan(plan, format, "plan"));
+    if (!hasChanges(plan)) return EXIT.OK;
+    if (process.stdin.isTTY && !values["auto-approve"] && !(await confirm(io))) {
+      io.err("Apply cancelled; nothing was changed.");
+      return EXIT.ERROR;
+    }
+    const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false });
+    io.out(renderApply(result, format, false));
+    return result.ok ? EXIT.OK : EXIT.ERROR;
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from "node:util";
+import type { DesiredState } from "../desired/load.js";
+import { loadDesiredState } from "../desired/load.js";
+import type { MaintenanceWindowDoc } from "../model/desired.js";
+import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
+import type { Io } from "./output.js";
+import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
+
+export interface WindowRuns {
+  window: string;
+  schedule: string;
+  timezone: string;
+  nextRuns: string[];
+}
+
+/** The next `count` runs of every window, in the window's own timezone. */
+export function upcomingRuns(state: DesiredState, now: Date, count = 3): WindowRuns[] {
+  const out: WindowRuns[] = [];
+  for (const r of state.resources) {
+    if (r.doc.kind !== "MaintenanceWindow") continue;
+    const spec = (r.doc as MaintenanceWindowDoc).spec;
+    const timezone = spec.scheduleTimezone ?? "UTC";
+    const runs = nextRuns(parseSchedule(spec.schedule), now, count, {
+      timezone,
+      offsetDays: spec.scheduleOffset,
+      startDate: spec.startDate,
+      endDate: spec.endDate,
+    });
+    out.push({ window: r.doc.metadata.name, schedule: spec.schedule, timezone, nextRuns: runs.map((d) => formatInZone(d, timezone)) });
+  }
+  return out;
+}
+
+export async function validateCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { output: { type: "string", short: "o" }, now: { type: "string" } },
+  });
+  const format = parseOutputFormat(values.output, ["text", "json"]);
+  if (positionals.length !== 1) throw new UsageError("usage: patchctl validate DIR [--output text|json]");
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 date-time (got '${values.now}')`);
+  const result = await loadDesiredState(positionals[0]!);
+  const runs = result.state ? upcomingRuns(result.state, now) : [];
+  const ok = result.state !== undefined;
+  if (format === "json") {
+    io.out(JSON.stringify({ formatVersion: 1, valid: ok, diagnostics: result.diagnostics, windows: runs }, null, 2));
+    return ok ? EXIT.OK : EXIT.ERROR;
+  }
+  if (!ok) {
+    io.err(renderDiagnosticsText(result.diagnostics));
+    return EXIT.ERROR;
+  }
+  const state = result.state!;
+  const counts = new Map<string, number>();
+  for (const r of state.resources) counts.set(r.doc.kind, (counts.get(r.doc.kind) ?? 0) + 1);
+  const summary = [...counts].map(([k, n]) => `${n} ${k}`).join(", ") || "no resources";
+  const lines = [`${positionals[0]}: valid (owner ${state.config.owner}; ${summary})`];
+  for (const d of result.diagnostics) lines.push(`warning: ${d.file}:${d.line}:${d.column}: ${d.message}`);
+  for (const w of runs) {
+    lines.push(`  ${w.window}  ${w.schedule}  [${w.timezone}]`);
+    if (w.nextRuns.length === 0) lines.push("    no future runs");
+    for (const run of w.nextRuns) lines.push(`    next: ${run}`);
+  }
+  io.out(lines.join("\n"));
+  return EXIT.OK;
+}

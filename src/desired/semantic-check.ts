@@ -1,0 +1,291 @@
+import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
+import { formatFieldPath } from "../model/diagnostics.js";
+import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilterGroup, ResourceKind, WindowTaskSpec } from "../model/desired.js";
+import { parseSchedule, ScheduleError, validateTimezone } from "../schedule/index.js";
+import type { LoadedResource } from "./load.js";
+
+/** Account quotas and model limits from the SSM documentation (per account and region). */
+export const QUOTAS = {
+  baselines: 50,
+  windows: 50,
+  patchGroupsPerBaseline: 25,
+  targetsPerWindow: 100,
+  tasksPerWindow: 20,
+  targetsPerTask: 10,
+  tagsPerResource: 50,
+};
+
+/** Tags patchctl writes itself; they count against the 50-tag limit. */
+export const OWNERSHIP_TAG_COUNT = 2;
+export const RESERVED_TAG_PREFIXES = ["patchctl:", "aws:"];
+
+const LINUX_LIKE: readonly OperatingSystem[] = [
+  "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "AMAZON_LINUX_2023", "CENTOS", "ORACLE_LINUX",
+  "REDHAT_ENTERPRISE_LINUX", "SUSE", "ROCKY_LINUX", "ALMA_LINUX", "RASPBIAN", "DEBIAN", "UBUNTU",
+];
+
+/** Filter keys valid per operating system (DescribePatchProperties documentation). */
+export function filterKeysFor(os: OperatingSystem): readonly string[] {
+  switch (os) {
+    case "WINDOWS":
+      return ["PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY", "PATCH_SET", "PATCH_ID"];
+    case "DEBIAN":
+    case "UBUNTU":
+    case "RASPBIAN":
+      return ["PRODUCT", "PRIORITY", "SECTION", "PATCH_SET"];
+    case "MACOS":
+      return ["PRODUCT", "CLASSIFICATION"];
+    default:
+      return ["PRODUCT", "CLASSIFICATION", "SEVERITY", "ARCH", "EPOCH", "NAME", "RELEASE", "REPOSITORY", "SECURITY", "VERSION", "ADVISORY_ID", "BUGZILLA_ID", "CVE_ID"];
+  }
+}
+
+const RATE_CONTROL = {
+  maxConcurrency: /^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$/,
+  maxErrors: /^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$/,
+};
+const TARGET_KEY_FORMS = /^(InstanceIds|tag-key|resource-groups:Name|resource-groups:ResourceTypeFilters|tag:.+)$/;
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+class Findings {
+  readonly list: Diagnostic[] = [];
+  add(res: LoadedResource, path: FieldPath, message: string, code: string, severity: Diagnostic["severity"] = "error", atKey = false): void {
+    const pos = atKey ? res.source.locateKey(path) : res.source.locate(path);
+    this.list.push({ severity, file: pos.file, line: pos.line, column: pos.column, resource: res.key, field: formatFieldPath(path) || undefined, message, code });
+  }
+}
+
+function isBaseline(r: LoadedResource): r is LoadedResource<PatchBaselineDoc> {
+  return r.doc.kind === "PatchBaseline";
+}
+function isWindow(r: LoadedResource): r is LoadedResource<MaintenanceWindowDoc> {
+  return r.doc.kind === "MaintenanceWindow";
+}
+
+/** Rules the JSON Schema cannot say: cross-field, cross-resource, schedules, quotas. */
+export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
+  const f = new Findings();
+  checkUniqueNames(resources, f);
+  const baselines = resources.filter(isBaseline);
+  const windows = resources.filter(isWindow);
+  for (const r of resources) checkTags(r, f);
+  for (const b of baselines) checkBaseline(b, f);
+  checkRegistrations(baselines, f);
+  for (const w of windows) checkWindow(w, f);
+  if (baselines.length > QUOTAS.baselines) f.add(baselines[QUOTAS.baselines]!, ["metadata", "name"], `more than ${QUOTAS.baselines} patch baselines (the SSM quota per account and region)`, "quota");
+  if (windows.length > QUOTAS.windows) f.add(windows[QUOTAS.windows]!, ["metadata", "name"], `more than ${QUOTAS.windows} maintenance windows (the SSM quota per account and region)`, "quota");
+  return f.list;
+}
+
+function checkUniqueNames(resources: LoadedResource[], f: Findings): void {
+  const firstByKey = new Map<string, LoadedResource>();
+  const firstBySsmName = new Map<string, LoadedResource>();
+  for (const r of resources) {
+    const prev = firstByKey.get(r.key);
+    if (prev) {
+      f.add(r, ["metadata", "name"], `duplicate logical name: ${r.key} is already defined at ${prev.source.pos.file}:${prev.source.pos.line}`, "duplicate");
+      continue;
+    }
+    firstByKey.set(r.key, r);
+    const ssmKey = `${r.doc.kind}/${r.doc.spec.name ?? r.doc.metadata.name}`;
+    const prevName = firstBySsmName.get(ssmKey);
+    if (prevName) {
+      f.add(r, r.doc.spec.name ? ["spec", "name"] : ["metadata", "name"], `SSM name '${r.doc.spec.name ?? r.doc.metadata.name}' is already used by ${prevName.key}; two ${r.doc.kind}s with one name cannot be told apart in the console`, "duplicate");
+    } else firstBySsmName.set(ssmKey, r);
+  }
+}
+
+function checkTags(r: LoadedResource, f: Findings): void {
+  const tags = r.doc.metadata.tags ?? {};
+  for (const key of Object.keys(tags)) {
+    const reserved = RESERVED_TAG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
+    if (reserved) f.add(r, ["metadata", "tags", key], `tag keys starting with '${reserved}' are reserved (patchctl writes patchctl:owner and patchctl:name itself)`, "tags", "error", true);
+  }
+  if (Object.keys(tags).length + OWNERSHIP_TAG_COUNT > QUOTAS.tagsPerResource) {
+    f.add(r, ["metadata", "tags"], `at most ${QUOTAS.tagsPerResource - OWNERSHIP_TAG_COUNT} tags (SSM allows ${QUOTAS.tagsPerResource}; patchctl uses ${OWNERSHIP_TAG_COUNT})`, "quota");
+  }
+}
+
+function checkFilterGroup(b: LoadedResource<PatchBaselineDoc>, group: PatchFilterGroup | undefined, path: FieldPath, os: OperatingSystem, f: Findings): void {
+  if (!group) return;
+  const allowed = filterKeysFor(os);
+  const seen = new Set<string>();
+  group.patchFilters.forEach((filter, i) => {
+    if (!allowed.includes(filter.key)) {
+      f.add(b, [...path, "patchFilters", i, "key"], `filter key ${filter.key} is not valid for ${os}; valid keys: ${allowed.join(", ")}`, "filter");
+    }
+    if (seen.has(filter.key)) f.add(b, [...path, "patchFilters", i, "key"], `filter key ${filter.key} appears twice in one filter group`, "filter");
+    seen.add(filter.key);
+  });
+}
+
+function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings): void {
+  const spec = b.doc.spec;
+  const os: OperatingSystem = spec.operatingSystem ?? "WINDOWS";
+  const linux = LINUX_LIKE.includes(os);
+  checkFilterGroup(b, spec.globalFilters, ["spec", "globalFilters"], os, f);
+  (spec.approvalRules?.patchRules ?? []).forEach((rule, i) => {
+    const path = ["spec", "approvalRules", "patchRules", i];
+    checkFilterGroup(b, rule.patchFilterGroup, [...path, "patchFilterGroup"], os, f);
+    const hasDays = rule.approveAfterDays !== undefined;
+    const hasDate = rule.approveUntilDate !== undefined;
+    if (os === "DEBIAN" || os === "UBUNTU") {
+      if (hasDays) f.add(b, [...path, "approveAfterDays"], `approveAfterDays is not supported for ${os}: patches are approved as soon as they are released`, "os");
+      if (hasDate) f.add(b, [...path, "approveUntilDate"], `approveUntilDate is not supported for ${os}: patches are approved as soon as they are released`, "os");
+    } else if (hasDays && hasDate) {
+      f.add(b, [...path, "approveUntilDate"], "a rule carries either approveAfterDays or approveUntilDate, not both", "rule");
+    } else if (!hasDays && !hasDate) {
+      f.add(b, path, "a rule needs approveAfterDays (0-360) or approveUntilDate (YYYY-MM-DD)", "rule");
+    }
+    if (hasDate && !isCalendarDate(rule.approveUntilDate!)) f.add(b, [...path, "approveUntilDate"], `'${rule.approveUntilDate}' is not a calendar date (YYYY-MM-DD)`, "rule");
+    if (rule.enableNonSecurity !== undefined && !linux) f.add(b, [...path, "enableNonSecurity"], `enableNonSecurity applies to Linux only, not ${os}`, "os");
+  });
+  if (spec.approvedPatchesEnableNonSecurity !== undefined && !linux) f.add(b, ["spec", "approvedPatchesEnableNonSecurity"], `approvedPatchesEnableNonSecurity applies to Linux only, not ${os}`, "os");
+  if (spec.sources && spec.sources.length > 0 && !linux) f.add(b, ["spec", "sources"], `patch sources apply to Linux only, not ${os}`, "os");
+  if (spec.availableSecurityUpdatesComplianceStatus !== undefined && os !== "WINDOWS") f.add(b, ["spec", "availableSecurityUpdatesComplianceStatus"], `availableSecurityUpdatesComplianceStatus applies to WINDOWS only, not ${os}`, "os");
+  const approved = new Set(spec.approvedPatches ?? []);
+  (spec.rejectedPatches ?? []).forEach((p, i) => {
+    if (approved.has(p)) f.add(b, ["spec", "rejectedPatches", i], `patch '${p}' is both approved and rejected`, "patches");
+  });
+  const sourceNames = new Set<string>();
+  (spec.sources ?? []).forEach((s, i) => {
+    if (sourceNames.has(s.name)) f.add(b, ["spec", "sources", i, "name"], `duplicate patch source name '${s.name}'`, "duplicate");
+    sourceNames.add(s.name);
+  });
+}
+
+function isCalendarDate(text: string): boolean {
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+function checkRegistrations(baselines: LoadedResource<PatchBaselineDoc>[], f: Findings): void {
+  const groupOwner = new Map<string, LoadedResource<PatchBaselineDoc>>();
+  const defaultOwner = new Map<string, LoadedResource<PatchBaselineDoc>>();
+  for (const b of baselines) {
+    const os = b.doc.spec.operatingSystem ?? "WINDOWS";
+    (b.doc.spec.patchGroups ?? []).forEach((group, i) => {
+      const key = `${os}\u0000${group}`;
+      const prev = groupOwner.get(key);
+      if (prev) f.add(b, ["spec", "patchGroups", i], `patch group '${group}' is already registered to ${prev.key} for ${os}; a group has at most one baseline per operating system`, "registration");
+      else groupOwner.set(key, b);
+    });
+    if (b.doc.spec.defaultForOperatingSystem) {
+      const prev = defaultOwner.get(os);
+      if (prev) f.add(b, ["spec", "defaultForOperatingSystem"], `${prev.key} is already the default baseline for ${os}; there is one default per operating system`, "registration");
+      else defaultOwner.set(os, b);
+    }
+  }
+}
+
+function checkWindow(w: LoadedResource<MaintenanceWindowDoc>, f: Findings): void {
+  const spec = w.doc.spec;
+  if (spec.cutoff >= spec.duration) f.add(w, ["spec", "cutoff"], `cutoff (${spec.cutoff} h) must be less than duration (${spec.duration} h)`, "window");
+  let scheduleKind: string | undefined;
+  try {
+    scheduleKind = parseSchedule(spec.schedule).kind;
+  } catch (err) {
+    if (err instanceof ScheduleError) f.add(w, ["spec", "schedule"], err.message, "schedule");
+    else throw err;
+  }
+  if (spec.scheduleOffset !== undefined && scheduleKind !== undefined && scheduleKind !== "cron") {
+    f.add(w, ["spec", "scheduleOffset"], "scheduleOffset applies to cron schedules only", "schedule");
+  }
+  if (spec.scheduleTimezone !== undefined && !validateTimezone(spec.scheduleTimezone)) {
+    f.add(w, ["spec", "scheduleTimezone"], `unknown timezone '${spec.scheduleTimezone}': expected an IANA name such as UTC, Europe/Berlin or America/New_York`, "schedule");
+  }
+  const dates: Record<"startDate" | "endDate", number | undefined> = { startDate: undefined, endDate: undefined };
+  for (const field of ["startDate", "endDate"] as const) {
+    const value = spec[field];
+    if (value === undefined) continue;
+    const t = Date.parse(value);
+    if (!ISO_WITH_OFFSET.test(value) || Number.isNaN(t)) f.add(w, ["spec", field], `'${value}' is not an ISO-8601 date-time with an offset (e.g. 2026-12-01T00:00:00Z)`, "schedule");
+    else dates[field] = t;
+  }
+  if (dates.startDate !== undefined && dates.endDate !== undefined && dates.endDate <= dates.startDate) {
+    f.add(w, ["spec", "endDate"], "endDate must be after startDate", "schedule");
+  }
+
+  const targetNames = new Map<string, number>();
+  (spec.targets ?? []).forEach((t, i) => {
+    if (targetNames.has(t.name)) f.add(w, ["spec", "targets", i, "name"], `duplicate target name '${t.name}' in this window`, "duplicate");
+    else targetNames.set(t.name, i);
+    t.targets.forEach((sel, k) => {
+      if (!TARGET_KEY_FORMS.test(sel.key)) {
+        f.add(w, ["spec", "targets", i, "targets", k, "key"], `target key '${sel.key}' is not one of InstanceIds, tag:<key>, tag-key, resource-groups:Name, resource-groups:ResourceTypeFilters`, "target");
+      }
+      if (sel.values.length === 0) f.add(w, ["spec", "targets", i, "targets", k, "values"], "needs at least one value", "target");
+    });
+    const rt = t.resourceType ?? "INSTANCE";
+    const hasGroupKey = t.targets.some((sel) => sel.key.startsWith("resource-groups:"));
+    if (rt === "RESOURCE_GROUP" && !t.targets.some((sel) => sel.key === "resource-groups:Name")) {
+      f.add(w, ["spec", "targets", i, "targets"], "a RESOURCE_GROUP target needs a resource-groups:Name key", "target");
+    }
+    if (rt === "INSTANCE" && hasGroupKey) f.add(w, ["spec", "targets", i, "resourceType"], "resource-groups: keys need resourceType RESOURCE_GROUP", "target");
+  });
+
+  const taskNames = new Set<string>();
+  (spec.tasks ?? []).forEach((task, i) => {
+    if (taskNames.has(task.name)) f.add(w, ["spec", "tasks", i, "name"], `duplicate task name '${task.name}' in this window`, "duplicate");
+    taskNames.add(task.name);
+    checkTask(w, task, i, targetNames, f);
+  });
+}
+
+const INVOCATION_FOR: Record<WindowTaskSpec["taskType"], "runCommand" | "automation" | "lambda" | "stepFunctions"> = {
+  RUN_COMMAND: "runCommand",
+  AUTOMATION: "automation",
+  LAMBDA: "lambda",
+  STEP_FUNCTIONS: "stepFunctions",
+};
+
+function checkTask(w: LoadedResource<MaintenanceWindowDoc>, task: WindowTaskSpec, i: number, targetNames: Map<string, number>, f: Findings): void {
+  const path = ["spec", "tasks", i];
+  const allowUnassociated = w.doc.spec.allowUnassociatedTargets ?? false;
+  const targets = task.targets ?? [];
+  let targetCount = 0;
+  targets.forEach((sel, k) => {
+    const at = [...path, "targets", k];
+    if (sel.key === "WindowTargetIds") {
+      sel.values.forEach((name, v) => {
+        targetCount++;
+        if (!targetNames.has(name)) {
+          const known = [...targetNames.keys()];
+          f.add(w, [...at, "values", v], `no target named '${name}' in this window${known.length ? ` (targets: ${known.join(", ")})` : " (it has no targets)"}`, "reference");
+        }
+      });
+    } else if (sel.key === "InstanceIds") {
+      targetCount += sel.values.length;
+      if (!allowUnassociated) f.add(w, [...at, "key"], "InstanceIds on a task need allowUnassociatedTargets: true on the window; otherwise name a window target with key WindowTargetIds", "reference");
+    } else {
+      f.add(w, [...at, "key"], `task targets use key WindowTargetIds (naming this window's targets) or InstanceIds, not '${sel.key}'; register '${sel.key}' as a window target and name it here`, "reference");
+    }
+    if (sel.values.length === 0) f.add(w, [...at, "values"], "needs at least one value", "reference");
+  });
+  if (targetCount > QUOTAS.targetsPerTask) f.add(w, [...path, "targets"], `at most ${QUOTAS.targetsPerTask} targets per task (got ${targetCount})`, "quota");
+
+  const hasTargets = targets.length > 0;
+  if (task.taskType === "RUN_COMMAND" && !hasTargets) f.add(w, [...path, "targets"], "RUN_COMMAND tasks need targets", "task");
+  for (const field of ["maxConcurrency", "maxErrors"] as const) {
+    const value = task[field];
+    if (!hasTargets && value !== undefined) f.add(w, [...path, field], `${field} is not allowed on a task without targets`, "task");
+    if (hasTargets && value === undefined) f.add(w, [...path], `a task with targets needs ${field}`, "task");
+    if (value !== undefined && !RATE_CONTROL[field].test(String(value))) {
+      f.add(w, [...path, field], `'${value}' is not a valid ${field}: a count (${field === "maxErrors" ? "0" : "1"} or more) or a percentage (e.g. 10%)`, "task");
+    }
+  }
+
+  const wanted = INVOCATION_FOR[task.taskType];
+  const blocks = (["runCommand", "automation", "lambda", "stepFunctions"] as const).filter((b) => task[b] !== undefined);
+  for (const b of blocks) {
+    if (b !== wanted) f.add(w, [...path, b], `${b} does not match taskType ${task.taskType} (use ${wanted})`, "task", "error", true);
+  }
+  if (task.taskType !== "RUN_COMMAND") {
+    if (task.taskParameters) f.add(w, [...path, "taskParameters"], "taskParameters (legacy) apply to RUN_COMMAND tasks only", "task", "error", true);
+    if (task.loggingInfo) f.add(w, [...path, "loggingInfo"], "loggingInfo (legacy) applies to RUN_COMMAND tasks only", "task", "error", true);
+  } else {
+    if (task.taskParameters && task.runCommand?.parameters) f.add(w, [...path, "taskParameters"], "give parameters either as runCommand.parameters or as legacy taskParameters, not both", "task", "error", true);
+    if (task.loggingInfo && task.runCommand?.outputS3BucketName) f.add(w, [...path, "loggingInfo"], "give S3 output either as runCommand.outputS3BucketName or as legacy loggingInfo, not both", "task", "error", true);
+  }
+}
+

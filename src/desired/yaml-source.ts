@@ -1,0 +1,188 @@
+import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isNode } from "yaml";
+import type { Document, Node, ParsedNode } from "yaml";
+import type { Diagnostic, FieldPath, SourcePos } from "../model/diagnostics.js";
+
+/** Limits that keep a hostile file from exhausting memory or the stack. */
+export const YAML_LIMITS = {
+  maxFileBytes: 4 * 1024 * 1024,
+  maxAliasCount: 100,
+  maxDepth: 64,
+};
+
+/** One parsed YAML document with a way back from a field path to its place in the file. */
+export interface SourceDocument {
+  file: string;
+  /** The document as plain data (maps → objects, seqs → arrays). */
+  value: unknown;
+  /** Where the document starts. */
+  pos: SourcePos;
+  /** Where the field at `path` is (its value; else its key; else the nearest parent). */
+  locate(path: FieldPath): SourcePos;
+  /** Where the key of the field at `path` is (for "unknown field" findings). */
+  locateKey(path: FieldPath): SourcePos;
+}
+
+export interface ParsedFile {
+  documents: SourceDocument[];
+  diagnostics: Diagnostic[];
+}
+
+function yamlDiagnostic(file: string, line: number, column: number, message: string, code = "yaml"): Diagnostic {
+  return { severity: "error", file, line, column, message, code };
+}
+
+/** Parses one file's bytes into documents, or explains precisely why it cannot. Never throws. */
+export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
+  if (bytes.byteLength > YAML_LIMITS.maxFileBytes) {
+    return {
+      documents: [],
+      diagnostics: [yamlDiagnostic(file, 1, 1, `file is ${bytes.byteLength} bytes; at most ${YAML_LIMITS.maxFileBytes} are accepted`, "file")],
+    };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const { line, column } = firstInvalidUtf8(bytes);
+    return { documents: [], diagnostics: [yamlDiagnostic(file, line, column, "file is not valid UTF-8", "encoding")] };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "") {
+    return { documents: [], diagnostics: [yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty")] };
+  }
+
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const documents: SourceDocument[] = [];
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: "core" }) as Document.Parsed[];
+  } catch (err) {
+    return { documents: [], diagnostics: [yamlDiagnostic(file, 1, 1, `cannot parse YAML: ${errorText(err)}`)] };
+  }
+  const at = (offset: number): SourcePos => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+
+  for (const doc of parsed) {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const p = at(e.pos[0]);
+        diagnostics.push(yamlDiagnostic(file, p.line, p.column, describeYamlError(e.code, e.message)));
+      }
+      continue;
+    }
+    if (doc.contents === null) continue; // an empty document between separators
+    const start = at(doc.contents.range[0]);
+    const depth = nodeDepth(doc.contents, 0);
+    if (depth > YAML_LIMITS.maxDepth) {
+      diagnostics.push(yamlDiagnostic(file, start.line, start.column, `document nests deeper than ${YAML_LIMITS.maxDepth} levels`, "yaml"));
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
+    } catch (err) {
+      diagnostics.push(yamlDiagnostic(file, start.line, start.column, `cannot expand document: ${errorText(err)}`, "yaml"));
+      continue;
+    }
+    const contents = doc.contents;
+    documents.push({
+      file,
+      value,
+      pos: start,
+      locate: (path) => at(findNode(contents, path, false).range?.[0] ?? contents.range[0]),
+      locateKey: (path) => at(findNode(contents, path, true).range?.[0] ?? contents.range[0]),
+    });
+  }
+  if (documents.length === 0 && diagnostics.length === 0) {
+    diagnostics.push(yamlDiagnostic(file, 1, 1, "file holds no YAML documents (only comments or separators)", "empty"));
+  }
+  return { documents, diagnostics };
+}
+
+function describeYamlError(code: string, message: string): string {
+  const firstLine = message.split("\n")[0] ?? message;
+  if (code === "DUPLICATE_KEY") return `duplicate key: ${firstLine}`;
+  return firstLine.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return "document is nested too deeply";
+  return err instanceof Error ? err.message : String(err);
+}
+
+function nodeDepth(node: unknown, depth: number): number {
+  if (depth > YAML_LIMITS.maxDepth) return depth;
+  let max = depth;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      max = Math.max(max, nodeDepth(pair.key, depth + 1), nodeDepth(pair.value, depth + 1));
+      if (max > YAML_LIMITS.maxDepth) return max;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      max = Math.max(max, nodeDepth(item, depth + 1));
+      if (max > YAML_LIMITS.maxDepth) return max;
+    }
+  }
+  return max;
+}
+
+type Ranged = { range?: readonly [number, number, number] | null };
+
+/** Walks `path` through maps and sequences; returns the deepest node reached. */
+function findNode(root: ParsedNode, path: FieldPath, preferKey: boolean): Ranged {
+  let current: Node | null = root;
+  let last: Ranged = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const isLast = i === path.length - 1;
+    if (isMap(current)) {
+      const items: unknown[] = current.items;
+      const pair = items.find((p): p is { key: unknown; value: unknown } => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return last;
+      const key = pair.key as Ranged;
+      if (isLast && preferKey) return key;
+      if (isNode(pair.value)) {
+        current = pair.value;
+        last = pair.value;
+      } else {
+        return key;
+      }
+    } else if (isSeq(current) && typeof seg === "number") {
+      const item: unknown = (current.items as unknown[])[seg];
+      if (!isNode(item)) return last;
+      current = item;
+      last = item;
+    } else {
+      return last;
+    }
+  }
+  return last;
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
+  let line = 1;
+  let column = 1;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let len = 0;
+    if (b < 0x80) len = 1;
+    else if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) len = 3;
+    else if (b >= 0xf0 && b <= 0xf4) len = 4;
+    if (len === 0 || i + len > bytes.length) return { line, column };
+    for (let k = 1; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return { line, column };
+    if (b === 0x0a) {
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+    i += len;
+  }
+  return { line, column };
+}

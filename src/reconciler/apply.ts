@@ -1,0 +1,210 @@
+import type { CallContext, IdRef, SsmCall } from "../resources/handler.js";
+import { isIdRef } from "../resources/handler.js";
+import { handlerFor } from "../resources/registry.js";
+import { canonicalJson, sha256 } from "../resources/shape.js";
+import { createLimiter } from "./limit.js";
+import type { Change, Plan, Resource } from "./model.js";
+import { phaseOf } from "./plan.js";
+import type { SsmGateway } from "./ssm-gateway.js";
+import { redactCallInput } from "../diff/redact.js";
+
+/*
+ * Apply order, by phase (plan.ts phaseOf):
+ *  1 deregister tasks              — nothing may still point at targets being removed
+ *  2 deregister patch groups, move defaults back to AWS
+ *  3 create/update baselines       — before anything registers against them
+ *  4 register patch groups and defaults
+ *  5 create/update windows
+ *  6 create/update targets
+ *  7 create/update tasks           — after the targets they name exist
+ *  8 deregister targets (Safe)     — after tasks were re-pointed or removed
+ *  9 delete windows                — cascades whatever remains inside
+ * 10 delete baselines              — after their groups and default moved away
+ * Changes within a phase run concurrently (bounded). A change whose dependency
+ * failed is skipped; everything independent still runs.
+ */
+
+export type OutcomeStatus = "applied" | "failed" | "skipped" | "noop";
+
+export interface ChangeOutcome {
+  key: string;
+  action: Change["action"];
+  status: OutcomeStatus;
+  error?: string;
+  /** Ids created by this change. */
+  newId?: string;
+}
+
+export interface RecordedCall {
+  operation: string;
+  input: Record<string, unknown>;
+  description: string;
+  change: string;
+}
+
+export interface ApplyEvent {
+  kind: "call" | "change-done";
+  message: string;
+  outcome?: ChangeOutcome;
+}
+
+export interface ApplyOptions {
+  owner: string;
+  dryRun: boolean;
+  concurrency?: number;
+  onEvent?: (e: ApplyEvent) => void;
+  /** Called after every successful write (crash tests count writes with it). */
+  afterWrite?: (call: RecordedCall) => void;
+}
+
+export interface ApplyResult {
+  outcomes: ChangeOutcome[];
+  /** Every call made (or, in a dry run, that would be made), in order, with sensitive values redacted. */
+  calls: RecordedCall[];
+  ok: boolean;
+}
+
+interface Part {
+  change: Change;
+  part: "create" | "update" | "delete";
+  phase: number;
+}
+
+function partsOf(c: Change): Part[] {
+  switch (c.action) {
+    case "noop":
+      return [];
+    case "create":
+      return [{ change: c, part: "create", phase: phaseOf(c, "create") }];
+    case "update":
+      return [{ change: c, part: "update", phase: phaseOf(c, "update") }];
+    case "delete":
+      return c.reason === "deleted with its window" ? [] : [{ change: c, part: "delete", phase: phaseOf(c, "delete") }];
+    case "replace":
+      return [
+        { change: c, part: "delete", phase: phaseOf(c, "delete") },
+        { change: c, part: "create", phase: phaseOf(c, "create") },
+      ];
+  }
+}
+
+export class ApplyError extends Error {}
+
+/**
+ * Carries out a plan: the calls of every change, phase by phase. In a dry run
+ * the same path runs and records the calls instead of making them.
+ */
+export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: ApplyOptions): Promise<ApplyResult> {
+  if (!opts.dryRun && !gw) throw new ApplyError("applying needs an SSM connection");
+  const oldIds = new Map(Object.entries(plan.ids));
+  const newIds = new Map<string, string>();
+  const status = new Map<string, OutcomeStatus>();
+  const errors = new Map<string, string>();
+  const calls: RecordedCall[] = [];
+  const emit = opts.onEvent ?? (() => {});
+
+  const generation = (r: Resource): string => {
+    // Ids that exist now in the same scope: a resource deleted out of band and
+    // created again gets a fresh token, while a rerun after a crash (same state) reuses it.
+    const scope = r.parentKey ? `${r.type}/${r.parentKey.slice("MaintenanceWindow/".length)}/` : `${r.type}/`;
+    return [...oldIds].filter(([k]) => k.startsWith(scope)).map(([, v]) => v).sort().join(",");
+  };
+
+  const resolve = (value: unknown): unknown => {
+    if (isIdRef(value)) {
+      const id = newIds.get(value.$ref) ?? oldIds.get(value.$ref);
+      if (id !== undefined) return id;
+      if (opts.dryRun) return `<id of ${value.$ref}>`;
+      throw new ApplyError(`the id of ${value.$ref} is not known (its change did not succeed)`);
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value instanceof Uint8Array) return value;
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value;
+  };
+
+  const contextFor = (part: Part): CallContext => ({
+    owner: plan.owner,
+    idOf: (key: string): string | IdRef => {
+      if (part.part === "delete" && key === part.change.key) {
+        const id = oldIds.get(key);
+        if (id) return id;
+      }
+      return newIds.get(key) ?? oldIds.get(key) ?? { $ref: key };
+    },
+    clientToken: (r: Resource) => {
+      const parentId = r.parentKey ? String(resolve(newIds.get(r.parentKey) ?? oldIds.get(r.parentKey) ?? "")) : "";
+      return sha256([plan.owner, r.key, canonicalJson(r.spec), parentId, generation(r)].join("|"));
+    },
+    awsBaseline: (os: string) => plan.awsBaselines[os],
+  });
+
+  const callsFor = (part: Part): SsmCall[] => {
+    const handler = handlerFor(part.change.type);
+    const ctx = contextFor(part);
+    if (part.part === "delete") return handler.deleteCalls(part.change.before!, ctx);
+    if (part.part === "create") return handler.createCalls(part.change.after!, ctx);
+    return handler.updateCalls(part.change, ctx);
+  };
+
+  const runPart = async (part: Part): Promise<void> => {
+    const key = part.change.key;
+    if (status.get(key) === "failed" || status.get(key) === "skipped") return;
+    const failedDep = part.change.dependsOn.find((d) => status.get(d) === "failed" || status.get(d) === "skipped");
+    if (failedDep) {
+      status.set(key, "skipped");
+      errors.set(key, `skipped: ${failedDep} did not succeed`);
+      return;
+    }
+    try {
+      for (const call of callsFor(part)) {
+        const input = resolve(call.input) as Record<string, unknown>;
+        const recorded: RecordedCall = { operation: call.operation, input: redactCallInput(call.operation, input), description: call.description, change: key };
+        calls.push(recorded);
+        emit({ kind: "call", message: call.description });
+        if (opts.dryRun) {
+          if (call.yieldsId) newIds.set(call.yieldsId.key, `<new id of ${call.yieldsId.key}>`);
+          continue;
+        }
+        try {
+          const out = await gw!.call<Record<string, unknown>>(call.operation, input);
+          if (call.yieldsId) newIds.set(call.yieldsId.key, String(out[call.yieldsId.field]));
+          opts.afterWrite?.(recorded);
+        } catch (err) {
+          const name = err instanceof Error ? err.name : "";
+          if (!call.toleratedErrors?.includes(name)) throw err;
+        }
+      }
+      if (part.part === "delete" && part.change.action === "replace") return; // the create part completes it
+      status.set(key, "applied");
+    } catch (err) {
+      status.set(key, "failed");
+      errors.set(key, describeError(err));
+    }
+  };
+
+  const parts = plan.changes.flatMap(partsOf).sort((a, b) => a.phase - b.phase);
+  const limit = createLimiter(opts.concurrency ?? 8);
+  for (let i = 0; i < parts.length; ) {
+    const phase = parts[i]!.phase;
+    const batch: Part[] = [];
+    while (i < parts.length && parts[i]!.phase === phase) batch.push(parts[i++]!);
+    await Promise.all(batch.map((p) => limit(() => runPart(p))));
+  }
+
+  const outcomes: ChangeOutcome[] = plan.changes.map((c) => {
+    if (c.action === "noop") return { key: c.key, action: c.action, status: "noop" };
+    const s = status.get(c.key) ?? (c.reason === "deleted with its window" ? "applied" : "skipped");
+    const outcome: ChangeOutcome = { key: c.key, action: c.action, status: s };
+    if (errors.has(c.key)) outcome.error = errors.get(c.key);
+    if (newIds.has(c.key)) outcome.newId = newIds.get(c.key);
+    return outcome;
+  });
+  for (const o of outcomes) if (o.status !== "noop") emit({ kind: "change-done", message: `${o.key}: ${o.status}`, outcome: o });
+  return { outcomes, calls, ok: outcomes.every((o) => o.status === "applied" || o.status === "noop") };
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

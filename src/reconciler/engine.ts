@@ -1,0 +1,49 @@
+import type { DesiredState } from "../desired/load.js";
+import { packageVersion } from "../package-root.js";
+import { expandDesired } from "./expand.js";
+import type { Plan, Resource } from "./model.js";
+import { computePlan, readScopeOf } from "./plan.js";
+import type { ActualState } from "./read-actual.js";
+import { readActualState } from "./read-actual.js";
+import type { SsmGateway } from "./ssm-gateway.js";
+
+export interface PlanRequest {
+  state: DesiredState;
+  gateway: SsmGateway;
+  owner?: string;
+  region: string;
+  adopt?: boolean;
+  concurrency?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  desired: Resource[];
+  actual: ActualState;
+}
+
+/** Reads the account and compares it with the desired state. Changes nothing. */
+export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
+  const owner = req.owner ?? req.state.config.owner;
+  const desired = expandDesired(req.state, owner);
+  const scope = readScopeOf(desired);
+  const actual = await readActualState(req.gateway, {
+    owner,
+    desiredNames: { baselines: new Set(scope.baselines), windows: new Set(scope.windows) },
+    concurrency: req.concurrency,
+    onProgress: req.onProgress,
+  });
+  const plan = computePlan(desired, actual, { owner, region: req.region, adopt: req.adopt ?? false, patchctlVersion: packageVersion() });
+  return { plan, desired, actual };
+}
+
+/** Reads the account again with a saved plan's scope; the plan is stale when the fingerprint moved. */
+export async function isPlanStale(plan: Plan, gateway: SsmGateway, concurrency?: number): Promise<boolean> {
+  const actual = await readActualState(gateway, {
+    owner: plan.owner,
+    desiredNames: { baselines: new Set(plan.readScope.baselines), windows: new Set(plan.readScope.windows) },
+    concurrency,
+  });
+  return actual.fingerprint !== plan.stateFingerprint;
+}

@@ -1,0 +1,61 @@
+import type { DesiredState, LoadedResource } from "../desired/load.js";
+import type { MaintenanceWindowDoc, PatchBaselineDoc } from "../model/desired.js";
+import { defaultKey } from "../resources/default-baseline.js";
+import { windowFromDesired } from "../resources/maintenance-window.js";
+import { baselineFromDesired } from "../resources/patch-baseline.js";
+import { registrationKey } from "../resources/patch-group-registration.js";
+import { targetFromDesired, targetKey, taskFromDesired, taskKey, windowKey } from "../resources/window-children.js";
+import type { Resource } from "./model.js";
+import { NAME_TAG, OWNER_TAG } from "./model.js";
+
+function sourceOf(r: LoadedResource, path: (string | number)[] = []): { file: string; line: number } {
+  const pos = r.source.locate(path);
+  return { file: pos.file, line: pos.line };
+}
+
+/**
+ * The desired state as the engine's resources, normalised by each handler:
+ * a baseline yields itself, its patch-group registrations and possibly a default;
+ * a window yields itself, its targets and its tasks.
+ */
+export function expandDesired(state: DesiredState, owner: string = state.config.owner): Resource[] {
+  const out: Resource[] = [];
+  for (const r of state.resources) {
+    const ownership = { [OWNER_TAG]: owner, [NAME_TAG]: r.doc.metadata.name };
+    if (r.doc.kind === "PatchBaseline") {
+      const doc = r.doc as PatchBaselineDoc;
+      const name = doc.metadata.name;
+      const spec = baselineFromDesired(doc, ownership);
+      const os = String(spec.operatingSystem);
+      const key = `PatchBaseline/${name}`;
+      out.push({ type: "PatchBaseline", key, name, spec, source: sourceOf(r) });
+      (doc.spec.patchGroups ?? []).forEach((group, i) => {
+        out.push({
+          type: "PatchGroupRegistration",
+          key: registrationKey(os, group),
+          name: `${group} (${os})`,
+          spec: { patchGroup: group, operatingSystem: os, baseline: name },
+          source: sourceOf(r, ["spec", "patchGroups", i]),
+        });
+      });
+      if (doc.spec.defaultForOperatingSystem) {
+        out.push({ type: "DefaultBaseline", key: defaultKey(os), name: os, spec: { operatingSystem: os, baseline: name }, source: sourceOf(r, ["spec", "defaultForOperatingSystem"]) });
+      }
+    } else {
+      const doc = r.doc as MaintenanceWindowDoc;
+      const wName = doc.metadata.name;
+      const wKey = windowKey(wName);
+      out.push({ type: "MaintenanceWindow", key: wKey, name: wName, spec: windowFromDesired(doc, ownership), source: sourceOf(r) });
+      (doc.spec.targets ?? []).forEach((t, i) => {
+        out.push({ type: "WindowTarget", key: targetKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec: targetFromDesired(t), source: sourceOf(r, ["spec", "targets", i]) });
+      });
+      (doc.spec.tasks ?? []).forEach((t, i) => {
+        const notes: string[] = [];
+        const spec = taskFromDesired(t, notes);
+        out.push({ type: "WindowTask", key: taskKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec, source: sourceOf(r, ["spec", "tasks", i]), notes: notes.length ? notes : undefined });
+      });
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,130 @@
+/**
+ * The engine's vocabulary: resources (normalised, both sides), changes and the plan.
+ * A plan is data: it can be printed, saved, reviewed and applied later exactly as reviewed.
+ */
+
+/** The kinds the engine reconciles. A MaintenanceWindow document expands into a window, its targets and its tasks. */
+export type ResourceType = "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask";
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  "PatchBaseline",
+  "PatchGroupRegistration",
+  "DefaultBaseline",
+  "MaintenanceWindow",
+  "WindowTarget",
+  "WindowTask",
+];
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** One resource, normalised by its handler: desired and actual sides have the same shape. */
+export interface Resource {
+  type: ResourceType;
+  /** Pairing key, stable across runs: "PatchBaseline/prod", "WindowTask/tuesdays/install". */
+  key: string;
+  /** Display name. */
+  name: string;
+  /** Normalised fields (camelCase, as in the YAML). */
+  spec: JsonObject;
+  /** Physical id, on the actual side (BaselineId, WindowId, WindowTargetId, WindowTaskId). */
+  id?: string;
+  /** Key of the window holding a target or task. */
+  parentKey?: string;
+  /** Where a desired resource is written. */
+  source?: { file: string; line: number };
+  /** Remarks about normalisation worth showing a reviewer (e.g. legacy fields mapped). */
+  notes?: string[];
+}
+
+export type Action = "create" | "update" | "delete" | "replace" | "noop";
+
+export interface FieldChange {
+  /** "approvalRules.patchRules[0].approveAfterDays" */
+  path: string;
+  before?: Json;
+  after?: Json;
+  /** Value masked in every rendering (SSM marks it sensitive). */
+  sensitive?: boolean;
+}
+
+export interface Change {
+  key: string;
+  type: ResourceType;
+  name: string;
+  action: Action;
+  /** Actual, normalised (absent for create). */
+  before?: Resource;
+  /** Desired, normalised (absent for delete). */
+  after?: Resource;
+  fields: FieldChange[];
+  /** Why replace rather than update, why delete, … (display only). */
+  reason?: string;
+  /** Keys of changes that must succeed first. */
+  dependsOn: string[];
+}
+
+/** A resource in the account that no desired state owns. Never touched. */
+export interface UnmanagedResource {
+  type: ResourceType;
+  id: string;
+  name: string;
+  /** Owner tag, when another patchctl owner has it. */
+  owner?: string;
+}
+
+/** A desired resource whose name is taken by a resource patchctl may not touch. */
+export interface Conflict {
+  key: string;
+  type: ResourceType;
+  id: string;
+  message: string;
+  /** Whether --adopt can resolve it (unowned, not owned by someone else). */
+  adoptable: boolean;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  noop: number;
+}
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  patchctlVersion: string;
+  createdAt: string;
+  owner: string;
+  region: string;
+  /** Hash of the actual state the plan was computed against; apply refuses a plan whose state moved. */
+  stateFingerprint: string;
+  /** Every change, no-ops included, in apply order. */
+  changes: Change[];
+  conflicts: Conflict[];
+  unmanaged: UnmanagedResource[];
+  summary: PlanSummary;
+  /** Ids known when planning (actual side), by resource key. */
+  ids: Record<string, string>;
+  /** AWS-owned baseline per OS, to move a default back to. */
+  awsBaselines: Record<string, string>;
+  /** Whether --adopt was given: conflicts that are adoptable become tag additions. */
+  adopt: boolean;
+  /** SSM names of the desired baselines and windows (what the read looked at in full); apply reads the same scope. */
+  readScope: { baselines: string[]; windows: string[] };
+}
+
+export function summarize(changes: Change[]): PlanSummary {
+  const s: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
+  for (const c of changes) s[c.action]++;
+  return s;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== "noop");
+}
+
+export const OWNER_TAG = "patchctl:owner";
+export const NAME_TAG = "patchctl:name";

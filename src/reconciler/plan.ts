@@ -1,0 +1,252 @@
+import { diffSpecs } from "../diff/field-diff.js";
+import { asArray, asObject } from "../resources/shape.js";
+import { handlerFor } from "../resources/registry.js";
+import type { ActualResource, ActualState } from "./read-actual.js";
+import type { Change, Conflict, Plan, Resource, UnmanagedResource } from "./model.js";
+import { NAME_TAG, OWNER_TAG, PLAN_FORMAT_VERSION, summarize } from "./model.js";
+
+export interface PlanOptions {
+  owner: string;
+  region: string;
+  adopt: boolean;
+  patchctlVersion: string;
+  now?: Date;
+}
+
+/**
+ * Pairs desired and actual resources by key and diffs each pair:
+ * no actual → create; no desired and ours → delete; differing forceNew field → replace;
+ * other differences → update; else no-op. Unowned resources are never changed:
+ * a desired resource whose name they hold is a conflict (adoptable with --adopt when
+ * no other patchctl owner has it); the rest are reported as unmanaged.
+ */
+export function computePlan(desired: Resource[], actual: ActualState, opts: PlanOptions): Plan {
+  const unownedByName = new Map<string, ActualResource>();
+  for (const a of actual.resources) {
+    if (!a.owned && (a.type === "PatchBaseline" || a.type === "MaintenanceWindow")) unownedByName.set(`${a.type}/${a.ssmName}`, a);
+  }
+  const ownedByKey = new Map<string, ActualResource>();
+  for (const a of actual.resources) if (a.owned && (a.type === "PatchBaseline" || a.type === "MaintenanceWindow")) ownedByKey.set(a.key, a);
+
+  const changes: Change[] = [];
+  const conflicts: Conflict[] = [];
+  /** Desired baselines/windows blocked by a conflict: what hangs off them waits too. */
+  const blocked = new Set<string>();
+  /** Actual resources taken over with --adopt, re-keyed to the desired side. */
+  const adopted = new Map<ActualResource, ActualResource>();
+
+  // Pass 1: baselines and windows, where ownership is decided.
+  for (const d of desired.filter((x) => x.type === "PatchBaseline" || x.type === "MaintenanceWindow")) {
+    if (ownedByKey.has(d.key)) continue;
+    const other = unownedByName.get(`${d.type}/${String(d.spec.name)}`);
+    if (!other) continue;
+    const adoptable = other.ownerTag === undefined;
+    if (opts.adopt && adoptable) {
+      adopted.set(other, { ...other, key: d.key, name: d.name, owned: true });
+      continue;
+    }
+    conflicts.push({
+      key: d.key,
+      type: d.type,
+      id: other.id,
+      adoptable,
+      message: adoptable
+        ? `${d.type} '${String(d.spec.name)}' already exists (${other.id}) without patchctl ownership tags; rerun with --adopt to take it over instead of creating a duplicate`
+        : `${d.type} '${String(d.spec.name)}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
+    });
+    blocked.add(d.key);
+  }
+
+  // What hangs off an adopted baseline or window is ours from now on, under the desired names.
+  const adoptedBaselineIds = new Map<string, string>();
+  const adoptedWindowKeys = new Map<string, string>();
+  for (const [from, to] of adopted) {
+    if (from.type === "PatchBaseline") adoptedBaselineIds.set(from.id, to.name);
+    else adoptedWindowKeys.set(from.key, to.key);
+  }
+  const resources = actual.resources.map((a): ActualResource => {
+    const taken = adopted.get(a);
+    if (taken) return taken;
+    if (a.parentKey && adoptedWindowKeys.has(a.parentKey)) {
+      const parentKey = adoptedWindowKeys.get(a.parentKey)!;
+      const windowName = parentKey.slice("MaintenanceWindow/".length);
+      return { ...a, owned: true, parentKey, key: `${a.type}/${windowName}/${a.ssmName}`, name: `${windowName}/${a.ssmName}` };
+    }
+    if ((a.type === "PatchGroupRegistration" || a.type === "DefaultBaseline") && !a.owned) {
+      const id = String(a.spec.baseline).replace(/^id:/, "");
+      const logical = adoptedBaselineIds.get(id);
+      if (logical) return { ...a, owned: true, spec: { ...a.spec, baseline: logical } };
+    }
+    return a;
+  });
+  const actualByKey = new Map<string, ActualResource>();
+  for (const a of resources) if (a.owned || !actualByKey.has(a.key)) actualByKey.set(a.key, a);
+
+  const adoptedSides = new Set(adopted.values());
+  const matched = new Set<ActualResource>();
+  for (const d of desired) {
+    if (blocked.has(d.key)) continue;
+    const blockedBy = d.parentKey ?? (d.type === "PatchGroupRegistration" || d.type === "DefaultBaseline" ? `PatchBaseline/${String(d.spec.baseline)}` : undefined);
+    if (blockedBy && blocked.has(blockedBy)) continue;
+    const a = actualByKey.get(d.key);
+    const usable = a && (a.owned || d.type === "DefaultBaseline" || d.type === "PatchGroupRegistration");
+    if (!a || !usable) {
+      changes.push({ key: d.key, type: d.type, name: d.name, action: "create", after: d, fields: [], dependsOn: [] });
+      continue;
+    }
+    matched.add(a);
+    if (d.type === "PatchGroupRegistration" && !a.owned && !opts.adopt) {
+      conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it` });
+      continue;
+    }
+    changes.push(pairChange(d, a, adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : undefined));
+  }
+
+  const unmanaged: UnmanagedResource[] = [];
+  const deletedWindows = new Set<string>();
+  for (const a of resources) {
+    if (matched.has(a)) continue;
+    if (a.owned) {
+      if (a.type === "MaintenanceWindow") deletedWindows.add(a.key);
+      changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
+    } else if (a.type === "PatchBaseline" || a.type === "MaintenanceWindow" || a.type === "PatchGroupRegistration") {
+      if (a.type === "PatchGroupRegistration" && String(a.spec.baseline).startsWith("id:arn:")) continue; // groups on AWS-owned baselines
+      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag });
+    }
+  }
+  for (const c of changes) {
+    if (c.action === "delete" && c.before?.parentKey && deletedWindows.has(c.before.parentKey)) c.reason = "deleted with its window";
+  }
+
+  markTasksOfReplacedTargets(changes);
+  addDependencies(changes);
+  const ordered = orderChanges(changes);
+  const ids: Record<string, string> = {};
+  for (const c of ordered) if (c.before?.id) ids[c.key] = c.before.id;
+
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    patchctlVersion: opts.patchctlVersion,
+    createdAt: (opts.now ?? new Date()).toISOString(),
+    owner: opts.owner,
+    region: opts.region,
+    stateFingerprint: actual.fingerprint,
+    changes: ordered,
+    conflicts,
+    unmanaged: unmanaged.sort((x, y) => `${x.type}/${x.name}`.localeCompare(`${y.type}/${y.name}`)),
+    summary: summarize(ordered),
+    ids,
+    awsBaselines: actual.awsBaselines,
+    adopt: opts.adopt,
+    readScope: readScopeOf(desired),
+  };
+}
+
+function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
+  const handler = handlerFor(d.type);
+  const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
+  const fields = diffSpecs(a.spec, d.spec, handler.sensitive);
+  const forced = fields.filter((f) => handler.forceNew.some((n) => f.path === n || f.path.startsWith(`${n}.`)));
+  if (forced.length > 0) {
+    return { key: d.key, type: d.type, name: d.name, action: "replace", before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
+  }
+  return { key: d.key, type: d.type, name: d.name, action: fields.length ? "update" : "noop", before, after: d, fields, reason: fields.length ? reason : undefined, dependsOn: [] };
+}
+
+/** A task naming a replaced target must be re-pointed at the new target id, even if its own spec is unchanged. */
+function markTasksOfReplacedTargets(changes: Change[]): void {
+  const replacedTargets = new Set(changes.filter((c) => c.type === "WindowTarget" && c.action === "replace").map((c) => c.key));
+  if (replacedTargets.size === 0) return;
+  for (const c of changes) {
+    if (c.type !== "WindowTask" || c.action !== "noop" || !c.after) continue;
+    const names = referencedTargetKeys(c.after);
+    const hit = names.find((k) => replacedTargets.has(k));
+    if (hit) {
+      c.action = "update";
+      c.reason = `${hit} is replaced; the task is re-pointed at the new target`;
+    }
+  }
+}
+
+export function referencedTargetKeys(task: Resource): string[] {
+  const windowName = (task.parentKey ?? "").slice("MaintenanceWindow/".length);
+  const keys: string[] = [];
+  for (const t of asArray(task.spec.targets)) {
+    const o = asObject(t);
+    if (o?.key !== "WindowTargetIds") continue;
+    for (const v of asArray(o.values)) if (!String(v).startsWith("id:")) keys.push(`WindowTarget/${windowName}/${String(v)}`);
+  }
+  return keys;
+}
+
+function addDependencies(changes: Change[]): void {
+  const active = new Map(changes.filter((c) => c.action !== "noop").map((c) => [c.key, c]));
+  const dep = (c: Change, key: string): void => {
+    if (active.has(key) && key !== c.key && !c.dependsOn.includes(key)) c.dependsOn.push(key);
+  };
+  for (const c of changes) {
+    if (c.action === "noop") continue;
+    const r = c.after ?? c.before!;
+    switch (c.type) {
+      case "PatchGroupRegistration":
+      case "DefaultBaseline":
+        if (c.after) dep(c, `PatchBaseline/${String(c.after.spec.baseline)}`);
+        break;
+      case "WindowTarget":
+        dep(c, r.parentKey!);
+        break;
+      case "WindowTask":
+        dep(c, r.parentKey!);
+        if (c.after) for (const k of referencedTargetKeys(c.after)) dep(c, k);
+        break;
+      case "PatchBaseline":
+        if (c.action === "delete" || c.action === "replace") {
+          for (const other of changes) {
+            if ((other.type === "PatchGroupRegistration" || other.type === "DefaultBaseline") && other.before && String(other.before.spec.baseline) === c.name && other.action !== "noop") dep(c, other.key);
+          }
+        }
+        break;
+      case "MaintenanceWindow":
+        break;
+    }
+  }
+}
+
+/** Apply phase of each part of a change; lower runs first. See the comment in apply.ts for why this order. */
+export function phaseOf(c: Change, part: "delete" | "create" | "update"): number {
+  switch (c.type) {
+    case "WindowTask":
+      return part === "delete" ? 1 : 7;
+    case "PatchGroupRegistration":
+      return part === "delete" ? 2 : 4;
+    case "DefaultBaseline":
+      return part === "delete" ? 2 : 4;
+    case "PatchBaseline":
+      return part === "delete" ? 10 : 3;
+    case "MaintenanceWindow":
+      return part === "delete" ? 9 : 5;
+    case "WindowTarget":
+      return part === "delete" ? 8 : 6;
+  }
+}
+
+function firstPhase(c: Change): number {
+  if (c.action === "delete") return phaseOf(c, "delete");
+  if (c.action === "replace") return Math.min(phaseOf(c, "delete"), phaseOf(c, "create"));
+  return phaseOf(c, c.action === "create" ? "create" : "update");
+}
+
+const TYPE_ORDER = ["PatchBaseline", "PatchGroupRegistration", "DefaultBaseline", "MaintenanceWindow", "WindowTarget", "WindowTask"];
+
+function orderChanges(changes: Change[]): Change[] {
+  return [...changes].sort((a, b) => firstPhase(a) - firstPhase(b) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.key.localeCompare(b.key));
+}
+
+/** Ownership tags the desired side carries; exported for tests and import. */
+export const OWNERSHIP_TAGS = [OWNER_TAG, NAME_TAG];
+
+/** The SSM names of desired baselines and windows: unowned resources with these names are read in full. */
+export function readScopeOf(desired: Resource[]): { baselines: string[]; windows: string[] } {
+  const names = (type: string): string[] => [...new Set(desired.filter((d) => d.type === type).map((d) => String(d.spec.name)))].sort();
+  return { baselines: names("PatchBaseline"), windows: names("MaintenanceWindow") };
+}

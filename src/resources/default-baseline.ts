@@ -1,0 +1,42 @@
+import type { ResourceHandler } from "./handler.js";
+
+/**
+ * The default baseline of one operating system. Spec: { operatingSystem, baseline }.
+ * There is no deregister in SSM: "deleting" moves the default back to the AWS-owned
+ * baseline for that OS.
+ */
+export const defaultBaselineHandler: ResourceHandler = {
+  type: "DefaultBaseline",
+  forceNew: [],
+  sensitive: [],
+  replaceOrder: "delete-then-create",
+  normalize: (spec) => ({ ...spec }),
+  createCalls(r, ctx) {
+    return [
+      {
+        operation: "RegisterDefaultPatchBaseline",
+        input: { BaselineId: ctx.idOf(`PatchBaseline/${String(r.spec.baseline)}`) },
+        description: `make ${String(r.spec.baseline)} the default baseline for ${String(r.spec.operatingSystem)}`,
+      },
+    ];
+  },
+  updateCalls(change, ctx) {
+    return this.createCalls(change.after!, ctx);
+  },
+  deleteCalls(r, ctx) {
+    const os = String(r.spec.operatingSystem);
+    const aws = ctx.awsBaseline(os);
+    if (!aws) throw new Error(`no AWS-owned baseline known for ${os}; cannot move the default back`);
+    return [
+      {
+        operation: "RegisterDefaultPatchBaseline",
+        input: { BaselineId: aws },
+        description: `move the default baseline for ${os} back to the AWS-owned baseline`,
+      },
+    ];
+  },
+};
+
+export function defaultKey(os: string): string {
+  return `DefaultBaseline/${os}`;
+}

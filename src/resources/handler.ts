@@ -1,0 +1,73 @@
+import type { Change, JsonObject, Resource, ResourceType } from "../reconciler/model.js";
+
+/** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
+export interface IdRef {
+  $ref: string;
+}
+
+export function isIdRef(v: unknown): v is IdRef {
+  return typeof v === "object" && v !== null && "$ref" in v && typeof (v as IdRef).$ref === "string";
+}
+
+/** One SSM call of an apply. Inputs may hold IdRefs; the engine resolves them before the call. */
+export interface SsmCall {
+  operation: string;
+  input: Record<string, unknown>;
+  /** The call returns the physical id of this resource key in the named output field. */
+  yieldsId?: { key: string; field: string };
+  /** Errors that mean "already done" for this call (e.g. deregistering something already gone). */
+  toleratedErrors?: string[];
+  /** What the call does, for dry runs and progress lines. */
+  description: string;
+}
+
+export interface CallContext {
+  owner: string;
+  /** The physical id of a resource key: known now, or a reference resolved at apply time. */
+  idOf(key: string): string | IdRef;
+  /** Deterministic ClientToken for creating `r` (see reconciler/client-token.ts). */
+  clientToken(r: Resource): string;
+  /** AWS-owned baseline for an OS, to move a default back to. */
+  awsBaseline(os: string): string | undefined;
+}
+
+/**
+ * What the engine knows about one resource type: how to normalise it, which
+ * fields force replacement, which are sensitive, and which SSM calls create,
+ * update and delete it. The engine itself knows nothing kind-specific.
+ */
+export interface ResourceHandler {
+  type: ResourceType;
+  /** Top-level spec fields that cannot be updated in place: a change replaces the resource. */
+  forceNew: readonly string[];
+  /** Field paths (prefixes) whose values SSM marks sensitive; masked in every output. */
+  sensitive: readonly string[];
+  /** Replace as delete-then-create (names or registrations must be free) or create-then-delete. */
+  replaceOrder: "delete-then-create" | "create-then-delete";
+  /** Server defaults filled in, set-like lists sorted, server-computed fields dropped. Pure. */
+  normalize(spec: JsonObject): JsonObject;
+  createCalls(r: Resource, ctx: CallContext): SsmCall[];
+  updateCalls(change: Change, ctx: CallContext): SsmCall[];
+  deleteCalls(r: Resource, ctx: CallContext): SsmCall[];
+}
+
+export function tagCalls(resourceType: "PatchBaseline" | "MaintenanceWindow", id: string | IdRef, before: JsonObject, after: JsonObject, label: string): SsmCall[] {
+  const calls: SsmCall[] = [];
+  const add = Object.entries(after).filter(([k, v]) => before[k] !== v);
+  const remove = Object.keys(before).filter((k) => !(k in after));
+  if (add.length > 0) {
+    calls.push({
+      operation: "AddTagsToResource",
+      input: { ResourceType: resourceType, ResourceId: id, Tags: add.map(([Key, Value]) => ({ Key, Value: String(Value) })) },
+      description: `tag ${label}: ${add.map(([k]) => k).join(", ")}`,
+    });
+  }
+  if (remove.length > 0) {
+    calls.push({
+      operation: "RemoveTagsFromResource",
+      input: { ResourceType: resourceType, ResourceId: id, TagKeys: remove },
+      description: `untag ${label}: ${remove.join(", ")}`,
+    });
+  }
+  return calls;
+}

@@ -1,0 +1,265 @@
+import type { WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
+import type { Json, JsonObject, Resource } from "../reconciler/model.js";
+import type { CallContext, IdRef, ResourceHandler } from "./handler.js";
+import { asArray, asObject, compact, normalizeKeyValues, toCamel, toPascal } from "./shape.js";
+
+/** The role SSM reads back when a task names none. */
+const SERVICE_LINKED_ROLE = /:role\/aws-service-role\/ssm\.amazonaws\.com\/AWSServiceRoleForAmazonSSM$/;
+const INVOCATION_BLOCKS = ["runCommand", "automation", "lambda", "stepFunctions"] as const;
+
+export function targetKey(windowName: string, targetName: string): string {
+  return `WindowTarget/${windowName}/${targetName}`;
+}
+export function taskKey(windowName: string, taskName: string): string {
+  return `WindowTask/${windowName}/${taskName}`;
+}
+export function windowKey(windowName: string): string {
+  return `MaintenanceWindow/${windowName}`;
+}
+function windowNameOf(r: Resource): string {
+  return (r.parentKey ?? "").slice("MaintenanceWindow/".length);
+}
+
+export const windowTargetHandler: ResourceHandler = {
+  type: "WindowTarget",
+  forceNew: ["resourceType"],
+  sensitive: ["ownerInformation", "description"],
+  // Names need not be unique in SSM, so a new target can exist beside the old one while tasks move over.
+  replaceOrder: "create-then-delete",
+  normalize(spec) {
+    return compact({
+      name: spec.name,
+      resourceType: (spec.resourceType as string | undefined) ?? "INSTANCE",
+      targets: normalizeKeyValues(spec.targets),
+      ownerInformation: spec.ownerInformation,
+      description: spec.description,
+    });
+  },
+  createCalls(r, ctx) {
+    return [
+      {
+        operation: "RegisterTargetWithMaintenanceWindow",
+        input: { WindowId: ctx.idOf(r.parentKey!), ...targetInput(r.spec), ResourceType: r.spec.resourceType, ClientToken: ctx.clientToken(r) },
+        yieldsId: { key: r.key, field: "WindowTargetId" },
+        description: `register target ${String(r.spec.name)} with window ${windowNameOf(r)}`,
+      },
+    ];
+  },
+  updateCalls(change, ctx) {
+    const r = change.after!;
+    return [
+      {
+        operation: "UpdateMaintenanceWindowTarget",
+        input: { WindowId: ctx.idOf(r.parentKey!), WindowTargetId: ctx.idOf(change.key), ...targetInput(r.spec), Replace: true },
+        description: `update target ${String(r.spec.name)} of window ${windowNameOf(r)}`,
+      },
+    ];
+  },
+  deleteCalls(r, ctx) {
+    return [
+      {
+        operation: "DeregisterTargetFromMaintenanceWindow",
+        input: { WindowId: ctx.idOf(r.parentKey!), WindowTargetId: ctx.idOf(r.key), Safe: true },
+        toleratedErrors: ["DoesNotExistException"],
+        description: `deregister target ${String(r.spec.name)} from window ${windowNameOf(r)}`,
+      },
+    ];
+  },
+};
+
+function targetInput(spec: JsonObject): Record<string, unknown> {
+  return {
+    Name: spec.name,
+    Targets: asArray(spec.targets).map((t) => ({ Key: asObject(t)!.key, Values: asObject(t)!.values })),
+    OwnerInformation: spec.ownerInformation,
+    Description: spec.description,
+  };
+}
+
+export const windowTaskHandler: ResourceHandler = {
+  type: "WindowTask",
+  forceNew: ["taskType"],
+  sensitive: ["description", "runCommand.parameters", "lambda.payload", "stepFunctions.input"],
+  replaceOrder: "delete-then-create",
+  normalize(spec) {
+    const targets = normalizeKeyValues(spec.targets);
+    const targetless = targets.length === 0;
+    const role = spec.serviceRoleArn as string | undefined;
+    const out: Record<string, Json | undefined> = {
+      name: spec.name,
+      taskType: spec.taskType,
+      taskArn: spec.taskArn,
+      targets,
+      serviceRoleArn: role !== undefined && SERVICE_LINKED_ROLE.test(role) ? undefined : role,
+      priority: (spec.priority as number | undefined) ?? 1,
+      // Targetless tasks read back a "1" placeholder that was never asked for.
+      maxConcurrency: targetless || spec.maxConcurrency === undefined ? undefined : String(spec.maxConcurrency),
+      maxErrors: targetless || spec.maxErrors === undefined ? undefined : String(spec.maxErrors),
+      cutoffBehavior: (spec.cutoffBehavior as string | undefined) ?? "CONTINUE_TASK",
+      alarmConfiguration: spec.alarmConfiguration ? compact({ ignorePollAlarmFailure: asObject(spec.alarmConfiguration)?.ignorePollAlarmFailure ?? false, alarms: asObject(spec.alarmConfiguration)?.alarms }) : undefined,
+      description: spec.description,
+    };
+    for (const block of INVOCATION_BLOCKS) {
+      const b = asObject(spec[block]);
+      if (b) out[block] = normalizeInvocation(block, b);
+    }
+    return compact(out);
+  },
+  createCalls(r, ctx) {
+    return [
+      {
+        operation: "RegisterTaskWithMaintenanceWindow",
+        input: { WindowId: ctx.idOf(r.parentKey!), ...taskInput(r, ctx), TaskType: r.spec.taskType, ClientToken: ctx.clientToken(r) },
+        yieldsId: { key: r.key, field: "WindowTaskId" },
+        description: `register task ${String(r.spec.name)} with window ${windowNameOf(r)}`,
+      },
+    ];
+  },
+  updateCalls(change, ctx) {
+    const r = change.after!;
+    return [
+      {
+        operation: "UpdateMaintenanceWindowTask",
+        input: { WindowId: ctx.idOf(r.parentKey!), WindowTaskId: ctx.idOf(change.key), ...taskInput(r, ctx), Replace: true },
+        description: `update task ${String(r.spec.name)} of window ${windowNameOf(r)}`,
+      },
+    ];
+  },
+  deleteCalls(r, ctx) {
+    return [
+      {
+        operation: "DeregisterTaskFromMaintenanceWindow",
+        input: { WindowId: ctx.idOf(r.parentKey!), WindowTaskId: ctx.idOf(r.key) },
+        toleratedErrors: ["DoesNotExistException"],
+        description: `deregister task ${String(r.spec.name)} from window ${windowNameOf(r)}`,
+      },
+    ];
+  },
+};
+
+function normalizeInvocation(block: (typeof INVOCATION_BLOCKS)[number], b: JsonObject): JsonObject | undefined {
+  if (block === "runCommand") {
+    const notification = asObject(b.notificationConfig);
+    const params = asObject(b.parameters);
+    return compact({
+      ...b,
+      parameters: params ? Object.fromEntries(Object.keys(params).sort().map((k) => [k, asArray(params[k]).map(String)])) : undefined,
+      notificationConfig: notification ? compact({ ...notification, notificationEvents: notification.notificationEvents ? [...asArray(notification.notificationEvents)].map(String).sort() : undefined }) : undefined,
+      cloudWatchOutputConfig: asObject(b.cloudWatchOutputConfig) ? compact({ ...asObject(b.cloudWatchOutputConfig)! }) : undefined,
+    });
+  }
+  if (block === "automation") {
+    const params = asObject(b.parameters);
+    return compact({ ...b, parameters: params ? Object.fromEntries(Object.keys(params).sort().map((k) => [k, asArray(params[k]).map(String)])) : undefined });
+  }
+  return compact({ ...b });
+}
+
+function taskInput(r: Resource, ctx: CallContext): Record<string, unknown> {
+  const spec = r.spec;
+  const windowName = windowNameOf(r);
+  const targets = asArray(spec.targets).map((t) => {
+    const o = asObject(t)!;
+    const values = asArray(o.values).map(String);
+    return {
+      Key: o.key,
+      Values: o.key === "WindowTargetIds" ? values.map((name) => (name.startsWith("id:") ? name.slice(3) : ctx.idOf(targetKey(windowName, name)))) : values,
+    };
+  });
+  const invocation: Record<string, unknown> = {};
+  for (const block of INVOCATION_BLOCKS) {
+    const b = asObject(spec[block]);
+    if (!b) continue;
+    const pascal = toPascal(b);
+    if (block === "lambda" && typeof pascal.Payload === "string") pascal.Payload = new TextEncoder().encode(pascal.Payload);
+    invocation[block.charAt(0).toUpperCase() + block.slice(1)] = pascal;
+  }
+  const alarm = asObject(spec.alarmConfiguration);
+  return {
+    Targets: targets,
+    TaskArn: spec.taskArn,
+    ServiceRoleArn: spec.serviceRoleArn,
+    TaskInvocationParameters: Object.keys(invocation).length ? invocation : undefined,
+    Priority: spec.priority,
+    MaxConcurrency: spec.maxConcurrency,
+    MaxErrors: spec.maxErrors,
+    Name: spec.name,
+    Description: spec.description,
+    CutoffBehavior: spec.cutoffBehavior,
+    AlarmConfiguration: alarm ? { IgnorePollAlarmFailure: alarm.ignorePollAlarmFailure, Alarms: asArray(alarm.alarms).map((a) => ({ Name: asObject(a)!.name })) } : undefined,
+  };
+}
+
+export function targetFromDesired(t: WindowTargetSpec): JsonObject {
+  return windowTargetHandler.normalize(JSON.parse(JSON.stringify(t)) as JsonObject);
+}
+
+/** Legacy TaskParameters / LoggingInfo mapped onto RunCommand where the meaning is the same. */
+export function mapLegacyTaskFields(spec: JsonObject, notes: string[]): void {
+  const legacyParams = asObject(spec.taskParameters);
+  const logging = asObject(spec.loggingInfo);
+  if (spec.taskType !== "RUN_COMMAND" || (!legacyParams && !logging)) {
+    delete spec.taskParameters;
+    delete spec.loggingInfo;
+    return;
+  }
+  const run: JsonObject = { ...(asObject(spec.runCommand) ?? {}) };
+  if (legacyParams) {
+    run.parameters = Object.fromEntries(Object.entries(legacyParams).map(([k, v]) => [k, asArray(asObject(v)?.values).map(String)]));
+    notes.push("legacy taskParameters are sent as runCommand.parameters (same meaning; TaskParameters is deprecated)");
+  }
+  if (logging) {
+    run.outputS3BucketName = logging.s3BucketName!;
+    if (logging.s3KeyPrefix !== undefined) run.outputS3KeyPrefix = logging.s3KeyPrefix;
+    notes.push("legacy loggingInfo is sent as runCommand.outputS3BucketName/outputS3KeyPrefix (LoggingInfo is deprecated; s3Region is not carried: Run Command writes to the bucket in its own region)");
+  }
+  delete spec.taskParameters;
+  delete spec.loggingInfo;
+  spec.runCommand = run;
+}
+
+export function taskFromDesired(t: WindowTaskSpec, notes: string[]): JsonObject {
+  const spec = JSON.parse(JSON.stringify(t)) as JsonObject;
+  mapLegacyTaskFields(spec, notes);
+  return windowTaskHandler.normalize(spec);
+}
+
+/** GetMaintenanceWindowTask → the handler's shape; WindowTargetIds become target names. */
+export function taskFromSsm(out: Record<string, unknown>, targetNameById: Map<string, string>): JsonObject {
+  const spec = toCamel({
+    Name: out.Name,
+    TaskType: out.TaskType ?? out.Type,
+    TaskArn: out.TaskArn,
+    ServiceRoleArn: out.ServiceRoleArn,
+    Priority: out.Priority,
+    MaxConcurrency: out.MaxConcurrency,
+    MaxErrors: out.MaxErrors,
+    CutoffBehavior: out.CutoffBehavior,
+    AlarmConfiguration: out.AlarmConfiguration,
+    Description: out.Description,
+    TaskParameters: out.TaskParameters,
+    LoggingInfo: out.LoggingInfo,
+  });
+  spec.targets = asArray(toCamel({ T: out.Targets ?? [] }).t).map((t) => {
+    const o = asObject(t)!;
+    if (o.key !== "WindowTargetIds") return o;
+    return { key: o.key, values: asArray(o.values).map((id) => targetNameById.get(String(id)) ?? `id:${String(id)}`) };
+  });
+  const inv = (out.TaskInvocationParameters ?? {}) as Record<string, unknown>;
+  for (const [pascal, block] of [["RunCommand", "runCommand"], ["Automation", "automation"], ["Lambda", "lambda"], ["StepFunctions", "stepFunctions"]] as const) {
+    if (inv[pascal]) spec[block] = toCamel(inv[pascal]);
+  }
+  if (!inv.RunCommand || !(inv.RunCommand as Record<string, unknown>).Parameters) {
+    mapLegacyTaskFields(spec, []);
+  } else {
+    delete spec.taskParameters;
+    delete spec.loggingInfo;
+  }
+  return windowTaskHandler.normalize(spec);
+}
+
+export function targetFromSsm(out: Record<string, unknown>): JsonObject {
+  return windowTargetHandler.normalize(toCamel({ Name: out.Name, ResourceType: out.ResourceType, Targets: out.Targets, OwnerInformation: out.OwnerInformation, Description: out.Description }));
+}
+
+export type { IdRef };
