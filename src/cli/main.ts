@@ -2,8 +2,10 @@ import { DiagnosticsError } from "../model/diagnostics.js";
 import { packageVersion } from "../package-root.js";
 import type { Io } from "./output.js";
 import { EXIT, processIo, renderDiagnosticsText, UsageError } from "./output.js";
+import { complianceCommand } from "./compliance-command.js";
 import { applyCommand, driftCommand, reconcileCommand } from "./reconcile-command.js";
 import { validateCommand } from "./validate-command.js";
+import { watchCommand } from "./watch-command.js";
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check a desired-state directory (no AWS access)" },
   reconcile: { run: (a, io) => reconcileCommand(a, io), summary: "plan (--plan), dry-run (--dry-run) or apply the desired state" },
   drift: { run: driftCommand, summary: "report what changed outside patchctl, what is missing, what is unmanaged" },
+  watch: { run: watchCommand, summary: "controller: reconcile a git branch on an interval, serve health and metrics" },
+  compliance: { run: complianceCommand, summary: "patch compliance per patch group and recent window executions" },
   apply: { run: applyCommand, summary: "apply a saved plan (refused when the account changed since)" },
   "local-ssm": {
     run: async (argv) => (await import("../local-ssm/cli.js")).runLocalSsmCommand(argv),

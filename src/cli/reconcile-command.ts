@@ -10,6 +10,8 @@ import { checkDeleteGuard } from "../reconciler/guard.js";
 import type { Plan } from "../reconciler/model.js";
 import { hasChanges, PLAN_FORMAT_VERSION } from "../reconciler/model.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
+import { Lease, LeaseHeldError } from "../reconciler/lease.js";
+import type { SsmGateway } from "../reconciler/ssm-gateway.js";
 import { CONNECTION_FLAGS, connect } from "./connection.js";
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
@@ -23,7 +25,33 @@ const RECONCILE_FLAGS = {
   adopt: { type: "boolean" },
   "max-delete-percent": { type: "string" },
   "allow-mass-delete": { type: "boolean" },
+  "lock-timeout": { type: "string" },
 } as const;
+
+function parseSeconds(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/s$/, ""));
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--lock-timeout must be a number of seconds (got '${value}')`);
+  return n;
+}
+
+/** Runs `fn` holding the owner's write lease in this account and region; renews it meanwhile. */
+async function withLease<T>(gateway: SsmGateway, owner: string, timeoutSeconds: number, io: Io, fn: () => Promise<T>): Promise<T> {
+  const lease = new Lease(gateway, owner);
+  try {
+    await lease.acquireWaiting(timeoutSeconds * 1000, 1000, (r) => io.err(`waiting for the write lease held by ${r.holder} (until ${r.expiresAt})…`));
+  } catch (err) {
+    if (err instanceof LeaseHeldError) throw new UsageError(`${err.message}; not applying. Retry later or raise --lock-timeout.`);
+    throw err;
+  }
+  const timer = setInterval(() => void lease.renew().catch(() => {}), 30_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+    await lease.release().catch(() => {});
+  }
+}
 
 function progressReporter(io: Io): ((m: string) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -84,8 +112,11 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
   const loaded = await loadDesiredState(positionals[0]!);
   if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
   const conn = await connect(values, loaded.state.config.region);
-  try {
-    const { plan } = await planReconcile({ state: loaded.state, gateway: conn.gateway, owner: values.owner, region: conn.region, adopt: values.adopt, onProgress: progressReporter(io) });
+  const state = loaded.state;
+  const writes = mode === "plan" && !values.plan && !values["dry-run"];
+  const owner = values.owner ?? state.config.owner;
+  const run = async (): Promise<number> => {
+    const { plan } = await planReconcile({ state, gateway: conn.gateway, owner, region: conn.region, adopt: values.adopt, onProgress: progressReporter(io) });
     clearProgress();
     io.out(renderPlan(plan, format, mode));
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
@@ -95,7 +126,7 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
       return EXIT.ERROR;
     }
     const blockingConflicts = plan.conflicts.length > 0;
-    if (mode === "drift" || values.plan) {
+    if (!writes && !values["dry-run"]) {
       if (blockingConflicts) return EXIT.ERROR;
       return hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
     }
@@ -113,6 +144,9 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
     const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false });
     io.out(renderApply(result, format, false));
     return result.ok && !blockingConflicts ? EXIT.OK : EXIT.ERROR;
+  };
+  try {
+    return writes ? await withLease(conn.gateway, owner, parseSeconds(values["lock-timeout"], 30), io, run) : await run();
   } finally {
     await conn.close();
   }
@@ -125,7 +159,7 @@ export function driftCommand(argv: string[], io: Io): Promise<number> {
 
 /** patchctl apply plan.json: applies exactly a saved plan, refusing it if the account moved since. */
 export async function applyCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_FLAGS, "auto-approve": { type: "boolean" }, "allow-mass-delete": { type: "boolean" }, "max-delete-percent": { type: "string" } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_FLAGS, "auto-approve": { type: "boolean" }, "allow-mass-delete": { type: "boolean" }, "max-delete-percent": { type: "string" }, "lock-timeout": { type: "string" } } });
   const format = parseOutputFormat(values.output);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl apply plan.json");
   let plan: Plan;
@@ -136,7 +170,7 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
   }
   if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) throw new UsageError(`${positionals[0]} is not a patchctl plan (formatVersion ${PLAN_FORMAT_VERSION})`);
   const conn = await connect({ ...values, region: values.region ?? plan.region });
-  try {
+  const run = async (): Promise<number> => {
     if (conn.region !== plan.region) throw new UsageError(`the plan was made for region ${plan.region}, not ${conn.region}`);
     if (await isPlanStale(plan, conn.gateway)) {
       io.err("error: Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again.");
@@ -156,6 +190,9 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
     const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false });
     io.out(renderApply(result, format, false));
     return result.ok ? EXIT.OK : EXIT.ERROR;
+  };
+  try {
+    return await withLease(conn.gateway, plan.owner, parseSeconds(values["lock-timeout"], 30), io, run);
   } finally {
     await conn.close();
   }

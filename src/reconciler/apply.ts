@@ -55,6 +55,8 @@ export interface ApplyOptions {
   onEvent?: (e: ApplyEvent) => void;
   /** Called after every successful write (crash tests count writes with it). */
   afterWrite?: (call: RecordedCall) => void;
+  /** Stops between calls (the in-flight call finishes); what did not run is reported as skipped. */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -158,6 +160,7 @@ export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: Ap
     }
     try {
       for (const call of callsFor(part)) {
+        if (opts.signal?.aborted) throw new ApplyError("interrupted before this call");
         const input = resolve(call.input) as Record<string, unknown>;
         const recorded: RecordedCall = { operation: call.operation, input: redactCallInput(call.operation, input), description: call.description, change: key };
         calls.push(recorded);

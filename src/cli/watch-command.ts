@@ -1,0 +1,125 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import cron from "node-cron";
+import { pino } from "pino";
+import { Controller } from "../controller/controller.js";
+import { GitSource } from "../controller/git-source.js";
+import { startHttpServer } from "../controller/http-server.js";
+import { ControllerMetrics } from "../controller/metrics.js";
+import type { Notifier } from "../controller/notify.js";
+import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
+import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
+import { planReconcile } from "../reconciler/engine.js";
+import { loadDesiredState } from "../desired/load.js";
+import { writeFile } from "node:fs/promises";
+import { CONNECTION_FLAGS, connect } from "./connection.js";
+import type { Io } from "./output.js";
+import { EXIT, parseOutputFormat, UsageError } from "./output.js";
+
+/** "60s", "5m", "1h", "500ms", or plain seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`not a duration: '${text}' (e.g. 60s, 5m, 1h)`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? "s";
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
+}
+
+/** patchctl watch --repo URL|PATH --branch BRANCH --path DIR --interval 60s [--no-apply] [--listen :8080] … */
+export async function watchCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...CONNECTION_FLAGS,
+      repo: { type: "string" },
+      branch: { type: "string", default: "main" },
+      path: { type: "string", default: "." },
+      interval: { type: "string", default: "60s" },
+      "no-apply": { type: "boolean" },
+      listen: { type: "string" },
+      workdir: { type: "string" },
+      "drift-schedule": { type: "string" },
+      "drift-report-file": { type: "string" },
+      "notify-webhook": { type: "string" },
+      "notify-sns-topic": { type: "string" },
+      "max-delete-percent": { type: "string", default: "30" },
+      "allow-mass-delete": { type: "boolean" },
+      once: { type: "boolean" },
+    },
+  });
+  if (!values.repo) throw new UsageError("watch needs --repo URL|PATH");
+  const reportFormat = parseOutputFormat(values.output);
+  const intervalMs = parseDuration(values.interval);
+  if (intervalMs < 1000) throw new UsageError("--interval must be at least 1s");
+  if (values["drift-schedule"] && !cron.validate(values["drift-schedule"])) throw new UsageError(`--drift-schedule is not a valid cron expression: '${values["drift-schedule"]}'`);
+  const workdir = values.workdir ?? path.join(mkdtempSync(path.join(tmpdir(), "patchctl-watch-")), "repo");
+  const source = new GitSource(values.repo, values.branch, workdir);
+  source.resolve(values.path);
+  const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
+  const conn = await connect(values);
+  const notifiers: Notifier[] = [];
+  if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
+  if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
+  const metrics = new ControllerMetrics();
+  const controller = new Controller({
+    source,
+    path: values.path,
+    owner: values.owner,
+    region: conn.region,
+    gateway: conn.gateway,
+    apply: !values["no-apply"],
+    intervalMs,
+    maxDeletePercent: Number(values["max-delete-percent"]),
+    allowMassDelete: values["allow-mass-delete"] ?? false,
+    logger,
+    metrics,
+    notifiers,
+  });
+  const http = values.listen ? await startHttpServer(values.listen, controller, metrics) : undefined;
+  if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
+
+  const driftTask = values["drift-schedule"]
+    ? cron.schedule(values["drift-schedule"], async () => {
+        try {
+          const loaded = await loadDesiredState(source.resolve(values.path));
+          if (!loaded.state) return;
+          const { plan } = await planReconcile({ state: loaded.state, gateway: conn.gateway, owner: values.owner, region: conn.region });
+          const report = reportFormat === "json" ? JSON.stringify(planToJson(plan, "drift"), null, 2) : reportFormat === "markdown" ? renderPlanMarkdown(plan, { mode: "drift" }) : renderPlanText(plan, { mode: "drift" });
+          if (values["drift-report-file"]) await writeFile(values["drift-report-file"], report);
+          const drifted = plan.changes.filter((c) => c.action !== "noop").length;
+          logger.info({ event: "drift-report", drifted, unmanaged: plan.unmanaged.length }, "scheduled drift report");
+          await notifyAll(notifiers, { kind: "drift", owner: plan.owner, text: `patchctl drift report for ${plan.owner}: ${drifted} drifted, ${plan.unmanaged.length} unmanaged`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));
+        } catch (err) {
+          logger.error({ event: "drift-report-failed", error: String(err) }, "scheduled drift report failed");
+        }
+      })
+    : undefined;
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: "shutdown", signal }, "stopping after the in-flight SSM call");
+    void controller.stop();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  try {
+    if (values.once) {
+      const result = await controller.cycle();
+      return result.ok ? EXIT.OK : EXIT.ERROR;
+    }
+    await controller.run();
+    return EXIT.OK;
+  } finally {
+    driftTask?.stop();
+    await controller.releaseLease().catch((err) => logger.warn({ event: "lease-release-failed", error: String(err) }));
+    http?.server.close();
+    http?.server.closeAllConnections();
+    await conn.close();
+    logger.info({ event: "stopped" }, "stopped");
+    io.err("");
+  }
+}

@@ -1,0 +1,142 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { SsmGateway } from "./ssm-gateway.js";
+
+/**
+ * One writer per owner, account and region: a lease held in SSM Parameter Store.
+ * The parameter lives in the account and region the client talks to, so the name
+ * only needs the owner.
+ *
+ * - acquire: PutParameter without Overwrite (create-if-absent). If it exists and has
+ *   expired, it is deleted and created again without Overwrite, so of two contenders
+ *   exactly one wins.
+ * - renew: overwritten with a new expiry while we still hold it.
+ * - release: deleted if we still hold it.
+ */
+export interface LeaseRecord {
+  holder: string;
+  expiresAt: string;
+  acquiredAt: string;
+}
+
+export function leaseParameterName(owner: string): string {
+  return `/patchctl/lease/${owner.replace(/[^a-zA-Z0-9_.\-/]/g, "_")}`;
+}
+
+export function newHolderId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+export class LeaseHeldError extends Error {
+  constructor(readonly record: LeaseRecord) {
+    super(`another patchctl (${record.holder}) holds the write lease until ${record.expiresAt}`);
+    this.name = "LeaseHeldError";
+  }
+}
+
+export class Lease {
+  private held = false;
+  constructor(
+    private readonly gw: SsmGateway,
+    readonly owner: string,
+    readonly holder: string = newHolderId(),
+    private readonly ttlMs = 120_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get name(): string {
+    return leaseParameterName(this.owner);
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  private record(): LeaseRecord {
+    const now = this.now();
+    return { holder: this.holder, acquiredAt: new Date(now).toISOString(), expiresAt: new Date(now + this.ttlMs).toISOString() };
+  }
+
+  private async put(overwrite: boolean): Promise<boolean> {
+    try {
+      await this.gw.call("PutParameter", { Name: this.name, Value: JSON.stringify(this.record()), Type: "String", Overwrite: overwrite, Description: "patchctl write lease" });
+      return true;
+    } catch (err) {
+      if (err instanceof Error && err.name === "ParameterAlreadyExists") return false;
+      throw err;
+    }
+  }
+
+  async read(): Promise<LeaseRecord | undefined> {
+    try {
+      const out = await this.gw.call<{ Parameter?: { Value?: string } }>("GetParameter", { Name: this.name });
+      return JSON.parse(out.Parameter?.Value ?? "{}") as LeaseRecord;
+    } catch (err) {
+      if (err instanceof Error && err.name === "ParameterNotFound") return undefined;
+      throw err;
+    }
+  }
+
+  /** Takes the lease, or throws LeaseHeldError naming the current holder. */
+  async acquire(): Promise<void> {
+    if (await this.put(false)) {
+      this.held = true;
+      return;
+    }
+    const current = await this.read();
+    if (current && current.holder === this.holder) {
+      await this.put(true);
+      this.held = true;
+      return;
+    }
+    if (current && Date.parse(current.expiresAt) > this.now()) throw new LeaseHeldError(current);
+    // Expired (or unreadable): delete, then create-if-absent, so only one contender wins.
+    try {
+      await this.gw.call("DeleteParameter", { Name: this.name });
+    } catch (err) {
+      if (!(err instanceof Error && err.name === "ParameterNotFound")) throw err;
+    }
+    if (await this.put(false)) {
+      this.held = true;
+      return;
+    }
+    const winner = await this.read();
+    throw new LeaseHeldError(winner ?? { holder: "unknown", expiresAt: "unknown", acquiredAt: "unknown" });
+  }
+
+  /** Waits (polling) until the lease can be taken or `timeoutMs` passes. */
+  async acquireWaiting(timeoutMs: number, pollMs = 2000, onWait?: (r: LeaseRecord) => void): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.acquire();
+        return;
+      } catch (err) {
+        if (!(err instanceof LeaseHeldError) || this.now() + pollMs > deadline) throw err;
+        onWait?.(err.record);
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    }
+  }
+
+  async renew(): Promise<void> {
+    const current = await this.read();
+    if (!current || current.holder !== this.holder) {
+      this.held = false;
+      throw new Error(`the write lease was lost${current ? ` to ${current.holder}` : ""}`);
+    }
+    await this.put(true);
+  }
+
+  async release(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    const current = await this.read();
+    if (current?.holder !== this.holder) return;
+    try {
+      await this.gw.call("DeleteParameter", { Name: this.name });
+    } catch (err) {
+      if (!(err instanceof Error && err.name === "ParameterNotFound")) throw err;
+    }
+  }
+}
