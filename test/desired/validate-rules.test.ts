@@ -28,7 +28,7 @@ spec:
   duration: 3
   cutoff: 1
   targets:
-    - name: db
+    - name: db-servers
       targets:
         - key: tag:Patch Group
           values: [Database Servers]
@@ -38,7 +38,7 @@ spec:
       taskArn: AWS-RunPatchBaseline
       targets:
         - key: WindowTargetIds
-          values: [db]
+          values: [db-servers]
       maxConcurrency: 10%
       maxErrors: "1"
       runCommand:
@@ -89,24 +89,24 @@ const cases: Case[] = [
   { name: "filter key not valid for OS", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(BASELINE, "key: CLASSIFICATION", "key: PRIORITY") }, file: "b.yaml", line: 11, field: "spec.approvalRules.patchRules[0].patchFilterGroup.patchFilters[0].key", message: /not valid for WINDOWS/ },
   { name: "approveAfterDays on UBUNTU", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(edit(BASELINE, "operatingSystem: WINDOWS", "operatingSystem: UBUNTU"), "key: CLASSIFICATION", "key: PRIORITY") }, file: "b.yaml", line: 13, message: /not supported for UBUNTU/ },
   { name: "rule without approval delay", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(BASELINE, "        approveAfterDays: 7\n", "") }, file: "b.yaml", line: 9, message: /needs approveAfterDays/ },
-  { name: "too many filters in a group", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(BASELINE, "              values: [SecurityUpdates]\n", "              values: [SecurityUpdates]\n            - {key: PRODUCT, values: [a]}\n            - {key: MSRC_SEVERITY, values: [b]}\n            - {key: PRODUCT_FAMILY, values: [c]}\n            - {key: PATCH_SET, values: [OS]}\n") }, file: "b.yaml", line: 10, message: /must NOT have more than 4 items/ },
+  { name: "too many filters in a group", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(BASELINE, "              values: [SecurityUpdates]\n", "              values: [SecurityUpdates]\n            - {key: PRODUCT, values: [a]}\n            - {key: MSRC_SEVERITY, values: [b]}\n            - {key: PRODUCT_FAMILY, values: [c]}\n            - {key: PATCH_SET, values: [OS]}\n") }, file: "b.yaml", line: 11, message: /must NOT have more than 4 items/ },
   { name: "patch group on two baselines of one OS", files: { "patchctl.yaml": CONFIG, "a.yaml": BASELINE, "b.yaml": edit(BASELINE, "name: prod-baseline", "name: other-baseline") }, file: "b.yaml", line: 14, message: /already registered to PatchBaseline\/prod-baseline/ },
   { name: "two defaults for one OS", files: { "patchctl.yaml": CONFIG, "a.yaml": BASELINE + "  defaultForOperatingSystem: true\n", "b.yaml": edit(BASELINE, "name: prod-baseline", "name: other-baseline").replace("  patchGroups: [Database Servers]\n", "  defaultForOperatingSystem: true\n") }, file: "b.yaml", line: 14, message: /already the default baseline for WINDOWS/ },
   { name: "duplicate logical name", files: { "patchctl.yaml": CONFIG, "a.yaml": BASELINE, "b.yaml": BASELINE.replace("  patchGroups: [Database Servers]\n", "") }, file: "b.yaml", line: 4, message: /duplicate logical name/ },
   { name: "too many patch groups", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(BASELINE, "patchGroups: [Database Servers]", `patchGroups: [${Array.from({ length: 26 }, (_, i) => `g${i}`).join(", ")}]`) }, file: "b.yaml", line: 14, message: /more than 25 items/ },
-  { name: "cutoff not less than duration", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "cutoff: 1", "cutoff: 3") }, file: "w.yaml", line: 7, field: "spec.cutoff", message: /less than duration/ },
-  { name: "duration out of range", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "duration: 3", "duration: 25") }, file: "w.yaml", line: 6, field: "spec.duration", message: /<= 24/ },
-  { name: "bad cron", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "cron(0 22 ? * TUE *)", "cron(0 22 * * TUE)") }, file: "w.yaml", line: 5, field: "spec.schedule", message: /field|cron/i },
-  { name: "bad timezone", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "  duration: 3\n", "  duration: 3\n  scheduleTimezone: Mars/Olympus\n") }, file: "w.yaml", line: 7, field: "spec.scheduleTimezone", message: /unknown timezone/ },
-  { name: "task names a missing target", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "values: [db]", "values: [dbs]") }, file: "w.yaml", line: 19, message: /no target named 'dbs'/ },
-  { name: "RUN_COMMAND without targets", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "      targets:\n        - key: WindowTargetIds\n          values: [db]\n", "") }, file: "w.yaml", line: 14, message: /RUN_COMMAND tasks need targets/ },
-  { name: "targetless task with maxConcurrency", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(edit(edit(WINDOW, "      targets:\n        - key: WindowTargetIds\n          values: [db]\n", ""), "taskType: RUN_COMMAND", "taskType: AUTOMATION"), "runCommand:", "automation:") }, file: "w.yaml", line: 17, field: "spec.tasks[0].maxConcurrency", message: /not allowed on a task without targets/ },
-  { name: "InstanceIds without allowUnassociatedTargets", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "- key: WindowTargetIds\n          values: [db]", "- key: InstanceIds\n          values: [i-0123456789abcdef0]") }, file: "w.yaml", line: 18, message: /allowUnassociatedTargets/ },
-  { name: "bad maxConcurrency", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "maxConcurrency: 10%", "maxConcurrency: 0%") }, file: "w.yaml", line: 20, field: "spec.tasks[0].maxConcurrency", message: /not a valid maxConcurrency/ },
-  { name: "invocation block mismatching type", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "runCommand:", "automation:") }, file: "w.yaml", line: 22, message: /automation does not match taskType RUN_COMMAND/ },
+  { name: "cutoff not less than duration", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "cutoff: 1", "cutoff: 3") }, file: "w.yaml", line: 8, field: "spec.cutoff", message: /less than duration/ },
+  { name: "duration out of range", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "duration: 3", "duration: 25") }, file: "w.yaml", line: 7, field: "spec.duration", message: /<= 24/ },
+  { name: "bad cron", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "cron(0 22 ? * TUE *)", "cron(0 22 * * TUE)") }, file: "w.yaml", line: 6, field: "spec.schedule", message: /field|cron/i },
+  { name: "bad timezone", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "  duration: 3\n", "  duration: 3\n  scheduleTimezone: Mars/Olympus\n") }, file: "w.yaml", line: 8, field: "spec.scheduleTimezone", message: /unknown timezone/ },
+  { name: "task names a missing target", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "values: [db-servers]", "values: [dbs]") }, file: "w.yaml", line: 20, message: /no target named 'dbs'/ },
+  { name: "RUN_COMMAND without targets", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "      targets:\n        - key: WindowTargetIds\n          values: [db-servers]\n", "") }, file: "w.yaml", line: 15, message: /RUN_COMMAND tasks need targets/ },
+  { name: "targetless task with maxConcurrency", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(edit(edit(WINDOW, "      targets:\n        - key: WindowTargetIds\n          values: [db-servers]\n", ""), "taskType: RUN_COMMAND", "taskType: AUTOMATION"), "runCommand:", "automation:") }, file: "w.yaml", line: 18, field: "spec.tasks[0].maxConcurrency", message: /not allowed on a task without targets/ },
+  { name: "InstanceIds without allowUnassociatedTargets", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "- key: WindowTargetIds\n          values: [db-servers]", "- key: InstanceIds\n          values: [i-0123456789abcdef0]") }, file: "w.yaml", line: 19, message: /allowUnassociatedTargets/ },
+  { name: "bad maxConcurrency", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "maxConcurrency: 10%", "maxConcurrency: 0%") }, file: "w.yaml", line: 21, field: "spec.tasks[0].maxConcurrency", message: /not a valid maxConcurrency/ },
+  { name: "invocation block mismatching type", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "runCommand:", "automation:") }, file: "w.yaml", line: 23, message: /automation does not match taskType RUN_COMMAND/ },
   { name: "reserved tag prefix", files: { "patchctl.yaml": CONFIG, "b.yaml": edit(BASELINE, "  name: prod-baseline\n", "  name: prod-baseline\n  tags:\n    patchctl:owner: someone\n") }, file: "b.yaml", line: 6, message: /reserved/ },
-  { name: "too many tasks", files: { "patchctl.yaml": CONFIG, "w.yaml": WINDOW + Array.from({ length: 20 }, (_, i) => `    - {name: extra-${i}, taskType: AUTOMATION, taskArn: AWS-Doc}\n`).join("") }, file: "w.yaml", line: 14, field: "spec.tasks", message: /more than 20 items/ },
-  { name: "endDate before startDate", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "  duration: 3\n", "  duration: 3\n  startDate: 2027-01-01T00:00:00Z\n  endDate: 2026-01-01T00:00:00Z\n") }, file: "w.yaml", line: 8, message: /endDate must be after startDate/ },
+  { name: "too many tasks", files: { "patchctl.yaml": CONFIG, "w.yaml": WINDOW + Array.from({ length: 20 }, (_, i) => `    - {name: extra-${i}, taskType: AUTOMATION, taskArn: AWS-Doc}\n`).join("") }, file: "w.yaml", line: 15, field: "spec.tasks", message: /more than 20 items/ },
+  { name: "endDate before startDate", files: { "patchctl.yaml": CONFIG, "w.yaml": edit(WINDOW, "  duration: 3\n", "  duration: 3\n  startDate: 2027-01-01T00:00:00Z\n  endDate: 2026-01-01T00:00:00Z\n") }, file: "w.yaml", line: 9, message: /endDate must be after startDate/ },
 ];
 
 describe("validation rules: each broken input gives the right file:line error", () => {
