@@ -1,0 +1,58 @@
+/**
+ * Least-privilege IAM policies for patchctl: a read-only role (plan, drift, compliance,
+ * pull-request CI) and an apply role (reconcile, apply, watch). A test checks that
+ * every SSM operation the code calls is listed here.
+ */
+export const SSM_READ_ACTIONS = [
+  "ssm:DescribePatchBaselines",
+  "ssm:DescribePatchGroups",
+  "ssm:DescribeMaintenanceWindows",
+  "ssm:DescribeMaintenanceWindowTargets",
+  "ssm:DescribeMaintenanceWindowTasks",
+  "ssm:DescribeMaintenanceWindowExecutions",
+  "ssm:DescribePatchGroupState",
+  "ssm:DescribeInstancePatchStatesForPatchGroup",
+  "ssm:GetPatchBaseline",
+  "ssm:GetMaintenanceWindow",
+  "ssm:GetMaintenanceWindowTask",
+  "ssm:ListTagsForResource",
+] as const;
+
+export const SSM_WRITE_ACTIONS = [
+  "ssm:CreatePatchBaseline",
+  "ssm:UpdatePatchBaseline",
+  "ssm:DeletePatchBaseline",
+  "ssm:RegisterPatchBaselineForPatchGroup",
+  "ssm:DeregisterPatchBaselineForPatchGroup",
+  "ssm:RegisterDefaultPatchBaseline",
+  "ssm:CreateMaintenanceWindow",
+  "ssm:UpdateMaintenanceWindow",
+  "ssm:DeleteMaintenanceWindow",
+  "ssm:RegisterTargetWithMaintenanceWindow",
+  "ssm:UpdateMaintenanceWindowTarget",
+  "ssm:DeregisterTargetFromMaintenanceWindow",
+  "ssm:RegisterTaskWithMaintenanceWindow",
+  "ssm:UpdateMaintenanceWindowTask",
+  "ssm:DeregisterTaskFromMaintenanceWindow",
+  "ssm:AddTagsToResource",
+  "ssm:RemoveTagsFromResource",
+] as const;
+
+/** The write lease lives in Parameter Store under /patchctl/lease/. */
+export const LEASE_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"] as const;
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string | string[] }[];
+}
+
+export function iamPolicy(readOnly: boolean): PolicyDocument {
+  const statements: PolicyDocument["Statement"] = [{ Sid: "PatchctlRead", Effect: "Allow", Action: [...SSM_READ_ACTIONS], Resource: "*" }];
+  if (!readOnly) {
+    statements.push({ Sid: "PatchctlWrite", Effect: "Allow", Action: [...SSM_WRITE_ACTIONS], Resource: "*" });
+    statements.push({ Sid: "PatchctlLease", Effect: "Allow", Action: [...LEASE_ACTIONS], Resource: "arn:aws:ssm:*:*:parameter/patchctl/lease/*" });
+    // Tasks that name a service role: SSM checks the caller may pass it.
+    statements.push({ Sid: "PassMaintenanceWindowRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: "*" });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
