@@ -42,6 +42,9 @@ try {
 
   step(`patchctl drift ${dir}`);
   expectCode(await runCli(["drift", dir, ...common]), [2], "drift");
+  step(`patchctl compliance ${dir} --instances   (the simulated fleet of examples/fleet/fleet.yaml)`);
+  expectCode(await runCli(["compliance", dir, "--instances", ...common]), [0], "compliance");
+
   console.log("\nDemo complete: exit codes 2 (changes), 0 (applied / in sync) and 2 (drift) as documented.");
 } finally {
   await server.close();
