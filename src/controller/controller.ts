@@ -120,6 +120,8 @@ export class Controller {
       const state = await this.refreshDesiredState();
       if (!state) throw new Error("no valid desired state yet");
       const owner = this.owner()!;
+      // An applying controller holds the write lease for as long as it runs; a second one waits.
+      if (this.opts.apply) await this.ensureLease(owner);
       const { plan } = await planReconcile({ state, gateway: this.opts.gateway, owner, region: this.opts.region });
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));
@@ -129,7 +131,6 @@ export class Controller {
       if (this.opts.apply && hasChanges(plan)) {
         const refusal = checkDeleteGuard(plan, { maxDeletePercent: this.opts.maxDeletePercent, allowMassDelete: this.opts.allowMassDelete });
         if (refusal) throw new Error(refusal);
-        await this.ensureLease(owner);
         if (this.status.holdsLease) {
           const res = await applyPlan(plan, this.opts.gateway, { owner, dryRun: false, signal: this.abort.signal });
           for (const o of res.outcomes) {
