@@ -53,10 +53,34 @@ async function withLease<T>(gateway: SsmGateway, owner: string, timeoutSeconds: 
   }
 }
 
+/**
+ * Fault injection for the crash tests (test/reliability): PATCHCTL_FAULT_KILL_AFTER_WRITES=k makes
+ * this process kill itself with SIGKILL right after its k-th acknowledged SSM write, exactly
+ * like kill -9 at that moment. Unset in normal use.
+ */
+function crashAfterWrites(): (() => void) | undefined {
+  const k = Number(process.env.PATCHCTL_FAULT_KILL_AFTER_WRITES ?? "");
+  if (!Number.isInteger(k) || k < 1) return undefined;
+  let writes = 0;
+  return () => {
+    if (++writes >= k) process.kill(process.pid, "SIGKILL");
+  };
+}
+
 function progressReporter(io: Io): ((m: string) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (m) => process.stderr.write(`\r\x1b[2K… ${m}`);
 }
+/** On a TTY, a progress line while applying: calls made so far and the current one. */
+function applyProgress(): ((e: { kind: string; message: string }) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let calls = 0;
+  return (e) => {
+    if (e.kind === "call") process.stderr.write(`\r\x1b[2K… ${++calls} call(s): ${e.message}`);
+    else process.stderr.write("\r\x1b[2K");
+  };
+}
+
 function clearProgress(): void {
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 }
@@ -141,7 +165,7 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
       io.err("Apply cancelled; nothing was changed.");
       return EXIT.ERROR;
     }
-    const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false });
+    const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false, afterWrite: crashAfterWrites(), onEvent: applyProgress() });
     io.out(renderApply(result, format, false));
     return result.ok && !blockingConflicts ? EXIT.OK : EXIT.ERROR;
   };

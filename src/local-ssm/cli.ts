@@ -8,7 +8,7 @@ function num(flag: string, value: string | undefined, min: number, max: number):
   return n;
 }
 
-/** patchctl local-ssm [--host 127.0.0.1] [--port 4566] [--data FILE] [--fleet FILE] [--latency-ms N] [--tps N] [--fail-rate F] */
+/** patchctl local-ssm [--host 127.0.0.1] [--port 4566] [--data FILE] [--fleet FILE] [--latency-ms N] [--tps N] [--fail-rate F] [--throttle-rate F] */
 export async function runLocalSsmCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -20,6 +20,7 @@ export async function runLocalSsmCommand(argv: string[]): Promise<number> {
       "latency-ms": { type: "string" },
       tps: { type: "string" },
       "fail-rate": { type: "string" },
+      "throttle-rate": { type: "string" },
       "account-id": { type: "string" },
     },
   });
@@ -31,6 +32,7 @@ export async function runLocalSsmCommand(argv: string[]): Promise<number> {
     latencyMs: num("--latency-ms", values["latency-ms"], 0, 60_000),
     tps: num("--tps", values.tps, 0, 1_000_000),
     failRate: num("--fail-rate", values["fail-rate"], 0, 1),
+    throttleRate: num("--throttle-rate", values["throttle-rate"], 0, 1),
     accountId: values["account-id"],
   });
   process.stdout.write(`local SSM endpoint listening on ${server.url}${values.data ? ` (state in ${values.data})` : ""}\n`);

@@ -18,6 +18,8 @@ export interface LocalSsmOptions {
   latencyMs?: number;
   tps?: number;
   failRate?: number;
+  /** Fraction of calls throttled at random (a throttling storm), on top of tps. */
+  throttleRate?: number;
   accountId?: string;
 }
 
@@ -39,6 +41,7 @@ export async function startLocalSsm(opts: LocalSsmOptions = {}): Promise<LocalSs
     latencyMs: opts.latencyMs ?? 0,
     tps: opts.tps ?? 0,
     failRate: opts.failRate ?? 0,
+    throttleRate: opts.throttleRate ?? 0,
     defaultAccount: opts.accountId ?? "000000000000",
   });
   const host = opts.host ?? "127.0.0.1";

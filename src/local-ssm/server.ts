@@ -14,6 +14,8 @@ export interface ServerOptions {
   tps: number;
   /** Fraction of calls answered with InternalServerError. */
   failRate: number;
+  /** Fraction of calls answered with ThrottlingException, on top of --tps. */
+  throttleRate: number;
   defaultAccount: string;
 }
 
@@ -108,7 +110,7 @@ export function createLocalServer(opts: ServerOptions): { server: Server; stats:
         stats.calls[operation] = (stats.calls[operation] ?? 0) + 1;
         if (opts.latencyMs > 0) await new Promise((r) => setTimeout(r, opts.latencyMs));
         const caller = callerOf(req, opts.defaultAccount);
-        if (!limiter.take(`${caller.account}/${caller.region}`)) {
+        if (!limiter.take(`${caller.account}/${caller.region}`) || (opts.throttleRate > 0 && Math.random() < opts.throttleRate)) {
           stats.throttled++;
           throw new AwsError("ThrottlingException", "Rate exceeded");
         }

@@ -27,6 +27,22 @@ export function newHolderId(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * A holder on this very host whose process is gone (kill -9, crash) cannot renew:
+ * its lease is as good as expired. Holders on other hosts are trusted until expiry.
+ */
+export function holderIsDeadHere(holder: string): boolean {
+  const [host, pidText] = holder.split(":");
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 export class LeaseHeldError extends Error {
   constructor(readonly record: LeaseRecord) {
     super(`another patchctl (${record.holder}) holds the write lease until ${record.expiresAt}`);
@@ -89,8 +105,8 @@ export class Lease {
       this.held = true;
       return;
     }
-    if (current && Date.parse(current.expiresAt) > this.now()) throw new LeaseHeldError(current);
-    // Expired (or unreadable): delete, then create-if-absent, so only one contender wins.
+    if (current && Date.parse(current.expiresAt) > this.now() && !holderIsDeadHere(current.holder)) throw new LeaseHeldError(current);
+    // Expired, held by a dead process on this host, or unreadable: delete, then create-if-absent, so only one contender wins.
     try {
       await this.gw.call("DeleteParameter", { Name: this.name });
     } catch (err) {
