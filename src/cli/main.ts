@@ -5,6 +5,7 @@ import { EXIT, processIo, renderDiagnosticsText, UsageError } from "./output.js"
 import { complianceCommand } from "./compliance-command.js";
 import { applyCommand, driftCommand, reconcileCommand } from "./reconcile-command.js";
 import { iamPolicyCommand } from "./iam-policy-command.js";
+import { timelineCommand } from "./timeline-command.js";
 import { validateCommand } from "./validate-command.js";
 import { watchCommand } from "./watch-command.js";
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   drift: { run: driftCommand, summary: "report what changed outside patchctl, what is missing, what is unmanaged" },
   watch: { run: watchCommand, summary: "controller: reconcile a git branch on an interval, serve health and metrics" },
   compliance: { run: complianceCommand, summary: "patch compliance per patch group and recent window executions" },
+  timeline: { run: timelineCommand, summary: "when a patch released now is approved and installed, per patch group (offline)" },
   "iam-policy": { run: iamPolicyCommand, summary: "print the least-privilege IAM policy (--read-only for plan/drift roles)" },
   apply: { run: applyCommand, summary: "apply a saved plan (refused when the account changed since)" },
   "local-ssm": {

@@ -73,6 +73,8 @@ export interface WindowRun {
   /** The same instant in the window's timezone. */
   local: string;
   timezone: string;
+  /** ISO-8601 UTC: the window's cutoff (start + duration - cutoff); no task starts after it. */
+  startBy: string;
   durationHours: number;
   cutoffHours: number;
   notes: string[];
