@@ -51,6 +51,10 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     return { documents: [], diagnostics: [yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty")] };
   }
 
+  const nesting = estimateNesting(text);
+  if (nesting.depth > YAML_LIMITS.maxDepth) {
+    return { documents: [], diagnostics: [yamlDiagnostic(file, nesting.line, 1, `document nests deeper than ${YAML_LIMITS.maxDepth} levels`)] };
+  }
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
@@ -100,6 +104,75 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     diagnostics.push(yamlDiagnostic(file, 1, 1, "file holds no YAML documents (only comments or separators)", "empty"));
   }
   return { documents, diagnostics };
+}
+
+/**
+ * A cheap upper bound on nesting, checked before the YAML parser runs: the parser
+ * recurses per level, and thousands of levels exhaust the stack (or worse).
+ * Flow brackets outside quotes and comments, plus block depth (indent and "- " runs).
+ */
+export function estimateNesting(text: string): { depth: number; line: number } {
+  let flow = 0;
+  let max = 0;
+  let maxLine = 1;
+  let line = 1;
+  let quote: string | null = null;
+  let lineStart = true;
+  let indent = 0;
+  let dashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      lineStart = true;
+      indent = 0;
+      dashes = 0;
+      if (quote === "'") quote = null;
+      continue;
+    }
+    if (quote) {
+      if (c === quote && text[i - 1] !== "\\") quote = null;
+      continue;
+    }
+    if (lineStart) {
+      if (c === " " || c === "\t") {
+        indent++;
+        continue;
+      }
+      if (c === "-" && (text[i + 1] === " " || text[i + 1] === "\t")) {
+        dashes++;
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      const block = Math.floor(indent / 2) + dashes;
+      if (block > max) {
+        max = block;
+        maxLine = line;
+      }
+    }
+    if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? text.length : nl - 1;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "[" || c === "{") {
+      flow++;
+      if (flow + Math.floor(indent / 2) + dashes > max) {
+        max = flow + Math.floor(indent / 2) + dashes;
+        maxLine = line;
+      }
+    } else if ((c === "]" || c === "}") && flow > 0) flow--;
+  }
+  if (lineStart) {
+    const block = Math.floor(indent / 2) + dashes;
+    if (block > max) {
+      max = block;
+      maxLine = line;
+    }
+  }
+  return { depth: max, line: maxLine };
 }
 
 function describeYamlError(code: string, message: string): string {
