@@ -92,8 +92,12 @@ export function checkAgainstSchema(kind: SchemaName, source: SourceDocument, res
   if (validate(source.value)) return [];
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
-  for (const err of validate.errors ?? []) {
+  const errors = validate.errors ?? [];
+  // A value too short or too long also fails the pattern that restates its length: say it once.
+  const lengthErrors = new Set(errors.filter((e) => e.keyword === "minLength" || e.keyword === "maxLength").map((e) => e.instancePath));
+  for (const err of errors) {
     if (err.keyword === "if") continue;
+    if (err.keyword === "pattern" && lengthErrors.has(err.instancePath)) continue;
     const got = valueAt(source.value, pointerToPath(err.instancePath));
     const { path: p, message, atKey } = explain(err, got);
     const pos = atKey ? source.locateKey(p) : source.locate(p);
