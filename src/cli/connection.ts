@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { SsmGateway } from "../reconciler/ssm-gateway.js";
 import { UsageError } from "./output.js";
 
@@ -18,6 +19,15 @@ export interface ConnectionFlags {
   profile?: string;
   "endpoint-url"?: string;
   local?: boolean;
+}
+
+/** How a deployment reaches its account (patchctl.yaml deployments[]). */
+export interface DeploymentAccess {
+  name: string;
+  roleArn?: string;
+  externalId?: string;
+  profile?: string;
+  endpointUrl?: string;
 }
 
 export interface Connection {
@@ -52,4 +62,21 @@ export async function connect(flags: ConnectionFlags, configRegion?: string): Pr
   }
   const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], profile: flags.profile });
   return { gateway, region, close: async () => gateway.destroy() };
+}
+
+/**
+ * A connection for one deployment and region: its endpoint, profile, or a role assumed
+ * through STS with a session name naming patchctl and the deployment. Command-line
+ * --endpoint-url/--profile apply only where the deployment says nothing.
+ */
+export async function connectDeployment(flags: ConnectionFlags, access: DeploymentAccess, region: string): Promise<Connection> {
+  if (access.roleArn) {
+    const credentials = fromTemporaryCredentials({
+      params: { RoleArn: access.roleArn, RoleSessionName: `patchctl-${access.name}`.slice(0, 64), ExternalId: access.externalId },
+      clientConfig: { region },
+    });
+    const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], credentialProvider: credentials });
+    return { gateway, region, close: async () => gateway.destroy() };
+  }
+  return connect({ ...flags, region, "endpoint-url": access.endpointUrl ?? flags["endpoint-url"], profile: access.profile ?? flags.profile, local: access.endpointUrl ? false : flags.local });
 }

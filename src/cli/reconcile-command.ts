@@ -12,7 +12,11 @@ import { hasChanges, PLAN_FORMAT_VERSION } from "../reconciler/model.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { SsmGateway } from "../reconciler/ssm-gateway.js";
-import { CONNECTION_FLAGS, connect } from "./connection.js";
+import type { Connection, ConnectionFlags } from "./connection.js";
+import { CONNECTION_FLAGS, connect, connectDeployment } from "./connection.js";
+import type { DeploymentState, DesiredState } from "../desired/load.js";
+import { stateForDeployment } from "../desired/load.js";
+import { mapLimit } from "../reconciler/limit.js";
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -26,6 +30,8 @@ const RECONCILE_FLAGS = {
   "max-delete-percent": { type: "string" },
   "allow-mass-delete": { type: "boolean" },
   "lock-timeout": { type: "string" },
+  deployment: { type: "string", multiple: true },
+  parallel: { type: "string" },
 } as const;
 
 function parseSeconds(value: string | undefined, fallback: number): number {
@@ -127,16 +133,15 @@ function parsePercent(value: string | undefined): number {
   return n;
 }
 
-/** patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] … */
-export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "drift" = "plan"): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: RECONCILE_FLAGS });
-  const format = parseOutputFormat(values.output);
-  if (positionals.length !== 1) throw new UsageError(mode === "drift" ? "usage: patchctl drift DIR [--output text|json|markdown]" : "usage: patchctl reconcile DIR [--plan|--dry-run] [--out plan.json] [--adopt] [--auto-approve]");
+type ReconcileFlags = ReturnType<typeof parseReconcileArgs>["values"];
+
+function parseReconcileArgs(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, options: RECONCILE_FLAGS });
+}
+
+/** One account and region: plan, and (unless planning) apply under the write lease. */
+async function reconcileOne(state: DesiredState, conn: Connection, values: ReconcileFlags, io: Io, mode: "plan" | "drift", format: OutputFormat): Promise<number> {
   const maxDeletePercent = parsePercent(values["max-delete-percent"]);
-  const loaded = await loadDesiredState(positionals[0]!);
-  if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
-  const conn = await connect(values, loaded.state.config.region);
-  const state = loaded.state;
   const writes = mode === "plan" && !values.plan && !values["dry-run"];
   const owner = values.owner ?? state.config.owner;
   const run = async (): Promise<number> => {
@@ -169,11 +174,110 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
     io.out(renderApply(result, format, false));
     return result.ok && !blockingConflicts ? EXIT.OK : EXIT.ERROR;
   };
-  try {
-    return writes ? await withLease(conn.gateway, owner, parseSeconds(values["lock-timeout"], 30), io, run) : await run();
-  } finally {
-    await conn.close();
+  return writes ? await withLease(conn.gateway, owner, parseSeconds(values["lock-timeout"], 30), io, run) : await run();
+}
+
+/** Combined exit code: 1 if any failed, else 2 if any changed or drifted, else 0. */
+export function combineExitCodes(codes: number[]): number {
+  if (codes.some((c) => c === EXIT.ERROR)) return EXIT.ERROR;
+  if (codes.some((c) => c === EXIT.CHANGES)) return EXIT.CHANGES;
+  return EXIT.OK;
+}
+
+interface TargetResult {
+  deployment: string;
+  region: string;
+  code: number;
+  out: string[];
+  err: string[];
+}
+
+/** Every deployment-region the run covers, narrowed by --deployment and --region. */
+export function deploymentTargets(state: DesiredState, only: string[] | undefined, region: string | undefined): { deployment: DeploymentState; region: string }[] {
+  for (const name of only ?? []) {
+    if (!state.deployments.some((d) => d.spec.name === name)) throw new UsageError(`--deployment ${name}: no such deployment (deployments: ${state.deployments.map((d) => d.spec.name).join(", ")})`);
   }
+  const targets = state.deployments
+    .filter((d) => !only?.length || only.includes(d.spec.name))
+    .flatMap((d) => d.spec.regions.filter((r) => !region || r === region).map((r) => ({ deployment: d, region: r })));
+  if (targets.length === 0) throw new UsageError("no deployment-region matches --deployment/--region");
+  return targets;
+}
+
+/** Runs one command body per deployment-region, concurrently within --parallel, each with its own client. */
+export async function forEachDeployment(
+  state: DesiredState,
+  values: { deployment?: string[]; region?: string; parallel?: string } & ConnectionFlags,
+  body: (state: DesiredState, conn: Connection, io: Io) => Promise<number>,
+): Promise<TargetResult[]> {
+  const parallel = values.parallel === undefined ? 4 : Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError(`--parallel must be a positive integer (got '${values.parallel}')`);
+  const targets = deploymentTargets(state, values.deployment, values.region);
+  return mapLimit(targets, parallel, async ({ deployment, region }) => {
+    const result: TargetResult = { deployment: deployment.spec.name, region, code: EXIT.ERROR, out: [], err: [] };
+    const io: Io = { out: (t) => result.out.push(t), err: (t) => result.err.push(t) };
+    let conn: Connection | undefined;
+    try {
+      conn = await connectDeployment(values, deployment.spec, region);
+      result.code = await body(stateForDeployment(state, deployment), conn, io);
+    } catch (err) {
+      result.err.push(`error: ${err instanceof Error ? err.message : String(err)}`);
+      result.code = EXIT.ERROR;
+    } finally {
+      await conn?.close().catch(() => {});
+    }
+    return result;
+  });
+}
+
+/** Prints per-deployment-region results and a combined summary; returns the combined exit code. */
+export function reportDeployments(results: TargetResult[], format: OutputFormat, io: Io, what: string): number {
+  const code = combineExitCodes(results.map((r) => r.code));
+  const word = (c: number): string => (c === EXIT.OK ? "in sync" : c === EXIT.CHANGES ? "changes" : "failed");
+  if (format === "json") {
+    io.out(JSON.stringify({
+      formatVersion: 1,
+      kind: "deployments",
+      exitCode: code,
+      results: results.map((r) => ({ deployment: r.deployment, region: r.region, exitCode: r.code, status: word(r.code), documents: r.out.map((t) => { try { return JSON.parse(t) as unknown; } catch { return t; } }), errors: r.err })),
+    }, null, 2));
+    return code;
+  }
+  for (const r of results) {
+    io.out(format === "markdown" ? `\n## ${r.deployment} / ${r.region}\n` : `\n=== ${r.deployment} / ${r.region} ===`);
+    for (const t of r.out) io.out(t);
+    for (const t of r.err) io.err(`[${r.deployment}/${r.region}] ${t}`);
+  }
+  const lines = results.map((r) => `  ${r.deployment}/${r.region}: ${word(r.code)}`);
+  io.out(`${format === "markdown" ? "\n### " : "\n"}${what}: ${results.length} deployment-region(s), ${results.filter((r) => r.code === EXIT.ERROR).length} failed, ${results.filter((r) => r.code === EXIT.CHANGES).length} with changes${format === "markdown" ? "\n" : ""}\n${lines.join("\n")}`);
+  return code;
+}
+
+/** patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] … */
+export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "drift" = "plan"): Promise<number> {
+  const { values, positionals } = parseReconcileArgs(argv);
+  const format = parseOutputFormat(values.output);
+  if (positionals.length !== 1) throw new UsageError(mode === "drift" ? "usage: patchctl drift DIR [--output text|json|markdown]" : "usage: patchctl reconcile DIR [--plan|--dry-run] [--out plan.json] [--adopt] [--auto-approve]");
+  parsePercent(values["max-delete-percent"]);
+  const loaded = await loadDesiredState(positionals[0]!);
+  if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
+  const state = loaded.state;
+  if (state.config.deployments === undefined) {
+    if (values.deployment?.length) throw new UsageError("--deployment: patchctl.yaml defines no deployments");
+    const conn = await connect(values, state.config.region);
+    try {
+      return await reconcileOne(state, conn, values, io, mode, format);
+    } finally {
+      await conn.close();
+    }
+  }
+  const targets = deploymentTargets(state, values.deployment, values.region);
+  if (values.out && targets.length > 1) throw new UsageError("--out saves one plan: pick one deployment-region with --deployment and --region");
+  if (!values.plan && !values["dry-run"] && mode === "plan" && process.stdin.isTTY && !values["auto-approve"]) {
+    throw new UsageError("applying to several deployments needs --auto-approve on a terminal (or --plan first)");
+  }
+  const results = await forEachDeployment(state, values, (s, conn, tio) => reconcileOne(s, conn, { ...values, "auto-approve": true }, tio, mode, format));
+  return reportDeployments(results, format, io, mode === "drift" ? "Drift" : values.plan || values["dry-run"] ? "Plan" : "Apply");
 }
 
 /** patchctl drift DIR: the same comparison, framed as a drift report. */

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostics.js";
-import type { ConfigDoc, ResourceDoc, ResourceKind } from "../model/desired.js";
+import type { ConfigDoc, DeploymentSpec, ResourceDoc, ResourceKind } from "../model/desired.js";
+import { substituteValues } from "./deployment-values.js";
 import { API_VERSION, RESOURCE_KINDS } from "../model/desired.js";
 import { findDesiredStateFiles } from "./find-files.js";
 import { checkAgainstSchema } from "./schema-check.js";
@@ -17,12 +18,27 @@ export interface LoadedResource<D extends ResourceDoc = ResourceDoc> {
   key: string;
 }
 
+/** The desired state for one deployment: its resources with its values substituted. */
+export interface DeploymentState {
+  spec: DeploymentSpec;
+  resources: LoadedResource[];
+}
+
 export interface DesiredState {
   dir: string;
   config: ConfigDoc;
   configSource: SourceDocument;
+  /** Without deployments: all resources. With deployments: those of the first deployment (see `deployments`). */
   resources: LoadedResource[];
+  /**
+   * One entry per deployment in patchctl.yaml, each validated on its own after
+   * substitution; without deployments, one implicit entry named "default" with no regions.
+   */
+  deployments: DeploymentState[];
 }
+
+/** The implicit deployment of a desired state without `deployments:`. */
+export const DEFAULT_DEPLOYMENT = "default";
 
 export interface LoadResult {
   /** Present only when there are no errors. */
@@ -55,7 +71,7 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   const found = await findDesiredStateFiles(dir);
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const configs: { doc: ConfigDoc; source: SourceDocument }[] = [];
-  const resources: LoadedResource[] = [];
+  const rawResources: { kind: ResourceKind; source: SourceDocument }[] = [];
 
   for (const file of found.files) {
     let bytes: Uint8Array;
@@ -88,11 +104,7 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
         diagnostics.push(at(source, kind === undefined ? `missing kind: expected one of Config, ${RESOURCE_KINDS.join(", ")}` : `unknown kind ${JSON.stringify(kind)}: expected one of Config, ${RESOURCE_KINDS.join(", ")}`, "document", kind === undefined ? undefined : "kind"));
         continue;
       }
-      const name = isRecord(value.metadata) && typeof value.metadata.name === "string" ? value.metadata.name : undefined;
-      const key = resourceKey(kind as ResourceKind, name ?? "?");
-      const errs = checkAgainstSchema(kind as ResourceKind, source, key);
-      diagnostics.push(...errs);
-      if (errs.length === 0) resources.push({ doc: value as unknown as ResourceDoc, source, key });
+      rawResources.push({ kind: kind as ResourceKind, source });
     }
   }
 
@@ -114,11 +126,66 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
     diagnostics.push(at(extra.source, `a second Config document; the first is at ${configs[0]!.source.pos.file}:${configs[0]!.source.pos.line}`, "config"));
   }
 
-  diagnostics.push(...checkSemantics(resources));
+  const specs: DeploymentSpec[] = configSource?.doc.deployments ?? [{ name: DEFAULT_DEPLOYMENT, regions: [] }];
+  const named = configSource?.doc.deployments !== undefined;
+  const seenNames = new Set<string>();
+  for (const [i, d] of specs.entries()) {
+    if (seenNames.has(d.name) && configSource) diagnostics.push(at(configSource.source, `duplicate deployment name '${d.name}'`, "config", undefined, "Config"));
+    seenNames.add(d.name);
+    const access = [d.roleArn, d.profile, d.endpointUrl].filter((x) => x !== undefined).length;
+    if (access > 1 && configSource) {
+      const pos = configSource.source.locate(["deployments", i]);
+      diagnostics.push({ severity: "error", file: pos.file, line: pos.line, column: pos.column, resource: "Config", field: `deployments[${i}]`, message: "give one of roleArn, profile or endpointUrl, not several", code: "config" });
+    }
+  }
+  const deployments: DeploymentState[] = [];
+  // Every deployment is validated on its own, after substitution; findings shared by several are merged.
+  const merged = new Map<string, { d: Diagnostic; deployments: string[] }>();
+  const addFinding = (d: Diagnostic, deployment: string): void => {
+    const key = `${d.file}|${d.line}|${d.column}|${d.field ?? ""}|${d.message}`;
+    const entry = merged.get(key);
+    if (entry) entry.deployments.push(deployment);
+    else merged.set(key, { d, deployments: [deployment] });
+  };
+  for (const spec of specs) {
+    const resources: LoadedResource[] = [];
+    for (const { kind, source } of rawResources) {
+      const value = source.value as Record<string, unknown>;
+      const meta = isRecord(value.metadata) ? value.metadata : {};
+      const name = typeof meta.name === "string" ? meta.name : undefined;
+      const key = resourceKey(kind, name ?? "?");
+      const limitedTo = Array.isArray(meta.deployments) ? (meta.deployments as unknown[]).map(String) : undefined;
+      if (limitedTo) {
+        limitedTo.forEach((n, i) => {
+          if (!specs.some((x) => x.name === n)) {
+            const pos = source.locate(["metadata", "deployments", i]);
+            addFinding({ severity: "error", file: pos.file, line: pos.line, column: pos.column, resource: key, field: `metadata.deployments[${i}]`, message: named ? `no deployment named '${n}' in patchctl.yaml (deployments: ${specs.map((x) => x.name).join(", ")})` : `metadata.deployments names '${n}', but patchctl.yaml defines no deployments`, code: "deployments" }, spec.name);
+          }
+        });
+        if (!limitedTo.includes(spec.name)) continue;
+      }
+      const substituted = substituteValues(source, spec.values, named ? spec.name : undefined, key);
+      for (const d of substituted.diagnostics) addFinding(d, spec.name);
+      const view: SourceDocument = { ...source, value: substituted.value };
+      const errs = checkAgainstSchema(kind, view, key);
+      for (const d of errs) addFinding(d, spec.name);
+      if (errs.length === 0 && substituted.diagnostics.length === 0) resources.push({ doc: substituted.value as ResourceDoc, source: view, key });
+    }
+    for (const d of checkSemantics(resources)) addFinding(d, spec.name);
+    deployments.push({ spec, resources });
+  }
+  for (const { d, deployments: ds } of merged.values()) {
+    diagnostics.push(named ? { ...d, message: `${d.message} (deployment${ds.length > 1 ? "s" : ""} ${ds.join(", ")})` } : d);
+  }
   const errors = diagnostics.filter((d) => d.severity === "error");
   sortDiagnostics(diagnostics);
   if (errors.length > 0 || !configSource) return { diagnostics };
-  return { state: { dir, config: configSource.doc, configSource: configSource.source, resources }, diagnostics };
+  return { state: { dir, config: configSource.doc, configSource: configSource.source, resources: deployments[0]!.resources, deployments }, diagnostics };
+}
+
+/** The desired state of one deployment, shaped like a whole desired state (for planning it). */
+export function stateForDeployment(state: DesiredState, deployment: DeploymentState): DesiredState {
+  return { ...state, resources: deployment.resources, deployments: [deployment] };
 }
 
 export function sortDiagnostics(list: Diagnostic[]): void {

@@ -210,6 +210,8 @@ export interface MaintenanceWindowSpec {
 
 export interface Metadata {
   name: string;
+  /** Deployments this resource is limited to (default: all). */
+  deployments?: string[];
   tags?: Record<string, string>;
   annotations?: Record<string, string>;
 }
@@ -239,4 +241,20 @@ export interface ConfigDoc {
   owner: string;
   /** Default region when neither --region nor the environment says. */
   region?: string;
+  /** Accounts and regions to apply to; absent means one account and region. */
+  deployments?: DeploymentSpec[];
+}
+
+export type DeploymentValue = string | number | boolean;
+
+export interface DeploymentSpec {
+  name: string;
+  regions: string[];
+  /** Assumed through STS (session name patchctl-<name>). */
+  roleArn?: string;
+  externalId?: string;
+  profile?: string;
+  endpointUrl?: string;
+  /** Referenced from resources as ${values.NAME}. */
+  values?: Record<string, DeploymentValue>;
 }

@@ -1,5 +1,6 @@
 import * as ssm from "@aws-sdk/client-ssm";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import type { SSMClientConfig } from "@aws-sdk/client-ssm";
 
 export interface ConnectionOptions {
   region: string;
@@ -7,6 +8,8 @@ export interface ConnectionOptions {
   profile?: string;
   /** Static credentials (the local endpoint); otherwise the SDK's default chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** A credential provider (e.g. an assumed role). */
+  credentialProvider?: SSMClientConfig["credentials"];
   maxAttempts?: number;
 }
 
@@ -32,7 +35,7 @@ export class SsmGateway {
       region: options.region,
       endpoint: options.endpointUrl,
       profile: options.profile,
-      credentials: options.credentials,
+      credentials: options.credentialProvider ?? options.credentials,
       maxAttempts: options.maxAttempts ?? 10,
       retryMode: "adaptive",
     });
