@@ -2,7 +2,11 @@ import { parseArgs } from "node:util";
 import { desiredPatchGroups, FAIL_ON, failures, readCompliance, renderComplianceMarkdown, renderComplianceText } from "../compliance/report.js";
 import { loadDesiredState } from "../desired/load.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
+import type { Connection } from "./connection.js";
 import { CONNECTION_FLAGS, connect } from "./connection.js";
+import type { DesiredState } from "../desired/load.js";
+import type { ComplianceReport, GroupState } from "../compliance/report.js";
+import { forEachDeployment, reportDeployments } from "./deployments.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -11,7 +15,7 @@ export async function complianceCommand(argv: string[], io: Io): Promise<number>
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_FLAGS, "patch-group": { type: "string", multiple: true }, instances: { type: "boolean" }, "fail-on": { type: "string" } },
+    options: { ...CONNECTION_FLAGS, "patch-group": { type: "string", multiple: true }, instances: { type: "boolean" }, "fail-on": { type: "string" }, deployment: { type: "string", multiple: true }, parallel: { type: "string" } },
   });
   const format = parseOutputFormat(values.output);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl compliance DIR [--patch-group NAME …] [--instances] [--fail-on missing,failed,critical]");
@@ -19,20 +23,38 @@ export async function complianceCommand(argv: string[], io: Io): Promise<number>
   for (const f of failOn) if (!FAIL_ON[f]) throw new UsageError(`--fail-on: unknown state '${f}' (expected ${Object.keys(FAIL_ON).join(", ")})`);
   const loaded = await loadDesiredState(positionals[0]!);
   if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
-  const groups = values["patch-group"]?.length ? values["patch-group"] : desiredPatchGroups(loaded.state);
-  const conn = await connect(values, loaded.state.config.region);
-  try {
-    const report = await readCompliance(conn.gateway, { patchGroups: groups, owner: values.owner ?? loaded.state.config.owner, instances: values.instances ?? false });
+  const one = async (state: DesiredState, conn: Connection, out: Io): Promise<number> => {
+    const groups = values["patch-group"]?.length ? values["patch-group"] : desiredPatchGroups(state);
+    const report = await readCompliance(conn.gateway, { patchGroups: groups, owner: values.owner ?? state.config.owner, instances: values.instances ?? false });
     const failed = failures(report, failOn);
-    if (format === "json") io.out(JSON.stringify({ ...report, failures: failed }, null, 2));
-    else if (format === "markdown") io.out(renderComplianceMarkdown(report));
-    else io.out(renderComplianceText(report));
+    if (format === "json") out.out(JSON.stringify({ ...report, failures: failed }, null, 2));
+    else if (format === "markdown") out.out(renderComplianceMarkdown(report));
+    else out.out(renderComplianceText(report));
+    totals.push(report);
     if (failed.length > 0) {
-      if (format !== "json") io.err(`compliance gate failed (--fail-on ${failOn.join(",")}):\n  ${failed.join("\n  ")}`);
+      if (format !== "json") out.err(`compliance gate failed (--fail-on ${failOn.join(",")}):\n  ${failed.join("\n  ")}`);
       return EXIT.ERROR;
     }
     return EXIT.OK;
-  } finally {
-    await conn.close();
+  };
+  const totals: ComplianceReport[] = [];
+  const state = loaded.state;
+  if (state.config.deployments === undefined) {
+    const conn = await connect(values, state.config.region);
+    try {
+      return await one(state, conn, io);
+    } finally {
+      await conn.close();
+    }
   }
+  const results = await forEachDeployment(state, values, one);
+  const code = reportDeployments(results, format, io, "Compliance");
+  if (format !== "json") io.out(renderTotals(totals));
+  return code;
+}
+
+/** Instance counts summed over every deployment-region. */
+function renderTotals(reports: ComplianceReport[]): string {
+  const sum = (f: keyof GroupState): number => reports.reduce((a, r) => a + r.groups.reduce((b, g) => b + (g.state[f] ?? 0), 0), 0);
+  return `Totals across deployments: ${sum("Instances")} instance(s), ${sum("InstancesWithMissingPatches")} missing, ${sum("InstancesWithFailedPatches")} failed, ${sum("InstancesWithCriticalNonCompliantPatches")} critical non-compliant, ${sum("InstancesWithInstalledPendingRebootPatches")} pending reboot`;
 }

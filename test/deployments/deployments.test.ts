@@ -119,5 +119,9 @@ describe("deployments: one desired state, many accounts and regions", () => {
     const drift = await cli(["drift", changed, "--region", "eu-west-1", "--output", "markdown"]);
     expect(drift.code).toBe(0);
     expect(drift.out).toMatch(/## prod-eu \/ eu-west-1/);
+    const compliance = await cli(["compliance", changed, "--deployment", "staging"]);
+    expect(compliance.code).toBe(0);
+    expect(compliance.out).toMatch(/=== staging \/ eu-central-1 ===/);
+    expect(compliance.out).toMatch(/Totals across deployments: 0 instance\(s\)/);
   });
 });
