@@ -16,6 +16,7 @@ import type { Connection } from "./connection.js";
 import { CONNECTION_FLAGS, connect } from "./connection.js";
 import type { DesiredState } from "../desired/load.js";
 import { deploymentTargets, forEachDeployment, reportDeployments } from "./deployments.js";
+import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -31,6 +32,9 @@ const RECONCILE_FLAGS = {
   "lock-timeout": { type: "string" },
   deployment: { type: "string", multiple: true },
   parallel: { type: "string" },
+  timeline: { type: "boolean" },
+  "timeline-base": { type: "string" },
+  released: { type: "string" },
 } as const;
 
 function parseSeconds(value: string | undefined, fallback: number): number {
@@ -134,6 +138,22 @@ function parsePercent(value: string | undefined): number {
 
 type ReconcileFlags = ReturnType<typeof parseReconcileArgs>["values"];
 
+/**
+ * --timeline: how this change shifts the rollout. The "before" is the desired state in
+ * --timeline-base DIR (e.g. the pull request's base branch checked out beside it).
+ */
+async function rolloutComparison(after: DesiredState, values: ReconcileFlags): Promise<string> {
+  const released = values.released ? new Date(values.released) : new Date();
+  if (Number.isNaN(released.getTime())) throw new UsageError(`--released must be an ISO-8601 date-time (got '${values.released}')`);
+  const opts = { released };
+  const afterTimeline = computeTimeline(after, opts);
+  if (!values["timeline-base"]) return `\nRollout of a patch released ${released.toISOString()} (no --timeline-base to compare with):\n${renderTimelineText(afterTimeline)}`;
+  const base = await loadDesiredState(values["timeline-base"]);
+  if (!base.state) throw new DiagnosticsError(base.diagnostics);
+  const lines = diffTimelines(computeTimeline(base.state, opts), afterTimeline);
+  return `\nRollout changes (patch released ${released.toISOString()}, compared with ${values["timeline-base"]}):\n${lines.length ? lines.map((l) => `  ${l}`).join("\n") : "  none"}`;
+}
+
 function parseReconcileArgs(argv: string[]) {
   return parseArgs({ args: argv, allowPositionals: true, options: RECONCILE_FLAGS });
 }
@@ -147,6 +167,7 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
     const { plan } = await planReconcile({ state, gateway: conn.gateway, owner, region: conn.region, adopt: values.adopt, onProgress: progressReporter(io) });
     clearProgress();
     io.out(renderPlan(plan, format, mode));
+    if (values.timeline) io.out(await rolloutComparison(state, values));
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
     const refusal = checkDeleteGuard(plan, { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false });
     if (refusal) {

@@ -56,7 +56,9 @@ function checkNumbers(field: string, text: string, min: number, max: number, nam
   for (const token of text.split(",")) {
     const [range, step] = token.split("/");
     if (step !== undefined && !/^\d+$/.test(step)) throw new ScheduleError(`${field}: step '${step}' must be a number`);
-    const cleaned = (range ?? "").replace(/#\d+$/, "").replace(/L?W?$/, "");
+    const withoutNth = (range ?? "").replace(/#\d+$/, "");
+    if (/^(L|LW)$/i.test(withoutNth)) continue;
+    const cleaned = withoutNth.replace(/^(\d+)(L|W|LW)$/i, "$1");
     if (cleaned === "*" || cleaned === "?" || cleaned === "") continue;
     for (const part of cleaned.split("-")) {
       if (names.includes(part.toUpperCase())) continue;
@@ -97,10 +99,10 @@ function parseCron(expression: string, body: string): Schedule {
   checkNumbers("Month", month, 1, 12, MONTHS);
   checkNumbers("Day-of-week", dayOfWeek, 1, 7, DAYS);
   checkNumbers("Year", year, 1970, 2199);
-  if (/[LW#]/i.test(minutes + hours + month + year)) throw new ScheduleError("L, W and # are only allowed in Day-of-month (L, W) and Day-of-week (L, #)");
-  if (/[W#]/i.test(dayOfWeek.replace(/^[A-Z]{3}#|\d#/i, ""))) {
-    if (/W/i.test(dayOfWeek)) throw new ScheduleError("Day-of-week: W is only allowed in Day-of-month");
-  }
+  // Month and day names (JUL, WED, …) contain L and W: take them out before looking for modifiers.
+  const withoutNames = (text: string, names: string[]): string => text.replace(new RegExp(`\\b(${names.join("|")})\\b`, "gi"), "");
+  if (/[LW#]/i.test(minutes + hours + withoutNames(month, MONTHS) + year)) throw new ScheduleError("L, W and # are only allowed in Day-of-month (L, W) and Day-of-week (L, #)");
+  if (/W/i.test(withoutNames(dayOfWeek, DAYS))) throw new ScheduleError("Day-of-week: W is only allowed in Day-of-month");
   const fields: CronFields = { minutes, hours, dayOfMonth, month, dayOfWeek, year };
   const schedule: Schedule = { kind: "cron", expression, fields };
   try {
