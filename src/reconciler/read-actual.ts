@@ -43,6 +43,14 @@ function tagValue(tags: Tag[], key: string): string | undefined {
   return tags.find((t) => t.Key === key)?.Value;
 }
 
+/** Tags of a baseline or window and what they say about ownership (one ListTagsForResource). */
+async function ownershipOf(gw: SsmGateway, resourceType: "PatchBaseline" | "MaintenanceWindow", id: string, ssmName: string, owner: string) {
+  const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: resourceType, ResourceId: id })).TagList ?? [];
+  const ownerTag = tagValue(tags, OWNER_TAG);
+  const owned = ownerTag === owner;
+  return { tags, ownerTag, owned, logical: owned ? tagValue(tags, NAME_TAG) ?? ssmName : ssmName };
+}
+
 function isAwsOwned(id: string): boolean {
   return id.startsWith("arn:");
 }
@@ -86,11 +94,8 @@ export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promis
   const logicalBaseline = new Map<string, { name: string; owned: boolean }>();
   const baselineResources = await mapLimit(custom, concurrency, async (b) => {
     const id = b.BaselineId!;
-    const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "PatchBaseline", ResourceId: id })).TagList ?? [];
-    const ownerTag = tagValue(tags, OWNER_TAG);
-    const owned = ownerTag === opts.owner;
     const ssmName = b.BaselineName ?? id;
-    const logical = owned ? tagValue(tags, NAME_TAG) ?? ssmName : ssmName;
+    const { tags, ownerTag, owned, logical } = await ownershipOf(gw, "PatchBaseline", id, ssmName, opts.owner);
     logicalBaseline.set(id, { name: logical, owned });
     if (!owned && !opts.desiredNames.baselines.has(ssmName)) {
       return { type: "PatchBaseline", key: `PatchBaseline/${logical}`, name: logical, id, spec: { name: ssmName, operatingSystem: b.OperatingSystem ?? "WINDOWS" }, owned, ownerTag, ssmName } satisfies ActualResource;
@@ -134,11 +139,8 @@ export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promis
   progress(`reading ${windowIds.length} maintenance windows`);
   const windowResults = await mapLimit(windowIds, concurrency, async (w) => {
     const id = w.WindowId!;
-    const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "MaintenanceWindow", ResourceId: id })).TagList ?? [];
-    const ownerTag = tagValue(tags, OWNER_TAG);
-    const owned = ownerTag === opts.owner;
     const ssmName = w.Name ?? id;
-    const logical = owned ? tagValue(tags, NAME_TAG) ?? ssmName : ssmName;
+    const { tags, ownerTag, owned, logical } = await ownershipOf(gw, "MaintenanceWindow", id, ssmName, opts.owner);
     const wKey = windowKey(logical);
     if (!owned && !opts.desiredNames.windows.has(ssmName)) {
       return [{ type: "MaintenanceWindow", key: wKey, name: logical, id, spec: { name: ssmName }, owned, ownerTag, ssmName } satisfies ActualResource];

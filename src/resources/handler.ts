@@ -71,3 +71,27 @@ export function tagCalls(resourceType: "PatchBaseline" | "MaintenanceWindow", id
   }
   return calls;
 }
+
+/**
+ * Update calls for a taggable resource (baseline, window): the Update call with the full
+ * desired state when any non-tag field changed, then tag additions and removals.
+ */
+export function taggedUpdateCalls(
+  change: Change,
+  ctx: CallContext,
+  resourceType: "PatchBaseline" | "MaintenanceWindow",
+  update: { operation: string; idMember: string; input: Record<string, unknown> },
+  label: string,
+): SsmCall[] {
+  const id = ctx.idOf(change.key);
+  const calls: SsmCall[] = [];
+  if (change.fields.some((f) => !f.path.startsWith("tags"))) {
+    calls.push({ operation: update.operation, input: { [update.idMember]: id, ...update.input, Replace: true }, description: `update ${label}` });
+  }
+  const tags = (spec: JsonObject | undefined): JsonObject => {
+    const t = spec?.tags;
+    return t !== null && typeof t === "object" && !Array.isArray(t) ? t : {};
+  };
+  calls.push(...tagCalls(resourceType, id, tags(change.before?.spec), tags(change.after!.spec), label));
+  return calls;
+}

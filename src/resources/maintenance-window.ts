@@ -1,7 +1,7 @@
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import type { JsonObject } from "../reconciler/model.js";
 import type { ResourceHandler, SsmCall } from "./handler.js";
-import { tagCalls } from "./handler.js";
+import { taggedUpdateCalls } from "./handler.js";
 import { pick, pickPascal } from "./patch-baseline.js";
 import { asObject, compact, tagMap, toCamel, toPascal } from "./shape.js";
 
@@ -54,17 +54,8 @@ export const maintenanceWindowHandler: ResourceHandler = {
 
   updateCalls(change, ctx) {
     const after = change.after!;
-    const id = ctx.idOf(change.key);
-    const calls: SsmCall[] = [];
-    if (change.fields.some((f) => !f.path.startsWith("tags"))) {
-      calls.push({
-        operation: "UpdateMaintenanceWindow",
-        input: { WindowId: id, ...toPascal(pick(after.spec, READ_FIELDS)), Enabled: after.spec.enabled, Replace: true },
-        description: `update maintenance window ${after.spec.name}`,
-      });
-    }
-    calls.push(...tagCalls("MaintenanceWindow", id, asObject(change.before?.spec.tags) ?? {}, asObject(after.spec.tags) ?? {}, `maintenance window ${after.spec.name}`));
-    return calls;
+    const input = { ...toPascal(pick(after.spec, READ_FIELDS)), Enabled: after.spec.enabled };
+    return taggedUpdateCalls(change, ctx, "MaintenanceWindow", { operation: "UpdateMaintenanceWindow", idMember: "WindowId", input }, `maintenance window ${String(after.spec.name)}`);
   },
 
   deleteCalls(r, ctx) {

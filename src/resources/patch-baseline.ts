@@ -1,8 +1,8 @@
 import type { GetPatchBaselineCommandOutput } from "@aws-sdk/client-ssm";
 import type { PatchBaselineDoc } from "../model/desired.js";
 import type { Json, JsonObject } from "../reconciler/model.js";
-import type { ResourceHandler, SsmCall } from "./handler.js";
-import { tagCalls } from "./handler.js";
+import type { ResourceHandler } from "./handler.js";
+import { taggedUpdateCalls } from "./handler.js";
 import { asArray, asObject, compact, normalizeKeyValues, sortedByCanonical, sortedStrings, tagMap, toCamel, toPascal } from "./shape.js";
 
 /** Fields of a baseline that UpdatePatchBaseline sends (everything but OS and tags). */
@@ -76,17 +76,7 @@ export const patchBaselineHandler: ResourceHandler = {
 
   updateCalls(change, ctx) {
     const after = change.after!;
-    const id = ctx.idOf(change.key);
-    const calls: SsmCall[] = [];
-    if (change.fields.some((f) => !f.path.startsWith("tags"))) {
-      calls.push({
-        operation: "UpdatePatchBaseline",
-        input: { BaselineId: id, ...toPascal(pick(after.spec, UPDATABLE)), Replace: true },
-        description: `update patch baseline ${after.spec.name}`,
-      });
-    }
-    calls.push(...tagCalls("PatchBaseline", id, asObject(change.before?.spec.tags) ?? {}, asObject(after.spec.tags) ?? {}, `patch baseline ${after.spec.name}`));
-    return calls;
+    return taggedUpdateCalls(change, ctx, "PatchBaseline", { operation: "UpdatePatchBaseline", idMember: "BaselineId", input: toPascal(pick(after.spec, UPDATABLE)) }, `patch baseline ${String(after.spec.name)}`);
   },
 
   deleteCalls(r, ctx) {
