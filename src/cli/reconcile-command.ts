@@ -17,6 +17,8 @@ import { CONNECTION_FLAGS, connect } from "./connection.js";
 import type { DesiredState } from "../desired/load.js";
 import { deploymentTargets, forEachDeployment, reportDeployments } from "./deployments.js";
 import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
+import type { PolicyResult } from "../policy/index.js";
+import { evaluatePlanPolicies, evaluateSpecPolicies, hasDenials, loadPolicies, mergeResults, policyResultToJson, renderPolicyMarkdown, renderPolicyText } from "../policy/index.js";
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -33,6 +35,8 @@ const RECONCILE_FLAGS = {
   deployment: { type: "string", multiple: true },
   parallel: { type: "string" },
   timeline: { type: "boolean" },
+  policies: { type: "string" },
+  "allow-destructive": { type: "boolean" },
   "timeline-base": { type: "string" },
   released: { type: "string" },
 } as const;
@@ -94,10 +98,10 @@ function clearProgress(): void {
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 }
 
-export function renderPlan(plan: Plan, format: OutputFormat, mode: "plan" | "drift"): string {
-  if (format === "json") return JSON.stringify(planToJson(plan, mode), null, 2);
-  if (format === "markdown") return renderPlanMarkdown(plan, { mode });
-  return renderPlanText(plan, { mode, colour: process.stdout.isTTY === true });
+export function renderPlan(plan: Plan, format: OutputFormat, mode: "plan" | "drift", policy?: PolicyResult): string {
+  if (format === "json") return JSON.stringify({ ...planToJson(plan, mode), ...(policy ? { policy: policyResultToJson(policy) } : {}) }, null, 2);
+  if (format === "markdown") return `${renderPlanMarkdown(plan, { mode })}${policy ? `\n\n${renderPolicyMarkdown(policy)}` : ""}`;
+  return `${renderPlanText(plan, { mode, colour: process.stdout.isTTY === true })}${policy ? `\n\n${renderPolicyText(policy)}` : ""}`;
 }
 
 function renderApply(result: ApplyResult, format: OutputFormat, dryRun: boolean): string {
@@ -166,7 +170,14 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
   const run = async (): Promise<number> => {
     const { plan } = await planReconcile({ state, gateway: conn.gateway, owner, region: conn.region, adopt: values.adopt, onProgress: progressReporter(io) });
     clearProgress();
-    io.out(renderPlan(plan, format, mode));
+    const { policies, errors: policyErrors } = await loadPolicies(values.policies);
+    if (policyErrors.length) throw new DiagnosticsError(policyErrors);
+    const policy = mergeResults(evaluateSpecPolicies(state, policies), evaluatePlanPolicies(plan, state, policies, { allowDestructive: values["allow-destructive"] ?? false }));
+    io.out(renderPlan(plan, format, mode, policy));
+    if (hasDenials(policy)) {
+      io.err(`error: policy denied the change (${policy.findings.filter((f) => f.severity === "deny").map((f) => f.policyId).join(", ") || "invalid exemption"}); nothing is applied`);
+      return EXIT.ERROR;
+    }
     if (values.timeline) io.out(await rolloutComparison(state, values));
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
     const refusal = checkDeleteGuard(plan, { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false });

@@ -3,6 +3,9 @@ import type { DesiredState } from "../desired/load.js";
 import { loadDesiredState } from "../desired/load.js";
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
+import type { PolicyResult } from "../policy/index.js";
+import { evaluateSpecPolicies, hasDenials, loadPolicies, policyResultToJson, renderPolicyText } from "../policy/index.js";
+import { DiagnosticsError } from "../model/diagnostics.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
 
@@ -35,7 +38,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { output: { type: "string", short: "o" }, now: { type: "string" } },
+    options: { output: { type: "string", short: "o" }, now: { type: "string" }, policies: { type: "string" } },
   });
   const format = parseOutputFormat(values.output, ["text", "json"]);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl validate DIR [--output text|json]");
@@ -43,10 +46,15 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 date-time (got '${values.now}')`);
   const result = await loadDesiredState(positionals[0]!);
   const runs = result.state ? upcomingRuns(result.state, now) : [];
-  const ok = result.state !== undefined;
+  const policy = result.state ? await specPolicyResult(result.state, values.policies) : undefined;
+  const ok = result.state !== undefined && !(policy && hasDenials(policy));
   if (format === "json") {
-    io.out(JSON.stringify({ formatVersion: 1, valid: ok, diagnostics: result.diagnostics, windows: runs }, null, 2));
+    io.out(JSON.stringify({ formatVersion: 1, valid: ok, diagnostics: result.diagnostics, windows: runs, policy: policy ? policyResultToJson(policy) : undefined }, null, 2));
     return ok ? EXIT.OK : EXIT.ERROR;
+  }
+  if (policy && hasDenials(policy)) {
+    io.err(renderPolicyText(policy));
+    return EXIT.ERROR;
   }
   if (!ok) {
     io.err(renderDiagnosticsText(result.diagnostics));
@@ -63,6 +71,14 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     if (w.nextRuns.length === 0) lines.push("    no future runs");
     for (const run of w.nextRuns) lines.push(`    next: ${run}`);
   }
+  if (policy) lines.push(renderPolicyText(policy));
   io.out(lines.join("\n"));
   return EXIT.OK;
+}
+
+/** Built-in and --policies DIR policies on the desired state; a malformed policy is an error. */
+export async function specPolicyResult(state: DesiredState, policiesDir: string | undefined): Promise<PolicyResult> {
+  const { policies, errors } = await loadPolicies(policiesDir);
+  if (errors.length) throw new DiagnosticsError(errors);
+  return evaluateSpecPolicies(state, policies);
 }

@@ -15,6 +15,8 @@ import { planReconcile } from "../reconciler/engine.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
 import { CONNECTION_FLAGS, connect } from "./connection.js";
+import { hasDenials } from "../policy/index.js";
+import { specPolicyResult } from "./validate-command.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -47,6 +49,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       "max-delete-percent": { type: "string", default: "30" },
       "allow-mass-delete": { type: "boolean" },
       once: { type: "boolean" },
+      policies: { type: "string" },
     },
   });
   if (!values.repo) throw new UsageError("watch needs --repo URL|PATH");
@@ -76,6 +79,11 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     logger,
     metrics,
     notifiers,
+    // A commit with a policy denial is refused like an invalid one.
+    gate: async (state) => {
+      const r = await specPolicyResult(state, values.policies);
+      return hasDenials(r) ? [...r.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`), ...r.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`)] : [];
+    },
   });
   const http = values.listen ? await startHttpServer(values.listen, controller, metrics) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);

@@ -143,10 +143,7 @@ function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings): void {
   if (spec.approvedPatchesEnableNonSecurity !== undefined && !linux) f.add(b, ["spec", "approvedPatchesEnableNonSecurity"], `approvedPatchesEnableNonSecurity applies to Linux only, not ${os}`, "os");
   if (spec.sources && spec.sources.length > 0 && !linux) f.add(b, ["spec", "sources"], `patch sources apply to Linux only, not ${os}`, "os");
   if (spec.availableSecurityUpdatesComplianceStatus !== undefined && os !== "WINDOWS") f.add(b, ["spec", "availableSecurityUpdatesComplianceStatus"], `availableSecurityUpdatesComplianceStatus applies to WINDOWS only, not ${os}`, "os");
-  const approved = new Set(spec.approvedPatches ?? []);
-  (spec.rejectedPatches ?? []).forEach((p, i) => {
-    if (approved.has(p)) f.add(b, ["spec", "rejectedPatches", i], `patch '${p}' is both approved and rejected`, "patches");
-  });
+  // A patch both approved and rejected is valid to SSM; the rejected-not-approved policy reports it.
   const sourceNames = new Set<string>();
   (spec.sources ?? []).forEach((s, i) => {
     if (sourceNames.has(s.name)) f.add(b, ["spec", "sources", i, "name"], `duplicate patch source name '${s.name}'`, "duplicate");

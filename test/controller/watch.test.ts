@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
+import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 
 const creds = { accessKeyId: "AKIA555555555555TEST", secretAccessKey: "watch-secret" };
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" }).trim();
@@ -19,7 +20,7 @@ interface Watcher {
 }
 
 function startWatch(server: LocalSsm, repo: string, extra: string[] = []): Watcher {
-  const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--branch", "main", "--path", "patching", "--interval", "1s", "--listen", "127.0.0.1:0", "--endpoint-url", server.url, "--region", "us-east-1", ...extra], {
+  const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--branch", "main", "--path", "patching", "--interval", "1s", "--listen", "127.0.0.1:0", "--endpoint-url", server.url, "--region", "us-east-1", "--policies", relaxedPoliciesDir(), ...extra], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
     stdio: ["ignore", "pipe", "pipe"],
   });

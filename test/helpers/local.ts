@@ -4,6 +4,7 @@ import type { Io } from "../../src/cli/output.js";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { SsmGateway } from "../../src/reconciler/ssm-gateway.js";
+import { relaxedPoliciesDir } from "./relaxed-policies.js";
 
 export const REGION = "us-east-1";
 export const CREDENTIALS = { accessKeyId: "AKIATESTTESTTEST", secretAccessKey: "test-secret-key" };
@@ -37,7 +38,9 @@ export async function startHarness(opts: Parameters<typeof startLocalSsm>[0] = {
       let out = "";
       let err = "";
       const io: Io = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) };
-      const code = await runCli([...args, "--endpoint-url", server.url, "--region", REGION], io);
+      // Engine tests: built-in policies only warn (they are tested on their own in test/policy).
+      const relax = (args[0] === "reconcile" || args[0] === "drift") && !args.includes("--policies") ? ["--policies", relaxedPoliciesDir()] : [];
+      const code = await runCli([...args, ...relax, "--endpoint-url", server.url, "--region", REGION], io);
       return { code, out, err };
     },
     async close() {
