@@ -14,7 +14,10 @@ import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-p
 import { planReconcile } from "../reconciler/engine.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
-import { CONNECTION_FLAGS, connect } from "./connection.js";
+import type { Connection, DeploymentAccess } from "./connection.js";
+import { CONNECTION_FLAGS, connect, connectDeployment } from "./connection.js";
+import { deploymentTargets } from "./deployments.js";
+import type { DesiredState } from "../desired/load.js";
 import { hasDenials } from "../policy/index.js";
 import { specPolicyResult } from "./validate-command.js";
 import type { Io } from "./output.js";
@@ -49,6 +52,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       "max-delete-percent": { type: "string", default: "30" },
       "allow-mass-delete": { type: "boolean" },
       once: { type: "boolean" },
+      deployment: { type: "string", multiple: true },
       policies: { type: "string" },
     },
   });
@@ -57,35 +61,50 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const intervalMs = parseDuration(values.interval);
   if (intervalMs < 1000) throw new UsageError("--interval must be at least 1s");
   if (values["drift-schedule"] && !cron.validate(values["drift-schedule"])) throw new UsageError(`--drift-schedule is not a valid cron expression: '${values["drift-schedule"]}'`);
-  const workdir = values.workdir ?? path.join(mkdtempSync(path.join(tmpdir(), "patchctl-watch-")), "repo");
-  const source = new GitSource(values.repo, values.branch, workdir);
-  source.resolve(values.path);
+  const base = values.workdir ?? mkdtempSync(path.join(tmpdir(), "patchctl-watch-"));
   const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
-  const conn = await connect(values);
+  const gate = async (state: DesiredState): Promise<string[]> => {
+    // A commit with a policy denial is refused like an invalid one.
+    const r = await specPolicyResult(state, values.policies);
+    return hasDenials(r) ? [...r.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`), ...r.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`)] : [];
+  };
+
+  // With deployments in patchctl.yaml, one controller per deployment-region, each with its
+  // own checkout, client, lease and backoff, so one failing does not stop the others.
+  const bootstrap = new GitSource(values.repo, values.branch, path.join(base, "repo"));
+  bootstrap.resolve(values.path);
+  let deployments: { name: string; region: string; access: DeploymentAccess }[] = [];
+  try {
+    await bootstrap.checkout(await bootstrap.fetch());
+    const first = await loadDesiredState(bootstrap.resolve(values.path));
+    if (first.state?.config.deployments) {
+      deployments = deploymentTargets(first.state, values.deployment, values.region).map((t) => ({ name: t.deployment.spec.name, region: t.region, access: t.deployment.spec }));
+    }
+  } catch (err) {
+    logger.warn({ event: "bootstrap-failed", error: String(err) }, "could not read deployments at start; running for the flags' account and region");
+  }
+  const conns: Connection[] = [];
   const notifiers: Notifier[] = [];
+  const metrics = new ControllerMetrics();
+  const make = (source: GitSource, conn: Connection, deployment?: string): Controller =>
+    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, gate, deployment });
+  const controllers: Controller[] = [];
+  if (deployments.length === 0) {
+    const conn = await connect(values);
+    conns.push(conn);
+    controllers.push(make(bootstrap, conn));
+  } else {
+    for (const d of deployments) {
+      const conn = await connectDeployment(values, d.access, d.region);
+      conns.push(conn);
+      controllers.push(make(new GitSource(values.repo, values.branch, path.join(base, `${d.name}-${d.region}`)), conn, d.name));
+    }
+  }
+  const conn = conns[0]!;
+  const source = bootstrap;
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
-  const metrics = new ControllerMetrics();
-  const controller = new Controller({
-    source,
-    path: values.path,
-    owner: values.owner,
-    region: conn.region,
-    gateway: conn.gateway,
-    apply: !values["no-apply"],
-    intervalMs,
-    maxDeletePercent: Number(values["max-delete-percent"]),
-    allowMassDelete: values["allow-mass-delete"] ?? false,
-    logger,
-    metrics,
-    notifiers,
-    // A commit with a policy denial is refused like an invalid one.
-    gate: async (state) => {
-      const r = await specPolicyResult(state, values.policies);
-      return hasDenials(r) ? [...r.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`), ...r.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`)] : [];
-    },
-  });
-  const http = values.listen ? await startHttpServer(values.listen, controller, metrics) : undefined;
+  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
   const driftTask = values["drift-schedule"]
@@ -110,23 +129,23 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     if (stopping) return;
     stopping = true;
     logger.info({ event: "shutdown", signal }, "stopping after the in-flight SSM call");
-    void controller.stop();
+    for (const c of controllers) void c.stop();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   try {
     if (values.once) {
-      const result = await controller.cycle();
-      return result.ok ? EXIT.OK : EXIT.ERROR;
+      const results = await Promise.all(controllers.map((c) => c.cycle()));
+      return results.every((r) => r.ok) ? EXIT.OK : EXIT.ERROR;
     }
-    await controller.run();
+    await Promise.all(controllers.map((c) => c.run()));
     return EXIT.OK;
   } finally {
     driftTask?.stop();
-    await controller.releaseLease().catch((err) => logger.warn({ event: "lease-release-failed", error: String(err) }));
+    await Promise.all(controllers.map((c) => c.releaseLease().catch((err) => logger.warn({ event: "lease-release-failed", error: String(err) }))));
     http?.server.close();
     http?.server.closeAllConnections();
-    await conn.close();
+    await Promise.all(conns.map((c) => c.close()));
     logger.info({ event: "stopped" }, "stopped");
     io.err("");
   }

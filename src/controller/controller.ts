@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { DesiredState } from "../desired/load.js";
-import { loadDesiredState } from "../desired/load.js";
+import { loadDesiredState, stateForDeployment } from "../desired/load.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
 import { applyPlan } from "../reconciler/apply.js";
 import { planReconcile } from "../reconciler/engine.js";
@@ -31,6 +31,8 @@ export interface ControllerOptions {
   notifiers: Notifier[];
   /** Extra validation of a commit (policies); returns error lines, empty when fine. */
   gate?: (state: DesiredState) => Promise<string[]>;
+  /** With deployments in patchctl.yaml: the deployment this controller reconciles. */
+  deployment?: string;
 }
 
 export interface CycleResult {
@@ -44,6 +46,8 @@ export interface CycleResult {
 
 export interface ControllerStatus {
   owner?: string;
+  deployment?: string;
+  region?: string;
   ready: boolean;
   commit?: string;
   lastGoodCommit?: string;
@@ -70,14 +74,17 @@ export class Controller {
   private readonly abort = new AbortController();
   private wake?: () => void;
 
-  constructor(private readonly opts: ControllerOptions) {}
+  constructor(private readonly opts: ControllerOptions) {
+    this.status.deployment = opts.deployment;
+    this.status.region = opts.region;
+  }
 
   get signal(): AbortSignal {
     return this.abort.signal;
   }
 
   private log(): Logger {
-    return this.opts.logger.child({ commit: this.status.commit ?? null, owner: this.owner() ?? null });
+    return this.opts.logger.child({ commit: this.status.commit ?? null, owner: this.owner() ?? null, ...(this.opts.deployment ? { deployment: this.opts.deployment, region: this.opts.region } : {}) });
   }
 
   private owner(): string | undefined {
@@ -103,7 +110,14 @@ export class Controller {
       await this.notify("failure", `patchctl: commit ${commit.slice(0, 12)} refused (${errors.length} error(s)); last good commit stays in force`, { errors: errors.slice(0, 20) });
       return this.goodState;
     }
-    this.goodState = loaded.state;
+    const chosen = this.opts.deployment === undefined ? loaded.state : loaded.state.deployments.find((d) => d.spec.name === this.opts.deployment);
+    if (!chosen) {
+      const errs = [`deployment '${this.opts.deployment}' is not in patchctl.yaml any more`];
+      this.status.badCommit = { commit, errors: errs };
+      this.log().error({ event: "commit-refused", errors: errs }, errs[0]);
+      return this.goodState;
+    }
+    this.goodState = "spec" in chosen ? stateForDeployment(loaded.state, chosen) : chosen;
     this.status.lastGoodCommit = commit;
     this.status.badCommit = undefined;
     this.status.owner = this.owner();

@@ -9,7 +9,10 @@ import type { ControllerMetrics } from "./metrics.js";
  * /metrics (Prometheus), /status (JSON). Anything else is 404; any method but GET/HEAD is 405.
  * Nothing here exposes credentials or sensitive SSM values (status lists keys and field paths only).
  */
-export function startHttpServer(listen: string, controller: Controller, metrics: ControllerMetrics): Promise<{ server: Server; port: number }> {
+export function startHttpServer(listen: string, controllers: Controller[], metrics: ControllerMetrics): Promise<{ server: Server; port: number }> {
+  const ready = (): boolean => controllers.every((c) => c.status.ready);
+  // One controller: its status; several (deployments): one entry per deployment-region.
+  const status = (): unknown => (controllers.length === 1 ? controllers[0]!.status : { ready: ready(), deployments: controllers.map((c) => c.status) });
   const { host, port } = parseListen(listen);
   const server = createServer((req, res) => {
     const send = (code: number, type: string, body: string): void => {
@@ -22,9 +25,9 @@ export function startHttpServer(listen: string, controller: Controller, metrics:
       case "/healthz":
         return send(200, "text/plain", "ok\n");
       case "/readyz":
-        return controller.status.ready ? send(200, "text/plain", "ready\n") : send(503, "text/plain", "not ready: no successful cycle yet\n");
+        return ready() ? send(200, "text/plain", "ready\n") : send(503, "text/plain", "not ready: no successful cycle yet\n");
       case "/status":
-        return send(200, "application/json", `${JSON.stringify(controller.status, null, 2)}\n`);
+        return send(200, "application/json", `${JSON.stringify(status(), null, 2)}\n`);
       case "/metrics":
         metrics.registry.metrics().then(
           (text) => send(200, metrics.registry.contentType, text),
