@@ -1,28 +1,52 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 
-/** A simulated managed instance with its patch state (DescribeInstancePatchStatesForPatchGroup fields). */
+/**
+ * A simulated fleet of managed instances, so the compliance reads
+ * (DescribePatchGroupState, DescribeInstancePatchStatesForPatchGroup) and
+ * DescribeMaintenanceWindowExecutions return something real. Loaded from YAML or
+ * JSON; see examples/fleet/fleet.yaml.
+ *
+ *   instances:
+ *     - InstanceId: i-0a1b2c3d4e5f60001
+ *       OperatingSystem: WINDOWS          # default WINDOWS
+ *       Tags: {Patch Group: Database Servers, Name: db-1}   # or [{Key, Value}]; or PatchGroup: ...
+ *       Region: eu-west-1                 # optional: only there (default: every region)
+ *       AccountId: "111111111111"         # optional: only that account (default: every account)
+ *       BaselineId: pb-...                # optional: else the baseline that applies to its group and OS
+ *       Operation: Install                # Scan | Install
+ *       OperationStartTime: 2026-11-17T22:05:00Z
+ *       OperationEndTime: 2026-11-17T22:31:00Z
+ *       InstalledCount: 212               # and the other counts; absent = 0
+ *   executions:                           # past runs, by maintenance window name
+ *     Production-Tuesdays:
+ *       - {Status: SUCCESS, StartTime: 2026-11-17T22:00:00Z, EndTime: 2026-11-17T22:41:00Z}
+ */
+
+export const PATCH_COUNT_FIELDS = [
+  "InstalledCount", "InstalledOtherCount", "InstalledPendingRebootCount", "InstalledRejectedCount", "MissingCount", "FailedCount",
+  "UnreportedNotApplicableCount", "NotApplicableCount", "AvailableSecurityUpdateCount", "CriticalNonCompliantCount", "SecurityNonCompliantCount", "OtherNonCompliantCount",
+] as const;
+export type PatchCountField = (typeof PATCH_COUNT_FIELDS)[number];
+
 export interface FleetInstance {
   InstanceId: string;
-  PatchGroup: string;
-  BaselineId: string;
+  OperatingSystem: string;
+  PatchGroup?: string;
+  Tags: { Key: string; Value: string }[];
+  Region?: string;
+  AccountId?: string;
+  BaselineId?: string;
   Operation: "Scan" | "Install";
+  /** Epoch seconds. */
   OperationStartTime: number;
   OperationEndTime: number;
-  InstalledCount: number;
-  InstalledOtherCount: number;
-  InstalledPendingRebootCount: number;
-  InstalledRejectedCount: number;
-  MissingCount: number;
-  FailedCount: number;
-  NotApplicableCount: number;
-  UnreportedNotApplicableCount: number;
-  CriticalNonCompliantCount: number;
-  SecurityNonCompliantCount: number;
-  OtherNonCompliantCount: number;
-  AvailableSecurityUpdateCount: number;
-  RebootOption?: string;
+  LastNoRebootInstallOperationTime?: number;
+  RebootOption?: "RebootIfNeeded" | "NoReboot";
   OwnerInformation?: string;
+  SnapshotId?: string;
+  InstallOverrideList?: string;
+  counts: Record<PatchCountField, number>;
 }
 
 export interface FleetExecution {
@@ -35,64 +59,114 @@ export interface FleetExecution {
 
 export interface Fleet {
   instances: FleetInstance[];
-  /** Past executions by window name. */
+  /** Past executions by maintenance window name. */
   executions: Record<string, FleetExecution[]>;
 }
 
 export const EMPTY_FLEET: Fleet = { instances: [], executions: {} };
 
-const COUNT_FIELDS = [
-  "InstalledCount", "InstalledOtherCount", "InstalledPendingRebootCount", "InstalledRejectedCount", "MissingCount", "FailedCount", "NotApplicableCount",
-  "UnreportedNotApplicableCount", "CriticalNonCompliantCount", "SecurityNonCompliantCount", "OtherNonCompliantCount", "AvailableSecurityUpdateCount",
-] as const;
+const EXECUTION_STATUSES = ["PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLING", "CANCELLED", "SKIPPED_OVERLAPPING"];
+const INSTANCE_ID = /^(i-(\w{8}|\w{17})|mi-\w{17})$/;
 
-function seconds(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v === "string") return Math.floor(Date.parse(v) / 1000);
-  return Math.floor(Date.now() / 1000);
+class FleetError extends Error {}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Reads a fleet file (YAML or JSON): `instances:` with InstanceId, PatchGroup and counts; `executions:` by window name. */
-export function loadFleet(file: string): Fleet {
-  const raw = parse(readFileSync(file, "utf8")) as { instances?: Record<string, unknown>[]; executions?: Record<string, Record<string, unknown>[]> } | null;
-  const instances = (raw?.instances ?? []).map((i) => {
-    if (typeof i.InstanceId !== "string" || typeof i.PatchGroup !== "string") throw new Error(`${file}: every instance needs InstanceId and PatchGroup`);
-    const out: Record<string, unknown> = {
-      InstanceId: i.InstanceId,
-      PatchGroup: i.PatchGroup,
-      BaselineId: i.BaselineId ?? "pb-00000000000000000",
-      Operation: i.Operation ?? "Scan",
-      OperationStartTime: seconds(i.OperationStartTime),
-      OperationEndTime: seconds(i.OperationEndTime ?? i.OperationStartTime),
-      RebootOption: i.RebootOption ?? "RebootIfNeeded",
-    };
-    for (const f of COUNT_FIELDS) out[f] = typeof i[f] === "number" ? i[f] : 0;
-    return out as unknown as FleetInstance;
-  });
-  const executions: Record<string, FleetExecution[]> = {};
-  for (const [name, list] of Object.entries(raw?.executions ?? {})) {
-    executions[name] = list.map((e) => ({ Status: String(e.Status ?? "SUCCESS"), StatusDetails: e.StatusDetails as string | undefined, StartTime: seconds(e.StartTime), EndTime: e.EndTime === undefined ? undefined : seconds(e.EndTime) }));
+function seconds(v: unknown, where: string): number {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (v instanceof Date) return v.getTime() / 1000;
+  if (typeof v === "string" && !Number.isNaN(Date.parse(v))) return Date.parse(v) / 1000;
+  throw new FleetError(`${where}: expected an ISO-8601 date-time or epoch seconds`);
+}
+
+function optionalString(v: unknown, where: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string" && typeof v !== "number") throw new FleetError(`${where}: expected a string`);
+  return String(v);
+}
+
+function tagsOf(v: unknown, where: string): { Key: string; Value: string }[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) {
+    return v.map((t, i) => {
+      if (!isRecord(t) || typeof t.Key !== "string") throw new FleetError(`${where}[${i}]: expected {Key, Value}`);
+      return { Key: t.Key, Value: String(t.Value ?? "") };
+    });
   }
-  return { instances, executions };
+  if (isRecord(v)) return Object.entries(v).map(([Key, Value]) => ({ Key, Value: String(Value ?? "") }));
+  throw new FleetError(`${where}: expected a map of tags or a list of {Key, Value}`);
 }
 
-/** DescribePatchGroupState: instance counts per state for one group. */
-export function countsFor(fleet: Fleet, group: string): Record<string, number> {
-  const list = fleet.instances.filter((i) => i.PatchGroup === group);
-  const n = (f: (i: FleetInstance) => boolean): number => list.filter(f).length;
-  return {
-    Instances: list.length,
-    InstancesWithInstalledPatches: n((i) => i.InstalledCount > 0),
-    InstancesWithInstalledOtherPatches: n((i) => i.InstalledOtherCount > 0),
-    InstancesWithInstalledPendingRebootPatches: n((i) => i.InstalledPendingRebootCount > 0),
-    InstancesWithInstalledRejectedPatches: n((i) => i.InstalledRejectedCount > 0),
-    InstancesWithMissingPatches: n((i) => i.MissingCount > 0),
-    InstancesWithFailedPatches: n((i) => i.FailedCount > 0),
-    InstancesWithNotApplicablePatches: n((i) => i.NotApplicableCount > 0),
-    InstancesWithUnreportedNotApplicablePatches: n((i) => i.UnreportedNotApplicableCount > 0),
-    InstancesWithCriticalNonCompliantPatches: n((i) => i.CriticalNonCompliantCount > 0),
-    InstancesWithSecurityNonCompliantPatches: n((i) => i.SecurityNonCompliantCount > 0),
-    InstancesWithOtherNonCompliantPatches: n((i) => i.OtherNonCompliantCount > 0),
-    InstancesWithAvailableSecurityUpdates: n((i) => i.AvailableSecurityUpdateCount > 0),
+function instanceOf(raw: unknown, i: number): FleetInstance {
+  const where = `instances[${i}]`;
+  if (!isRecord(raw)) throw new FleetError(`${where}: expected a mapping`);
+  const id = raw.InstanceId;
+  if (typeof id !== "string" || !INSTANCE_ID.test(id)) throw new FleetError(`${where}.InstanceId: expected i-xxxxxxxx, i-xxxxxxxxxxxxxxxxx or mi-xxxxxxxxxxxxxxxxx`);
+  const tags = tagsOf(raw.Tags, `${where}.Tags`);
+  const group = optionalString(raw.PatchGroup, `${where}.PatchGroup`) ?? tags.find((t) => t.Key === "Patch Group")?.Value ?? tags.find((t) => t.Key === "PatchGroup")?.Value;
+  const operation = raw.Operation ?? "Scan";
+  if (operation !== "Scan" && operation !== "Install") throw new FleetError(`${where}.Operation: expected Scan or Install`);
+  const reboot = raw.RebootOption ?? "RebootIfNeeded";
+  if (reboot !== "RebootIfNeeded" && reboot !== "NoReboot") throw new FleetError(`${where}.RebootOption: expected RebootIfNeeded or NoReboot`);
+  const counts = {} as Record<PatchCountField, number>;
+  for (const f of PATCH_COUNT_FIELDS) {
+    const n = raw[f] ?? 0;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new FleetError(`${where}.${f}: expected a whole number ≥ 0`);
+    counts[f] = n;
+  }
+  const start = raw.OperationStartTime === undefined ? Date.now() / 1000 : seconds(raw.OperationStartTime, `${where}.OperationStartTime`);
+  const inst: FleetInstance = {
+    InstanceId: id,
+    OperatingSystem: optionalString(raw.OperatingSystem, `${where}.OperatingSystem`) ?? "WINDOWS",
+    Tags: tags,
+    Operation: operation,
+    OperationStartTime: start,
+    OperationEndTime: raw.OperationEndTime === undefined ? start : seconds(raw.OperationEndTime, `${where}.OperationEndTime`),
+    RebootOption: reboot,
+    counts,
   };
+  if (group !== undefined) inst.PatchGroup = group;
+  for (const k of ["Region", "AccountId", "BaselineId", "OwnerInformation", "SnapshotId", "InstallOverrideList"] as const) {
+    const s = optionalString(raw[k], `${where}.${k}`);
+    if (s !== undefined) inst[k] = s;
+  }
+  if (raw.LastNoRebootInstallOperationTime !== undefined) inst.LastNoRebootInstallOperationTime = seconds(raw.LastNoRebootInstallOperationTime, `${where}.LastNoRebootInstallOperationTime`);
+  return inst;
+}
+
+function executionOf(raw: unknown, where: string): FleetExecution {
+  if (!isRecord(raw)) throw new FleetError(`${where}: expected a mapping`);
+  const status = String(raw.Status ?? "SUCCESS");
+  if (!EXECUTION_STATUSES.includes(status)) throw new FleetError(`${where}.Status: expected one of ${EXECUTION_STATUSES.join(", ")}`);
+  const e: FleetExecution = { Status: status, StartTime: seconds(raw.StartTime, `${where}.StartTime`) };
+  if (raw.EndTime !== undefined) e.EndTime = seconds(raw.EndTime, `${where}.EndTime`);
+  const details = optionalString(raw.StatusDetails, `${where}.StatusDetails`);
+  if (details !== undefined) e.StatusDetails = details;
+  const id = optionalString(raw.WindowExecutionId, `${where}.WindowExecutionId`);
+  if (id !== undefined) e.WindowExecutionId = id;
+  return e;
+}
+
+/** Reads a fleet file; a clear error naming the file and the entry when it is malformed. */
+export function loadFleet(file: string): Fleet {
+  try {
+    const raw: unknown = parse(readFileSync(file, "utf8"));
+    if (raw === null || raw === undefined) return EMPTY_FLEET;
+    if (!isRecord(raw)) throw new FleetError("expected a mapping with instances: and executions:");
+    const list = raw.instances ?? [];
+    if (!Array.isArray(list)) throw new FleetError("instances: expected a list");
+    const instances = list.map(instanceOf);
+    const executions: Record<string, FleetExecution[]> = {};
+    const byWindow = raw.executions ?? {};
+    if (!isRecord(byWindow)) throw new FleetError("executions: expected a mapping of window name to a list of executions");
+    for (const [name, runs] of Object.entries(byWindow)) {
+      if (!Array.isArray(runs)) throw new FleetError(`executions.${name}: expected a list`);
+      executions[name] = runs.map((r, i) => executionOf(r, `executions.${name}[${i}]`));
+    }
+    return { instances, executions };
+  } catch (err) {
+    throw new Error(`fleet file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import type { Fleet } from "./fleet.js";
 import { EMPTY_FLEET, loadFleet } from "./fleet.js";
-import type { LocalStats } from "./server.js";
 import { createLocalServer } from "./server.js";
+import type { LocalStats } from "./stats.js";
 import { Store } from "./store.js";
 
 export type { LocalStats };
@@ -11,15 +11,19 @@ export interface LocalSsmOptions {
   host?: string;
   /** 0 = an ephemeral port. */
   port?: number;
-  /** Persist every acknowledged mutation here (atomic write-and-rename). */
+  /** Persist every acknowledged mutation here (temp file, fsync, rename). */
   dataFile?: string;
   /** Simulated managed instances and window executions (YAML or JSON). */
   fleetFile?: string;
+  /** Added to every AWS call. */
   latencyMs?: number;
+  /** Calls per second per account and region; over it, ThrottlingException. */
   tps?: number;
+  /** Fraction (0..1) of calls answered InternalServerError. */
   failRate?: number;
-  /** Fraction of calls throttled at random (a throttling storm), on top of tps. */
+  /** Fraction (0..1) of calls throttled at random (a throttling storm), on top of tps. */
   throttleRate?: number;
+  /** The account of callers whose access key names none (default 000000000000). */
   accountId?: string;
 }
 
@@ -31,28 +35,46 @@ export interface LocalSsm {
   close(): Promise<void>;
 }
 
-/** Starts a local SSM endpoint (AWS JSON 1.1 over HTTP) in this process. */
+function fraction(name: string, v: number | undefined): number {
+  const n = v ?? 0;
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be between 0 and 1 (got ${String(v)})`);
+  return n;
+}
+
+function nonNegative(name: string, v: number | undefined): number {
+  const n = v ?? 0;
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0 (got ${String(v)})`);
+  return n;
+}
+
+/** Starts a local Systems Manager endpoint (AWS JSON 1.1 over HTTP) in this process. */
 export async function startLocalSsm(opts: LocalSsmOptions = {}): Promise<LocalSsm> {
-  const store = new Store(opts.dataFile);
+  const accountId = opts.accountId ?? "000000000000";
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits (got '${accountId}')`);
   const fleet: Fleet = opts.fleetFile ? loadFleet(opts.fleetFile) : EMPTY_FLEET;
+  const store = new Store(opts.dataFile);
   const { server, stats, resetStats } = createLocalServer({
     store,
     fleet,
-    latencyMs: opts.latencyMs ?? 0,
-    tps: opts.tps ?? 0,
-    failRate: opts.failRate ?? 0,
-    throttleRate: opts.throttleRate ?? 0,
-    defaultAccount: opts.accountId ?? "000000000000",
+    latencyMs: nonNegative("latencyMs", opts.latencyMs),
+    tps: nonNegative("tps", opts.tps),
+    failRate: fraction("failRate", opts.failRate),
+    throttleRate: fraction("throttleRate", opts.throttleRate),
+    defaultAccount: accountId,
   });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   server.keepAliveTimeout = 5000;
   const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${urlHost}:${port}`,
     port,
     stats,
     resetStats,
