@@ -53,6 +53,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     return ok ? EXIT.OK : EXIT.ERROR;
   }
   if (policy && hasDenials(policy)) {
+    if (result.diagnostics.length > 0) io.err(renderDiagnosticsText(result.diagnostics));
     io.err(renderPolicyText(policy));
     return EXIT.ERROR;
   }

@@ -66,7 +66,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const gate = async (state: DesiredState): Promise<string[]> => {
     // A commit with a policy denial is refused like an invalid one.
     const r = await specPolicyResult(state, values.policies);
-    return hasDenials(r) ? [...r.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`), ...r.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`)] : [];
+    return hasDenials(r) ? [...r.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`), ...r.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`)] : [];
   };
 
   // With deployments in patchctl.yaml, one controller per deployment-region, each with its
