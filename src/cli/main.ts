@@ -5,6 +5,7 @@ import { EXIT, processIo, renderDiagnosticsText, UsageError } from "./output.js"
 import { complianceCommand } from "./compliance-command.js";
 import { applyCommand, driftCommand, reconcileCommand } from "./reconcile-command.js";
 import { iamPolicyCommand } from "./iam-policy-command.js";
+import { importCommand } from "./import-command.js";
 import { timelineCommand } from "./timeline-command.js";
 import { validateCommand } from "./validate-command.js";
 import { watchCommand } from "./watch-command.js";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   compliance: { run: complianceCommand, summary: "patch compliance per patch group and recent window executions" },
   timeline: { run: timelineCommand, summary: "when a patch released now is approved and installed, per patch group (offline)" },
   "iam-policy": { run: iamPolicyCommand, summary: "print the least-privilege IAM policy (--read-only for plan/drift roles)" },
+  import: { run: importCommand, summary: "write existing baselines and windows as desired-state YAML (adopt with reconcile --adopt)" },
   apply: { run: applyCommand, summary: "apply a saved plan (refused when the account changed since)" },
   "local-ssm": {
     run: async (argv) => (await import("../local-ssm/cli.js")).runLocalSsmCommand(argv),

@@ -1,0 +1,118 @@
+import { parseArgs } from "node:util";
+import { loadDesiredState } from "../desired/load.js";
+import type { GeneratedName } from "../import/build.js";
+import { buildImport } from "../import/build.js";
+import { writeGeneratedNames } from "../import/name-in-ssm.js";
+import type { Selector } from "../import/read.js";
+import { parseSelector, readForImport, SelectionError } from "../import/read.js";
+import { isEmptyDir, writeImport } from "../import/write.js";
+import { CONNECTION_FLAGS, connect } from "./connection.js";
+import type { Io } from "./output.js";
+import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
+
+const IMPORT_FLAGS = {
+  ...CONNECTION_FLAGS,
+  out: { type: "string" },
+  select: { type: "string", multiple: true },
+  force: { type: "boolean" },
+  "name-unnamed": { type: "boolean" },
+} as const;
+
+export const DEFAULT_IMPORT_OWNER = "imported";
+const OWNER_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+const IMPORT_USAGE = `usage: patchctl import --out DIR [--owner NAME] [--select KIND/NAME-OR-ID ...] [--name-unnamed] [--force]
+                      [--region R] [--endpoint-url URL] [--profile P]
+
+Writes the account's custom patch baselines (with their patch groups and OS defaults) and
+maintenance windows (with their targets and tasks) as desired-state YAML in DIR, ready for
+\`patchctl reconcile DIR --plan --adopt\`. Reads only, except with --name-unnamed.
+
+  --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>   only these (repeatable)
+  --owner NAME      the Config owner (default '${DEFAULT_IMPORT_OWNER}'); resources of other patchctl owners are left out
+  --name-unnamed    write the generated names of unnamed window targets/tasks into SSM (Name only),
+                    so adoption keeps them in place instead of re-registering them
+  --force           write into a non-empty DIR (files of the same name are overwritten)`;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function describeGenerated(g: GeneratedName): string {
+  const kind = g.kind === "WindowTarget" ? "target" : "task";
+  const was = g.was.reason === "unnamed" ? "no Name" : g.was.reason === "duplicate" ? `duplicate Name '${g.was.name}'` : `invalid Name '${g.was.name}'`;
+  return `  window '${g.windowName}' ${kind} ${g.id} (${was}) → ${g.name}`;
+}
+
+/**
+ * `patchctl import --out DIR`: reads existing baselines and windows and writes desired-state
+ * YAML that validates, named after the SSM names, with server defaults left out, so that
+ * `reconcile --plan --adopt` only adds the ownership tags.
+ */
+export async function importCommand(argv: string[], io: Io): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.out(IMPORT_USAGE);
+    return EXIT.OK;
+  }
+  const { values } = parseArgs({ args: argv, options: IMPORT_FLAGS, allowPositionals: false, strict: true });
+  parseOutputFormat(values.output, ["text"]);
+  if (!values.out) throw new UsageError(`--out DIR is required\n\n${IMPORT_USAGE}`);
+  const out = values.out;
+  const owner = values.owner ?? DEFAULT_IMPORT_OWNER;
+  if (!OWNER_PATTERN.test(owner)) throw new UsageError(`--owner '${owner}': 1-128 letters, digits, spaces and _.:/=+-@`);
+  let selectors: Selector[];
+  try {
+    selectors = (values.select ?? []).map(parseSelector);
+  } catch (err) {
+    if (err instanceof SelectionError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (!values.force && !(await isEmptyDir(out))) throw new UsageError(`${out} is not empty; choose an empty or new directory, or pass --force to write into it`);
+
+  const conn = await connect(values);
+  try {
+    const read = await readForImport(conn.gateway, { owner, selectors }).catch((err: unknown) => {
+      throw err instanceof SelectionError ? new UsageError(err.message) : err;
+    });
+    const nameUnnamed = values["name-unnamed"] === true;
+    const built = buildImport(read, { owner, region: REGION_PATTERN.test(conn.region) ? conn.region : undefined, namesWrittenToSsm: nameUnnamed });
+    for (const w of built.warnings) io.err(`warning: ${w}`);
+
+    if (nameUnnamed && built.generated.length > 0) {
+      await writeGeneratedNames(conn.gateway, built.generated, (g) => io.err(`named in SSM: window '${g.windowName}' ${g.kind === "WindowTarget" ? "target" : "task"} ${g.id} → ${g.name}`));
+    }
+    const written = await writeImport(out, built.files);
+
+    const baselines = built.files.filter((f) => f.doc.kind === "PatchBaseline").length;
+    const windows = built.files.filter((f) => f.doc.kind === "MaintenanceWindow").length;
+    const lines = [`imported ${plural(baselines, "patch baseline")} and ${plural(windows, "maintenance window")} into ${out} (owner '${owner}'):`];
+    for (const f of written) lines.push(`  ${f}`);
+    if (built.generated.length > 0) {
+      const targets = built.generated.filter((g) => g.kind === "WindowTarget").length;
+      lines.push(`generated names for ${plural(targets, "target")} and ${plural(built.generated.length - targets, "task")} without a usable Name in SSM (noted in the YAML):`);
+      lines.push(...built.generated.map(describeGenerated));
+      lines.push(
+        nameUnnamed
+          ? "  the names were written into SSM (Name only), so adoption keeps these targets and tasks in place"
+          : "  not written to SSM: `reconcile --adopt` would register new ones under these names and deregister these;\n  rerun import with --name-unnamed to write the names into SSM first and adopt them in place",
+      );
+    }
+    if (built.files.some((f) => f.header.some((l) => l.startsWith("Sensitive:")))) {
+      lines.push("the files hold values SSM treats as sensitive, as read (you asked to import them); they are written with mode 0600: review before committing");
+    }
+
+    const check = await loadDesiredState(out);
+    const errors = check.diagnostics.filter((d) => d.severity === "error");
+    if (errors.length > 0) {
+      io.out(lines.join("\n"));
+      io.err(`the imported files do not validate:\n${renderDiagnosticsText(check.diagnostics)}`);
+      return EXIT.ERROR;
+    }
+    lines.push(`next: patchctl reconcile ${out} --plan --adopt   (shows only the patchctl:owner/patchctl:name tags being added)`);
+    io.out(lines.join("\n"));
+    return EXIT.OK;
+  } finally {
+    await conn.close();
+  }
+}

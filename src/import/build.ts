@@ -1,0 +1,279 @@
+import type { ConfigDoc, MaintenanceWindowDoc, PatchBaselineDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
+import { API_VERSION } from "../model/desired.js";
+import type { Json, JsonObject } from "../reconciler/model.js";
+import { maintenanceWindowHandler, windowFromDesired, windowFromSsm } from "../resources/maintenance-window.js";
+import { baselineFromDesired, baselineFromSsm, patchBaselineHandler } from "../resources/patch-baseline.js";
+import { canonicalJson } from "../resources/shape.js";
+import { targetFromDesired, targetFromSsm, taskFromDesired, taskFromSsm, windowTargetHandler, windowTaskHandler } from "../resources/window-children.js";
+import { derivedTargetName, derivedTaskName, NAME_PATTERN, NameScope, sanitizeName } from "./names.js";
+import { pruneDefaults } from "./prune.js";
+import type { ImportRead, RawBaseline, RawWindow, Tag } from "./read.js";
+
+type SsmObject = Record<string, unknown>;
+export type YamlPath = (string | number)[];
+
+/** A comment placed on a node of the written YAML. */
+export interface NodeComment {
+  path: YamlPath;
+  /** Lines, without the leading '#'. */
+  lines: string[];
+}
+
+export interface ImportedFile {
+  /** Relative to the output directory. */
+  path: string;
+  doc: ConfigDoc | PatchBaselineDoc | MaintenanceWindowDoc;
+  /** Comment lines at the top, after the yaml-language-server modeline. */
+  header: string[];
+  comments: NodeComment[];
+}
+
+/** A window target or task that has no usable Name in SSM and got a generated one. */
+export interface GeneratedName {
+  kind: "WindowTarget" | "WindowTask";
+  windowId: string;
+  windowName: string;
+  id: string;
+  name: string;
+  /** What SSM has: no Name, a Name another target/task of the window also has, or one the format does not accept. */
+  was: { reason: "unnamed" } | { reason: "duplicate" | "invalid"; name: string };
+}
+
+export interface ImportBuild {
+  files: ImportedFile[];
+  generated: GeneratedName[];
+  /** Things the user should know (left out, dropped references). */
+  warnings: string[];
+}
+
+export interface BuildOptions {
+  owner: string;
+  region?: string;
+  /** Whether the generated names are written into SSM (import --name-unnamed) before the files. */
+  namesWrittenToSsm: boolean;
+}
+
+const OMIT_TAG = (key: string): boolean => key.startsWith("aws:") || key.startsWith("patchctl:");
+
+function userTags(tags: Tag[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const t of [...tags].sort((a, b) => String(a.Key).localeCompare(String(b.Key)))) {
+    if (t.Key === undefined || OMIT_TAG(t.Key)) continue;
+    out[t.Key] = t.Value ?? "";
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function withoutTags(spec: JsonObject): JsonObject {
+  const { tags: _tags, ...rest } = spec;
+  return rest;
+}
+
+function has(value: Json | undefined, path: string): boolean {
+  let v: Json | undefined = value;
+  for (const step of path.split(".")) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+    v = v[step];
+  }
+  if (v === undefined || v === null || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+
+/** Which of a handler's sensitive fields a spec carries, as "label: field". */
+function sensitiveIn(spec: JsonObject, fields: readonly string[], label: string): string[] {
+  return fields.filter((f) => has(spec, f)).map((f) => `${label}${f}`);
+}
+
+const SENSITIVE_NOTE = (fields: string[]): string[] => [
+  `Sensitive: holds values SSM treats as sensitive (${fields.join(", ")}),`,
+  "written exactly as read because import was asked to import them. patchctl never prints",
+  "them in plans or logs, but this file contains them: review it before committing.",
+];
+
+/**
+ * Pairs up names for one kind: resources already owned by the importing owner keep their
+ * patchctl:name; the others get their SSM name, sanitised and made unique.
+ */
+function logicalNames<T extends { id: string; ssmName: string; ownedName?: string }>(items: T[], fallback: string): Map<T, string> {
+  const scope = new NameScope();
+  const names = new Map<T, string>();
+  const sorted = [...items].sort((a, b) => a.ssmName.localeCompare(b.ssmName) || a.id.localeCompare(b.id));
+  for (const r of sorted) if (r.ownedName && NAME_PATTERN.test(r.ownedName) && scope.reserve(r.ownedName)) names.set(r, r.ownedName);
+  for (const r of sorted) if (!names.has(r)) names.set(r, scope.unique(sanitizeName(r.ssmName, fallback)));
+  return names;
+}
+
+/**
+ * Unowned resources sharing one SSM name cannot be adopted unambiguously (adoption
+ * pairs by SSM name): they are left out with a warning.
+ */
+function withoutAmbiguous<T extends { id: string; ssmName: string; ownedName?: string }>(items: T[], kind: string, warnings: string[]): T[] {
+  const byName = new Map<string, T[]>();
+  for (const r of items) if (!r.ownedName) byName.set(r.ssmName, [...(byName.get(r.ssmName) ?? []), r]);
+  const drop = new Set<T>();
+  for (const [name, list] of byName) {
+    if (list.length < 2) continue;
+    list.forEach((r) => drop.add(r));
+    warnings.push(`${kind} '${name}': ${list.length} of them share this name (${list.map((r) => r.id).join(", ")}); left out, because adoption pairs by SSM name. Rename all but one in SSM and import again.`);
+  }
+  return items.filter((r) => !drop.has(r));
+}
+
+export function buildImport(read: ImportRead, opts: BuildOptions): ImportBuild {
+  const warnings = read.skipped.map((s) => `left out ${s} (never adopted by another owner)`);
+  const generated: GeneratedName[] = [];
+  const files: ImportedFile[] = [];
+
+  const config: ConfigDoc = { apiVersion: API_VERSION, kind: "Config", owner: opts.owner, ...(opts.region ? { region: opts.region } : {}) };
+  files.push({
+    path: "patchctl.yaml",
+    doc: config,
+    header: [
+      "Imported by `patchctl import`. Next: `patchctl reconcile <dir> --plan --adopt` shows the",
+      `patchctl:owner/patchctl:name tags being added; \`patchctl reconcile <dir> --adopt\` makes owner '${opts.owner}' own them.`,
+    ],
+    comments: [],
+  });
+
+  const baselines = withoutAmbiguous(read.baselines, "PatchBaseline", warnings);
+  const baselineNames = logicalNames(baselines, "baseline");
+  for (const b of baselines) files.push(baselineFile(b, baselineNames.get(b)!));
+
+  const windows = withoutAmbiguous(read.windows, "MaintenanceWindow", warnings);
+  const windowNames = logicalNames(windows, "window");
+  for (const w of windows) files.push(windowFile(w, windowNames.get(w)!, opts, generated, warnings));
+
+  files.sort((a, b) => (a.path === "patchctl.yaml" ? -1 : b.path === "patchctl.yaml" ? 1 : a.path.localeCompare(b.path)));
+  return { files, generated, warnings };
+}
+
+function header(kind: string, ssmName: string, id: string): string[] {
+  return [`Imported by \`patchctl import\` from ${kind} '${ssmName}' (${id}).`];
+}
+
+function baselineFile(b: RawBaseline, logical: string): ImportedFile {
+  const actual = withoutTags(baselineFromSsm(b.get, []));
+  const docOf = (spec: JsonObject): PatchBaselineDoc => ({ apiVersion: API_VERSION, kind: "PatchBaseline", metadata: { name: logical }, spec: spec as unknown as PatchBaselineDoc["spec"] });
+  const spec = pruneDefaults(actual, (s) => canonicalJson(baselineFromDesired(docOf(s), {})), new Set(["operatingSystem"]));
+  const full: PatchBaselineDoc["spec"] = {
+    ...(spec as unknown as PatchBaselineDoc["spec"]),
+    ...(b.patchGroups.length ? { patchGroups: b.patchGroups } : {}),
+    ...(b.isDefault ? { defaultForOperatingSystem: true } : {}),
+  };
+  const tags = userTags(b.tags);
+  const doc: PatchBaselineDoc = { apiVersion: API_VERSION, kind: "PatchBaseline", metadata: { name: logical, ...(tags ? { tags } : {}) }, spec: full };
+  const lines = header("patch baseline", b.ssmName, b.id);
+  const sensitive = sensitiveIn(spec, patchBaselineHandler.sensitive, "");
+  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive.map((s) => (s === "sources" ? "sources[].configuration" : s))));
+  return { path: `baselines/${logical}.yaml`, doc, header: lines, comments: [] };
+}
+
+type Child = { raw: SsmObject; id: string; name?: string };
+
+/**
+ * Names for a window's targets or tasks: an SSM Name is kept when the format accepts it and
+ * no earlier-listed sibling has it (the engine pairs by name and keeps the first); the others
+ * get one derived from what they do, unique in the window, assigned in id order so it is
+ * the same on every import.
+ */
+function childNames(children: Child[], derive: (c: Child) => string): Map<string, { name: string; was?: GeneratedName["was"] }> {
+  const scope = new NameScope();
+  const out = new Map<string, { name: string; was?: GeneratedName["was"] }>();
+  for (const c of children) if (c.name !== undefined && NAME_PATTERN.test(c.name) && scope.reserve(c.name)) out.set(c.id, { name: c.name });
+  for (const c of [...children].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (out.has(c.id)) continue;
+    const was: GeneratedName["was"] = c.name === undefined ? { reason: "unnamed" } : { reason: NAME_PATTERN.test(c.name) ? "duplicate" : "invalid", name: c.name };
+    out.set(c.id, { name: scope.unique(derive(c)), was });
+  }
+  return out;
+}
+
+function operationOf(task: SsmObject): string | undefined {
+  const inv = (task.TaskInvocationParameters ?? {}) as { RunCommand?: { Parameters?: Record<string, string[]> } };
+  const legacy = (task.TaskParameters ?? {}) as Record<string, { Values?: string[] }>;
+  const op = inv.RunCommand?.Parameters?.Operation?.[0] ?? legacy.Operation?.Values?.[0];
+  return op;
+}
+
+function generatedComment(kind: "target" | "task", g: GeneratedName, namesWritten: boolean): string[] {
+  const idName = kind === "target" ? "WindowTargetId" : "WindowTaskId";
+  const what = g.was.reason === "unnamed" ? "has no Name in SSM" : g.was.reason === "duplicate" ? `shares its SSM Name '${g.was.name}' with another ${kind} of this window` : `has an SSM Name ('${g.was.name}') the format does not accept`;
+  const first = `Generated name: this ${kind} (${idName} ${g.id}) ${what}.`;
+  if (namesWritten) return [first, "`patchctl import --name-unnamed` wrote this name into SSM, so adoption pairs it in place."];
+  return [
+    first,
+    "Not in SSM yet: `reconcile --adopt` pairs targets and tasks by name, so it would register",
+    `a new ${kind} under this name and deregister this one${kind === "target" ? " (tasks re-pointed)" : ""}. To adopt it in`,
+    "place instead, run `patchctl import --name-unnamed` (writes only the Name) before adopting.",
+  ];
+}
+
+function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated: GeneratedName[], warnings: string[]): ImportedFile {
+  const actual = withoutTags(windowFromSsm(w.get, []));
+  const docOf = (spec: JsonObject): MaintenanceWindowDoc => ({ apiVersion: API_VERSION, kind: "MaintenanceWindow", metadata: { name: logical }, spec: spec as unknown as MaintenanceWindowDoc["spec"] });
+  const spec = pruneDefaults(actual, (s) => canonicalJson(windowFromDesired(docOf(s), {})));
+  const comments: NodeComment[] = [];
+  const sensitive = sensitiveIn(spec, maintenanceWindowHandler.sensitive, "");
+
+  // Targets.
+  const targetChildren: Child[] = w.targets.map((t) => ({ raw: t, id: String(t.WindowTargetId), name: t.Name as string | undefined }));
+  const targetNames = childNames(targetChildren, (c) => derivedTargetName(c.raw.Targets as { Key?: string; Values?: string[] }[] | undefined));
+  const nameById = new Map([...targetNames].map(([id, n]) => [id, n.name]));
+  const targets = targetChildren
+    .map((c) => {
+      const chosen = targetNames.get(c.id)!;
+      const normalized = targetFromSsm({ ...c.raw, Name: chosen.name });
+      const t = pruneDefaults(normalized, (s) => canonicalJson(targetFromDesired(s as unknown as WindowTargetSpec))) as unknown as WindowTargetSpec;
+      return { c, chosen, t };
+    })
+    .sort((a, b) => a.chosen.name.localeCompare(b.chosen.name));
+
+  // Tasks: WindowTargetIds become target names; references to targets that no longer exist are dropped.
+  const taskChildren: Child[] = w.tasks.map((t) => ({ raw: t, id: String(t.WindowTaskId), name: t.Name as string | undefined }));
+  const taskNames = childNames(taskChildren, (c) => derivedTaskName(c.raw.TaskArn as string | undefined, operationOf(c.raw)));
+  const tasks = taskChildren
+    .map((c) => {
+      const chosen = taskNames.get(c.id)!;
+      const rawTargets = ((c.raw.Targets ?? []) as { Key?: string; Values?: string[] }[]).map((sel) => {
+        if (sel.Key !== "WindowTargetIds") return sel;
+        const values = (sel.Values ?? []).filter((id) => {
+          if (nameById.has(id)) return true;
+          warnings.push(`MaintenanceWindow '${w.ssmName}' task '${chosen.name}': target ${id} is not registered with the window; reference dropped`);
+          return false;
+        });
+        return { ...sel, Values: values };
+      }).filter((sel) => (sel.Values ?? []).length > 0);
+      const normalized = taskFromSsm({ ...c.raw, Name: chosen.name, Targets: rawTargets }, nameById);
+      const t = pruneDefaults(normalized, (s) => canonicalJson(taskFromDesired(s as unknown as WindowTaskSpec, []))) as unknown as WindowTaskSpec;
+      return { c, chosen, t, priority: Number(c.raw.Priority ?? 1) };
+    })
+    .sort((a, b) => a.priority - b.priority || a.chosen.name.localeCompare(b.chosen.name));
+
+  targets.forEach(({ c, chosen, t }, i) => {
+    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTargetHandler.sensitive, `targets[${chosen.name}].`));
+    if (!chosen.was) return;
+    const g: GeneratedName = { kind: "WindowTarget", windowId: w.id, windowName: w.ssmName, id: c.id, name: chosen.name, was: chosen.was };
+    generated.push(g);
+    comments.push({ path: ["spec", "targets", i], lines: generatedComment("target", g, opts.namesWrittenToSsm) });
+  });
+  tasks.forEach(({ c, chosen, t }, i) => {
+    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTaskHandler.sensitive, `tasks[${chosen.name}].`));
+    if (!chosen.was) return;
+    const g: GeneratedName = { kind: "WindowTask", windowId: w.id, windowName: w.ssmName, id: c.id, name: chosen.name, was: chosen.was };
+    generated.push(g);
+    comments.push({ path: ["spec", "tasks", i], lines: generatedComment("task", g, opts.namesWrittenToSsm) });
+  });
+
+  const full: MaintenanceWindowDoc["spec"] = {
+    ...(spec as unknown as MaintenanceWindowDoc["spec"]),
+    ...(targets.length ? { targets: targets.map((x) => x.t) } : {}),
+    ...(tasks.length ? { tasks: tasks.map((x) => x.t) } : {}),
+  };
+  const tags = userTags(w.tags);
+  const doc: MaintenanceWindowDoc = { apiVersion: API_VERSION, kind: "MaintenanceWindow", metadata: { name: logical, ...(tags ? { tags } : {}) }, spec: full };
+  const lines = header("maintenance window", w.ssmName, w.id);
+  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive));
+  return { path: `windows/${logical}.yaml`, doc, header: lines, comments };
+}

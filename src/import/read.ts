@@ -1,0 +1,181 @@
+import { mapLimit } from "../reconciler/limit.js";
+import { NAME_TAG, OWNER_TAG } from "../reconciler/model.js";
+import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+
+export type Tag = { Key?: string; Value?: string };
+type SsmObject = Record<string, unknown>;
+
+/** A custom baseline as SSM holds it, with what hangs off it. */
+export interface RawBaseline {
+  id: string;
+  ssmName: string;
+  operatingSystem: string;
+  /** GetPatchBaseline output. */
+  get: SsmObject;
+  tags: Tag[];
+  /** Patch groups registered to this baseline (DescribePatchGroups). */
+  patchGroups: string[];
+  /** The default baseline for its operating system. */
+  isDefault: boolean;
+  /** patchctl:name, when the baseline is already owned by the importing owner. */
+  ownedName?: string;
+}
+
+/** A maintenance window with its targets and tasks. */
+export interface RawWindow {
+  id: string;
+  ssmName: string;
+  /** GetMaintenanceWindow output. */
+  get: SsmObject;
+  tags: Tag[];
+  /** DescribeMaintenanceWindowTargets items. */
+  targets: SsmObject[];
+  /** GetMaintenanceWindowTask outputs (Describe omits the invocation parameters). */
+  tasks: SsmObject[];
+  ownedName?: string;
+}
+
+export type ImportKind = "PatchBaseline" | "MaintenanceWindow";
+
+/** `--select PatchBaseline/<name or pb-id>` or `MaintenanceWindow/<name or mw-id>`. */
+export interface Selector {
+  kind: ImportKind;
+  ref: string;
+  text: string;
+}
+
+export interface ImportRead {
+  baselines: RawBaseline[];
+  windows: RawWindow[];
+  /** Resources left out, with why (owned by another patchctl owner). */
+  skipped: string[];
+}
+
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SelectionError";
+  }
+}
+
+const KIND_ALIASES: Record<string, ImportKind> = {
+  patchbaseline: "PatchBaseline",
+  baseline: "PatchBaseline",
+  maintenancewindow: "MaintenanceWindow",
+  window: "MaintenanceWindow",
+};
+
+export function parseSelector(text: string): Selector {
+  const slash = text.indexOf("/");
+  const kind = slash > 0 ? KIND_ALIASES[text.slice(0, slash).toLowerCase()] : undefined;
+  const ref = slash > 0 ? text.slice(slash + 1) : "";
+  if (!kind || !ref) throw new SelectionError(`--select '${text}': expected PatchBaseline/<name or pb-id> or MaintenanceWindow/<name or mw-id>`);
+  return { kind, ref, text };
+}
+
+type BaselineIdentity = { BaselineId?: string; BaselineName?: string; OperatingSystem?: string; DefaultBaseline?: boolean };
+type WindowIdentity = { WindowId?: string; Name?: string };
+type PatchGroupMapping = { PatchGroup?: string; BaselineIdentity?: BaselineIdentity };
+
+function tagValue(tags: Tag[], key: string): string | undefined {
+  return tags.find((t) => t.Key === key)?.Value;
+}
+
+/** Whom a resource belongs to: skipped when another patchctl owner has it. */
+function ownership(tags: Tag[], owner: string): { skipOwner?: string; ownedName?: string } {
+  const tagOwner = tagValue(tags, OWNER_TAG);
+  if (tagOwner === undefined) return {};
+  if (tagOwner !== owner) return { skipOwner: tagOwner };
+  return { ownedName: tagValue(tags, NAME_TAG) };
+}
+
+/** Picks the listed items a selector names (by name or id); every selector must match something. */
+function choose<T>(items: T[], selectors: Selector[], kind: ImportKind, idOf: (t: T) => string, nameOf: (t: T) => string, missing: (s: Selector) => string): T[] {
+  const mine = selectors.filter((s) => s.kind === kind);
+  if (selectors.length === 0) return items;
+  const chosen = new Set<T>();
+  for (const s of mine) {
+    const hits = items.filter((t) => idOf(t) === s.ref || nameOf(t) === s.ref);
+    if (hits.length === 0) throw new SelectionError(missing(s));
+    for (const h of hits) chosen.add(h);
+  }
+  return items.filter((t) => chosen.has(t));
+}
+
+/**
+ * Reads what `patchctl import` writes out: custom baselines (never AWS-owned ones) with
+ * their patch-group registrations and default status, and maintenance windows with their
+ * targets and tasks — all of them, or those selected. Changes nothing.
+ */
+export async function readForImport(gw: SsmGateway, opts: { owner: string; selectors: Selector[]; concurrency?: number }): Promise<ImportRead> {
+  const concurrency = opts.concurrency ?? 8;
+  const wantBaselines = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "PatchBaseline");
+  const wantWindows = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "MaintenanceWindow");
+  const [identities, mappings, windowIds] = await Promise.all([
+    wantBaselines ? gw.paginate<BaselineIdentity>("DescribePatchBaselines", {}, "BaselineIdentities", 100) : Promise.resolve([]),
+    wantBaselines ? gw.paginate<PatchGroupMapping>("DescribePatchGroups", {}, "Mappings", 100) : Promise.resolve([]),
+    wantWindows ? gw.paginate<WindowIdentity>("DescribeMaintenanceWindows", {}, "WindowIdentities", 100) : Promise.resolve([]),
+  ]);
+  const skipped: string[] = [];
+
+  const custom = identities.filter((b) => b.BaselineId && !b.BaselineId.startsWith("arn:"));
+  const baselinesChosen = choose(custom, opts.selectors, "PatchBaseline", (b) => b.BaselineId!, (b) => b.BaselineName ?? "", (s) =>
+    identities.some((b) => b.BaselineName === s.ref || b.BaselineId === s.ref)
+      ? `--select ${s.text}: that is an AWS-owned baseline; import covers custom baselines only`
+      : `--select ${s.text}: no custom patch baseline with that name or id`,
+  );
+  const baselines = await mapLimit(baselinesChosen, concurrency, async (b): Promise<RawBaseline | undefined> => {
+    const id = b.BaselineId!;
+    const ssmName = b.BaselineName ?? id;
+    const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "PatchBaseline", ResourceId: id })).TagList ?? [];
+    const who = ownership(tags, opts.owner);
+    if (who.skipOwner !== undefined) {
+      skipped.push(`PatchBaseline '${ssmName}' (${id}): owned by patchctl owner '${who.skipOwner}'`);
+      return undefined;
+    }
+    const get = await getOrGone(() => gw.call<SsmObject>("GetPatchBaseline", { BaselineId: id }));
+    if (!get) return undefined;
+    const os = String(get.OperatingSystem ?? b.OperatingSystem ?? "WINDOWS");
+    const patchGroups = mappings
+      .filter((m) => m.PatchGroup !== undefined && m.BaselineIdentity?.BaselineId === id)
+      .map((m) => m.PatchGroup!)
+      .sort();
+    return { id, ssmName, operatingSystem: os, get, tags, patchGroups, isDefault: b.DefaultBaseline === true, ownedName: who.ownedName };
+  });
+
+  const windowsChosen = choose(windowIds, opts.selectors, "MaintenanceWindow", (w) => w.WindowId ?? "", (w) => w.Name ?? "", (s) => `--select ${s.text}: no maintenance window with that name or id`);
+  const windows = await mapLimit(windowsChosen, concurrency, async (w): Promise<RawWindow | undefined> => {
+    const id = w.WindowId!;
+    const ssmName = w.Name ?? id;
+    const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "MaintenanceWindow", ResourceId: id })).TagList ?? [];
+    const who = ownership(tags, opts.owner);
+    if (who.skipOwner !== undefined) {
+      skipped.push(`MaintenanceWindow '${ssmName}' (${id}): owned by patchctl owner '${who.skipOwner}'`);
+      return undefined;
+    }
+    const get = await getOrGone(() => gw.call<SsmObject>("GetMaintenanceWindow", { WindowId: id }));
+    if (!get) return undefined;
+    const [targets, described] = await Promise.all([
+      gw.paginate<SsmObject>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100),
+      gw.paginate<SsmObject>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100),
+    ]);
+    const tasks = await mapLimit(described, 4, (t) => getOrGone(() => gw.call<SsmObject>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId })));
+    return { id, ssmName, get, tags, targets, tasks: tasks.filter((t): t is SsmObject => t !== undefined), ownedName: who.ownedName };
+  });
+
+  return {
+    baselines: baselines.filter((b): b is RawBaseline => b !== undefined),
+    windows: windows.filter((w): w is RawWindow => w !== undefined),
+    skipped: skipped.sort(),
+  };
+}
+
+/** A resource deleted between list and get is left out, not an error. */
+async function getOrGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof Error && err.name === "DoesNotExistException") return undefined;
+    throw err;
+  }
+}
