@@ -47,7 +47,7 @@ function nonNegative(name: string, v: number | undefined): number {
   return n;
 }
 
-/** Starts a local Systems Manager endpoint (AWS JSON 1.1 over HTTP) in this process. */
+/** Starts a local Systems Manager (AWS JSON 1.1) and IAM (AWS Query) endpoint over HTTP in this process. */
 export async function startLocalSsm(opts: LocalSsmOptions = {}): Promise<LocalSsm> {
   const accountId = opts.accountId ?? "000000000000";
   if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits (got '${accountId}')`);

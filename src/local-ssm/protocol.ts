@@ -17,9 +17,8 @@ export interface ProtocolResponse {
 }
 
 /**
- * An AWS wire protocol in front of a service: AWS JSON 1.1 for SSM here; the AWS
- * Query protocol (form-encoded requests, XML responses) for IAM can be added as
- * another implementation without touching the services or the HTTP layer.
+ * An AWS wire protocol in front of a service: AWS JSON 1.1 for SSM, the AWS Query
+ * protocol (form-encoded requests, XML responses) for IAM.
  */
 export interface Protocol {
   /** The operation the request is for, or undefined when this protocol does not serve it. */
@@ -28,4 +27,10 @@ export interface Protocol {
   handle(req: ProtocolRequest, operation: string, caller: Caller): ProtocolResponse;
   /** The error as this protocol renders it. */
   errorResponse(err: AwsError, requestId: string): ProtocolResponse;
+  /**
+   * For a request in this protocol's wire format that names no operation it
+   * serves (operationOf gave undefined): the error to answer, rendered by this
+   * protocol. Undefined when the request is not in this protocol's format.
+   */
+  unknownOperation?(req: ProtocolRequest): AwsError | undefined;
 }

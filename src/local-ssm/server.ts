@@ -7,7 +7,9 @@ import { AwsError, internalError } from "./errors.js";
 import type { FaultOptions } from "./faults.js";
 import { Faults } from "./faults.js";
 import type { Fleet } from "./fleet.js";
+import { IamService } from "./iam/service.js";
 import type { Protocol, ProtocolRequest, ProtocolResponse } from "./protocol.js";
+import { AwsQueryProtocol } from "./query-protocol.js";
 import { SsmService } from "./ssm/service.js";
 import type { LocalStats } from "./stats.js";
 import { StatsCounter } from "./stats.js";
@@ -62,7 +64,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export function createLocalServer(opts: ServerOptions): { server: Server; stats: () => LocalStats; resetStats: () => void } {
   const stats = new StatsCounter();
   const faults = new Faults(opts);
-  const protocols: Protocol[] = [new AwsJsonProtocol(SsmService.TARGET_PREFIX, new SsmService(opts.store, opts.fleet))];
+  const protocols: Protocol[] = [new AwsJsonProtocol(SsmService.TARGET_PREFIX, new SsmService(opts.store, opts.fleet)), new AwsQueryProtocol(new IamService(opts.store))];
 
   const admin = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     if (req.method === "GET" && path === "/_local/health") return sendJson(res, 200, { ok: true });
@@ -100,8 +102,16 @@ export function createLocalServer(opts: ServerOptions): { server: Server; stats:
       }
     }
     if (!protocol || operation === undefined) {
+      // A request in a protocol's own format (a Query form naming an unknown Action) gets that protocol's error.
+      for (const p of protocols) {
+        const err = p.unknownOperation?.(request);
+        if (err) {
+          protocol = p;
+          return fail(err);
+        }
+      }
       const target = req.headers["x-amz-target"];
-      return fail(new AwsError("UnknownOperationException", typeof target === "string" ? `Unknown operation ${target}` : "Missing X-Amz-Target header: this endpoint speaks AWS JSON 1.1 (POST / with X-Amz-Target: AmazonSSM.<Operation>)."));
+      return fail(new AwsError("UnknownOperationException", typeof target === "string" ? `Unknown operation ${target}` : "Missing X-Amz-Target header: this endpoint speaks AWS JSON 1.1 (POST / with X-Amz-Target: AmazonSSM.<Operation>) and, for IAM, the AWS Query protocol (POST / with a form body Action=<Operation>&Version=2010-05-08)."));
     }
     stats.call(operation);
     try {
