@@ -12,9 +12,11 @@ export const CONNECTION_FLAGS = {
   local: { type: "boolean" },
   owner: { type: "string" },
   output: { type: "string", short: "o" },
+  "max-tps": { type: "string" },
 } as const;
 
 export interface ConnectionFlags {
+  "max-tps"?: string;
   region?: string;
   profile?: string;
   "endpoint-url"?: string;
@@ -49,7 +51,7 @@ export async function connect(flags: ConnectionFlags, configRegion?: string): Pr
     const { startLocalSsm } = await import("../local-ssm/index.js");
     mkdirSync(LOCAL_STATE_DIR, { recursive: true });
     const server = await startLocalSsm({ port: 0, dataFile: path.join(LOCAL_STATE_DIR, "local-ssm.json") });
-    const gateway = new SsmGateway({ region, endpointUrl: server.url, credentials: { accessKeyId: "AKIALOCALPATCHCTL", secretAccessKey: "local" } });
+    const gateway = new SsmGateway({ region, endpointUrl: server.url, credentials: { accessKeyId: "AKIALOCALPATCHCTL", secretAccessKey: "local" }, maxTps: maxTpsOf(flags) });
     return {
       gateway,
       region,
@@ -60,8 +62,16 @@ export async function connect(flags: ConnectionFlags, configRegion?: string): Pr
       },
     };
   }
-  const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], profile: flags.profile });
+  const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], profile: flags.profile, maxTps: maxTpsOf(flags) });
   return { gateway, region, close: async () => gateway.destroy() };
+}
+
+/** --max-tps: this client's own call rate bound (each deployment-region has its own client, so its own budget). */
+function maxTpsOf(flags: ConnectionFlags): number | undefined {
+  if (flags["max-tps"] === undefined) return undefined;
+  const n = Number(flags["max-tps"]);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--max-tps must be a positive number (got '${flags["max-tps"]}')`);
+  return n;
 }
 
 /**
@@ -75,7 +85,7 @@ export async function connectDeployment(flags: ConnectionFlags, access: Deployme
       params: { RoleArn: access.roleArn, RoleSessionName: `patchctl-${access.name}`.slice(0, 64), ExternalId: access.externalId },
       clientConfig: { region },
     });
-    const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], credentialProvider: credentials });
+    const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], credentialProvider: credentials, maxTps: maxTpsOf(flags) });
     return { gateway, region, close: async () => gateway.destroy() };
   }
   return connect({ ...flags, region, "endpoint-url": access.endpointUrl ?? flags["endpoint-url"], profile: access.profile ?? flags.profile, local: access.endpointUrl ? false : flags.local });

@@ -1,6 +1,8 @@
 import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
-import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilterGroup, ResourceKind, WindowTaskSpec } from "../model/desired.js";
+import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilterGroup, ResourceKind, ServiceRoleDoc, WindowTaskSpec } from "../model/desired.js";
+import { awsNameOf } from "../model/desired.js";
+import { parsePolicyDocument, PolicyDocumentError } from "../resources/policy-document.js";
 import { parseSchedule, ScheduleError, validateTimezone } from "../schedule/index.js";
 import type { LoadedResource } from "./load.js";
 
@@ -61,6 +63,9 @@ function isBaseline(r: LoadedResource): r is LoadedResource<PatchBaselineDoc> {
 function isWindow(r: LoadedResource): r is LoadedResource<MaintenanceWindowDoc> {
   return r.doc.kind === "MaintenanceWindow";
 }
+function isServiceRole(r: LoadedResource): r is LoadedResource<ServiceRoleDoc> {
+  return r.doc.kind === "ServiceRole";
+}
 
 /** Rules the JSON Schema cannot say: cross-field, cross-resource, schedules, quotas. */
 export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
@@ -72,6 +77,9 @@ export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
   for (const b of baselines) checkBaseline(b, f);
   checkRegistrations(baselines, f);
   for (const w of windows) checkWindow(w, f);
+  const roles = resources.filter(isServiceRole);
+  for (const r of roles) checkServiceRole(r, f);
+  checkServiceRoleReferences(windows, roles, f);
   if (baselines.length > QUOTAS.baselines) f.add(baselines[QUOTAS.baselines]!, ["metadata", "name"], `more than ${QUOTAS.baselines} patch baselines (the SSM quota per account and region)`, "quota");
   if (windows.length > QUOTAS.windows) f.add(windows[QUOTAS.windows]!, ["metadata", "name"], `more than ${QUOTAS.windows} maintenance windows (the SSM quota per account and region)`, "quota");
   return f.list;
@@ -87,10 +95,13 @@ function checkUniqueNames(resources: LoadedResource[], f: Findings): void {
       continue;
     }
     firstByKey.set(r.key, r);
-    const ssmKey = `${r.doc.kind}/${r.doc.spec.name ?? r.doc.metadata.name}`;
+    const awsName = awsNameOf(r.doc);
+    const ssmKey = `${r.doc.kind}/${r.doc.kind === "ServiceRole" ? awsName.toLowerCase() : awsName}`;
     const prevName = firstBySsmName.get(ssmKey);
+    const nameField = r.doc.kind === "ServiceRole" ? "roleName" : "name";
+    const explicit = (r.doc.spec as Record<string, unknown>)[nameField] !== undefined;
     if (prevName) {
-      f.add(r, r.doc.spec.name ? ["spec", "name"] : ["metadata", "name"], `SSM name '${r.doc.spec.name ?? r.doc.metadata.name}' is already used by ${prevName.key}; two ${r.doc.kind}s with one name cannot be told apart in the console`, "duplicate");
+      f.add(r, explicit ? ["spec", nameField] : ["metadata", "name"], r.doc.kind === "ServiceRole" ? `IAM role name '${awsName}' is already used by ${prevName.key} (IAM role names are case-insensitive)` : `SSM name '${awsName}' is already used by ${prevName.key}; two ${r.doc.kind}s with one name cannot be told apart in the console`, "duplicate");
     } else firstBySsmName.set(ssmKey, r);
   }
 }
@@ -286,3 +297,40 @@ function checkTask(w: LoadedResource<MaintenanceWindowDoc>, task: WindowTaskSpec
   }
 }
 
+
+function checkPolicyDocument(r: LoadedResource, path: FieldPath, doc: unknown, f: Findings): void {
+  try {
+    parsePolicyDocument(doc);
+  } catch (err) {
+    if (err instanceof PolicyDocumentError) f.add(r, path, `invalid policy document: ${err.message}`, "policy-document");
+    else throw err;
+  }
+}
+
+function checkServiceRole(r: LoadedResource<ServiceRoleDoc>, f: Findings): void {
+  const spec = r.doc.spec;
+  if (spec.roleName === undefined && !/^[\w+=,.@-]{1,64}$/.test(r.doc.metadata.name)) {
+    f.add(r, ["metadata", "name"], `'${r.doc.metadata.name}' is not a valid IAM role name (letters, digits and +=,.@_-, at most 64); set spec.roleName`, "name");
+  }
+  if (spec.assumeRolePolicyDocument !== undefined) checkPolicyDocument(r, ["spec", "assumeRolePolicyDocument"], spec.assumeRolePolicyDocument, f);
+  const names = new Set<string>();
+  (spec.inlinePolicies ?? []).forEach((p, i) => {
+    if (names.has(p.policyName)) f.add(r, ["spec", "inlinePolicies", i, "policyName"], `duplicate inline policy name '${p.policyName}'`, "duplicate");
+    names.add(p.policyName);
+    checkPolicyDocument(r, ["spec", "inlinePolicies", i, "policyDocument"], p.policyDocument, f);
+  });
+}
+
+/** `serviceRole:` on a task names a ServiceRole of the same desired state (and deployment). */
+function checkServiceRoleReferences(windows: LoadedResource<MaintenanceWindowDoc>[], roles: LoadedResource<ServiceRoleDoc>[], f: Findings): void {
+  const known = roles.map((r) => r.doc.metadata.name);
+  for (const w of windows) {
+    (w.doc.spec.tasks ?? []).forEach((task, i) => {
+      if (task.serviceRole === undefined) return;
+      if (task.serviceRoleArn !== undefined) f.add(w, ["spec", "tasks", i, "serviceRole"], "give either serviceRole (a ServiceRole's name) or serviceRoleArn, not both", "reference", "error", true);
+      if (!known.includes(task.serviceRole)) {
+        f.add(w, ["spec", "tasks", i, "serviceRole"], `no ServiceRole named '${task.serviceRole}' in the desired state${known.length ? ` (ServiceRoles: ${known.join(", ")})` : ""}`, "reference");
+      }
+    });
+  }
+}

@@ -38,6 +38,23 @@ export const SSM_WRITE_ACTIONS = [
   "ssm:RemoveTagsFromResource",
 ] as const;
 
+/** ServiceRoles: reading roles (every plan lists them; without these, ServiceRoles are not managed). */
+export const IAM_READ_ACTIONS = ["iam:ListRoles", "iam:ListRoleTags", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy"] as const;
+
+/** ServiceRoles: changing roles (only ones patchctl owns are ever changed). */
+export const IAM_WRITE_ACTIONS = [
+  "iam:CreateRole",
+  "iam:UpdateRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:DeleteRole",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+] as const;
+
 /** The write lease lives in Parameter Store under /patchctl/lease/. */
 export const LEASE_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"] as const;
 
@@ -47,10 +64,14 @@ export interface PolicyDocument {
 }
 
 export function iamPolicy(readOnly: boolean): PolicyDocument {
-  const statements: PolicyDocument["Statement"] = [{ Sid: "PatchctlRead", Effect: "Allow", Action: [...SSM_READ_ACTIONS], Resource: "*" }];
+  const statements: PolicyDocument["Statement"] = [
+    { Sid: "PatchctlRead", Effect: "Allow", Action: [...SSM_READ_ACTIONS], Resource: "*" },
+    { Sid: "PatchctlReadRoles", Effect: "Allow", Action: [...IAM_READ_ACTIONS], Resource: "*" },
+  ];
   if (!readOnly) {
     statements.push({ Sid: "PatchctlWrite", Effect: "Allow", Action: [...SSM_WRITE_ACTIONS], Resource: "*" });
     statements.push({ Sid: "PatchctlLease", Effect: "Allow", Action: [...LEASE_ACTIONS], Resource: "arn:aws:ssm:*:*:parameter/patchctl/lease/*" });
+    statements.push({ Sid: "PatchctlWriteRoles", Effect: "Allow", Action: [...IAM_WRITE_ACTIONS], Resource: "arn:aws:iam::*:role/*" });
     // Tasks that name a service role: SSM checks the caller may pass it.
     statements.push({ Sid: "PassMaintenanceWindowRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: "*" });
   }

@@ -172,6 +172,8 @@ export interface WindowTaskSpec {
    */
   targets?: Target[];
   serviceRoleArn?: string;
+  /** The logical name of a ServiceRole in the desired state (instead of serviceRoleArn). */
+  serviceRole?: string;
   priority?: number;
   /** A count (10) or a percentage ("25%"); SSM stores it as a string. */
   maxConcurrency?: string | number;
@@ -230,9 +232,41 @@ export interface MaintenanceWindowDoc {
   spec: MaintenanceWindowSpec;
 }
 
-export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc;
+/** An IAM policy document: a JSON object (or the same as a JSON string). */
+export type PolicyDocument = Record<string, unknown> | string;
+
+export interface InlinePolicySpec {
+  policyName: string;
+  policyDocument: PolicyDocument;
+}
+
+/**
+ * An IAM role for maintenance-window tasks (CreateRole fields in camelCase), with its
+ * attached managed policies and inline policies. Tasks reference it as `serviceRole: <logical name>`.
+ */
+export interface ServiceRoleSpec {
+  /** IAM RoleName; defaults to metadata.name. */
+  roleName?: string;
+  /** IAM Path; default "/". */
+  path?: string;
+  description?: string;
+  maxSessionDuration?: number;
+  /** Trust policy; default: trust ssm.amazonaws.com (sts:AssumeRole). */
+  assumeRolePolicyDocument?: PolicyDocument;
+  managedPolicyArns?: string[];
+  inlinePolicies?: InlinePolicySpec[];
+}
+
+export interface ServiceRoleDoc {
+  apiVersion: typeof API_VERSION;
+  kind: "ServiceRole";
+  metadata: Metadata;
+  spec: ServiceRoleSpec;
+}
+
+export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc;
 export type ResourceKind = ResourceDoc["kind"];
-export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow"];
+export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow", "ServiceRole"];
 
 export interface ConfigDoc {
   apiVersion: typeof API_VERSION;
@@ -257,4 +291,10 @@ export interface DeploymentSpec {
   endpointUrl?: string;
   /** Referenced from resources as ${values.NAME}. */
   values?: Record<string, DeploymentValue>;
+}
+
+/** The resource's name in AWS (SSM Name, IAM RoleName): the spec's, else the logical name. */
+export function awsNameOf(doc: ResourceDoc): string {
+  if (doc.kind === "ServiceRole") return doc.spec.roleName ?? doc.metadata.name;
+  return doc.spec.name ?? doc.metadata.name;
 }

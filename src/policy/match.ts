@@ -38,6 +38,10 @@ export function subjectsOf(resources: readonly LoadedResource[]): Subject[] {
   for (const r of resources) {
     const tags = r.doc.metadata.tags ?? {};
     const name = r.doc.metadata.name;
+    if (r.doc.kind === "ServiceRole") {
+      out.push({ kind: "ServiceRole", names: [name], label: r.key, resource: r, spec: r.doc.spec, path: ["spec"], tags, targetTags: new Map() });
+      continue;
+    }
     if (r.doc.kind === "PatchBaseline") {
       out.push({ kind: "PatchBaseline", names: [name], label: r.key, resource: r, spec: r.doc.spec, path: ["spec"], tags, targetTags: new Map() });
       continue;

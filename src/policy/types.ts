@@ -3,8 +3,8 @@ import type { Diagnostic } from "../model/diagnostics.js";
 export type PolicySeverity = "deny" | "warn";
 
 /** Kinds a spec policy can match: resources, and the targets and tasks nested in windows. */
-export type SpecKind = "PatchBaseline" | "MaintenanceWindow" | "WindowTask" | "WindowTarget";
-export const SPEC_KINDS: readonly SpecKind[] = ["PatchBaseline", "MaintenanceWindow", "WindowTask", "WindowTarget"];
+export type SpecKind = "PatchBaseline" | "MaintenanceWindow" | "WindowTask" | "WindowTarget" | "ServiceRole";
+export const SPEC_KINDS: readonly SpecKind[] = ["PatchBaseline", "MaintenanceWindow", "WindowTask", "WindowTarget", "ServiceRole"];
 
 /** Kinds a selector may name; plan policies also see registrations and default baselines. */
 export type MatchKind = SpecKind | "PatchGroupRegistration" | "DefaultBaseline" | "Any";

@@ -170,8 +170,8 @@ export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: Ap
           continue;
         }
         try {
-          const out = await gw!.call<Record<string, unknown>>(call.operation, input);
-          if (call.yieldsId) newIds.set(call.yieldsId.key, String(out[call.yieldsId.field]));
+          const out = await gw!.call<Record<string, unknown>>(call.operation, input, call.service);
+          if (call.yieldsId) newIds.set(call.yieldsId.key, String(fieldAt(out, call.yieldsId.field)));
           opts.afterWrite?.(recorded);
         } catch (err) {
           const name = err instanceof Error ? err.name : "";
@@ -205,6 +205,13 @@ export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: Ap
   });
   for (const o of outcomes) if (o.status !== "noop") emit({ kind: "change-done", message: `${o.key}: ${o.status}`, outcome: o });
   return { outcomes, calls, ok: outcomes.every((o) => o.status === "applied" || o.status === "noop") };
+}
+
+/** `Role.Arn` of a response. */
+function fieldAt(out: Record<string, unknown>, path: string): unknown {
+  let v: unknown = out;
+  for (const part of path.split(".")) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
 }
 
 function describeError(err: unknown): string {

@@ -30,7 +30,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
   const scope = readScopeOf(desired);
   const actual = await readActualState(req.gateway, {
     owner,
-    desiredNames: { baselines: new Set(scope.baselines), windows: new Set(scope.windows) },
+    desiredNames: { baselines: new Set(scope.baselines), windows: new Set(scope.windows), roles: new Set(scope.roles) },
     concurrency: req.concurrency,
     onProgress: req.onProgress,
   });
@@ -42,7 +42,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
 export async function isPlanStale(plan: Plan, gateway: SsmGateway, concurrency?: number): Promise<boolean> {
   const actual = await readActualState(gateway, {
     owner: plan.owner,
-    desiredNames: { baselines: new Set(plan.readScope.baselines), windows: new Set(plan.readScope.windows) },
+    desiredNames: { baselines: new Set(plan.readScope.baselines), windows: new Set(plan.readScope.windows), roles: new Set(plan.readScope.roles ?? []) },
     concurrency,
   });
   return actual.fingerprint !== plan.stateFingerprint;

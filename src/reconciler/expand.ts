@@ -4,6 +4,7 @@ import { defaultKey } from "../resources/default-baseline.js";
 import { windowFromDesired } from "../resources/maintenance-window.js";
 import { baselineFromDesired } from "../resources/patch-baseline.js";
 import { registrationKey } from "../resources/patch-group-registration.js";
+import { serviceRoleFromDesired, serviceRoleKey } from "../resources/service-role.js";
 import { targetFromDesired, targetKey, taskFromDesired, taskKey, windowKey } from "../resources/window-children.js";
 import type { Resource } from "./model.js";
 import { NAME_TAG, OWNER_TAG } from "./model.js";
@@ -16,13 +17,16 @@ function sourceOf(r: LoadedResource, path: (string | number)[] = []): { file: st
 /**
  * The desired state as the engine's resources, normalised by each handler:
  * a baseline yields itself, its patch-group registrations and possibly a default;
- * a window yields itself, its targets and its tasks.
+ * a window yields itself, its targets and its tasks; a service role yields itself.
  */
 export function expandDesired(state: DesiredState, owner: string = state.config.owner): Resource[] {
   const out: Resource[] = [];
   for (const r of state.resources) {
     const ownership = { [OWNER_TAG]: owner, [NAME_TAG]: r.doc.metadata.name };
-    if (r.doc.kind === "PatchBaseline") {
+    if (r.doc.kind === "ServiceRole") {
+      const name = r.doc.metadata.name;
+      out.push({ type: "ServiceRole", key: serviceRoleKey(name), name, spec: serviceRoleFromDesired(r.doc, ownership), source: sourceOf(r) });
+    } else if (r.doc.kind === "PatchBaseline") {
       const doc = r.doc as PatchBaselineDoc;
       const name = doc.metadata.name;
       const spec = baselineFromDesired(doc, ownership);

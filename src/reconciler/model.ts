@@ -4,9 +4,10 @@
  */
 
 /** The kinds the engine reconciles. A MaintenanceWindow document expands into a window, its targets and its tasks. */
-export type ResourceType = "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask";
+export type ResourceType = "ServiceRole" | "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask";
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
+  "ServiceRole",
   "PatchBaseline",
   "PatchGroupRegistration",
   "DefaultBaseline",
@@ -27,7 +28,7 @@ export interface Resource {
   name: string;
   /** Normalised fields (camelCase, as in the YAML). */
   spec: JsonObject;
-  /** Physical id, on the actual side (BaselineId, WindowId, WindowTargetId, WindowTaskId). */
+  /** Physical id, on the actual side (BaselineId, WindowId, WindowTargetId, WindowTaskId, a role's ARN). */
   id?: string;
   /** Key of the window holding a target or task. */
   parentKey?: string;
@@ -113,7 +114,7 @@ export interface Plan {
   /** Whether --adopt was given: conflicts that are adoptable become tag additions. */
   adopt: boolean;
   /** SSM names of the desired baselines and windows (what the read looked at in full); apply reads the same scope. */
-  readScope: { baselines: string[]; windows: string[] };
+  readScope: { baselines: string[]; windows: string[]; roles?: string[] };
 }
 
 export function summarize(changes: Change[]): PlanSummary {

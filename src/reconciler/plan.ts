@@ -2,7 +2,7 @@ import { diffSpecs } from "../diff/field-diff.js";
 import { asArray, asObject } from "../resources/shape.js";
 import { handlerFor } from "../resources/registry.js";
 import type { ActualResource, ActualState } from "./read-actual.js";
-import type { Change, Conflict, Plan, Resource, UnmanagedResource } from "./model.js";
+import type { Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "./model.js";
 import { NAME_TAG, OWNER_TAG, PLAN_FORMAT_VERSION, summarize } from "./model.js";
 
 export interface PlanOptions {
@@ -23,10 +23,10 @@ export interface PlanOptions {
 export function computePlan(desired: Resource[], actual: ActualState, opts: PlanOptions): Plan {
   const unownedByName = new Map<string, ActualResource>();
   for (const a of actual.resources) {
-    if (!a.owned && (a.type === "PatchBaseline" || a.type === "MaintenanceWindow")) unownedByName.set(`${a.type}/${a.ssmName}`, a);
+    if (!a.owned && isTopLevel(a.type)) unownedByName.set(nameKey(a.type, a.ssmName), a);
   }
   const ownedByKey = new Map<string, ActualResource>();
-  for (const a of actual.resources) if (a.owned && (a.type === "PatchBaseline" || a.type === "MaintenanceWindow")) ownedByKey.set(a.key, a);
+  for (const a of actual.resources) if (a.owned && isTopLevel(a.type)) ownedByKey.set(a.key, a);
 
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
@@ -36,9 +36,9 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
   const adopted = new Map<ActualResource, ActualResource>();
 
   // Pass 1: baselines and windows, where ownership is decided.
-  for (const d of desired.filter((x) => x.type === "PatchBaseline" || x.type === "MaintenanceWindow")) {
+  for (const d of desired.filter((x) => isTopLevel(x.type))) {
     if (ownedByKey.has(d.key)) continue;
-    const other = unownedByName.get(`${d.type}/${String(d.spec.name)}`);
+    const other = unownedByName.get(nameKey(d.type, awsNameOfResource(d)));
     if (!other) continue;
     const adoptable = other.ownerTag === undefined;
     if (opts.adopt && adoptable) {
@@ -51,8 +51,8 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       id: other.id,
       adoptable,
       message: adoptable
-        ? `${d.type} '${String(d.spec.name)}' already exists (${other.id}) without patchctl ownership tags; rerun with --adopt to take it over instead of creating a duplicate`
-        : `${d.type} '${String(d.spec.name)}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
+        ? `${d.type} '${awsNameOfResource(d)}' already exists (${other.id}) without patchctl ownership tags; rerun with --adopt to take it over instead of creating a duplicate`
+        : `${d.type} '${awsNameOfResource(d)}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
     });
     blocked.add(d.key);
   }
@@ -62,7 +62,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
   const adoptedWindowKeys = new Map<string, string>();
   for (const [from, to] of adopted) {
     if (from.type === "PatchBaseline") adoptedBaselineIds.set(from.id, to.name);
-    else adoptedWindowKeys.set(from.key, to.key);
+    else if (from.type === "MaintenanceWindow") adoptedWindowKeys.set(from.key, to.key);
   }
   const resources = actual.resources.map((a): ActualResource => {
     const taken = adopted.get(a);
@@ -109,7 +109,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     if (a.owned) {
       if (a.type === "MaintenanceWindow") deletedWindows.add(a.key);
       changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
-    } else if (a.type === "PatchBaseline" || a.type === "MaintenanceWindow" || a.type === "PatchGroupRegistration") {
+    } else if (isTopLevel(a.type) || a.type === "PatchGroupRegistration") {
       if (a.type === "PatchGroupRegistration" && String(a.spec.baseline).startsWith("id:arn:")) continue; // groups on AWS-owned baselines
       unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag });
     }
@@ -119,6 +119,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
   }
 
   markTasksOfReplacedTargets(changes);
+  markTasksOfReplacedRoles(changes);
   addDependencies(changes);
   const ordered = orderChanges(changes);
   const ids: Record<string, string> = {};
@@ -168,6 +169,20 @@ function markTasksOfReplacedTargets(changes: Change[]): void {
   }
 }
 
+/** A replaced role has a new ARN (when its path changed) or a new role id: tasks running as it are given it again. */
+function markTasksOfReplacedRoles(changes: Change[]): void {
+  const replaced = new Set(changes.filter((c) => c.type === "ServiceRole" && c.action === "replace").map((c) => c.key));
+  if (replaced.size === 0) return;
+  for (const c of changes) {
+    const role = c.after?.spec.serviceRole;
+    if (c.type !== "WindowTask" || c.action !== "noop" || role === undefined) continue;
+    if (replaced.has(`ServiceRole/${String(role)}`)) {
+      c.action = "update";
+      c.reason = `ServiceRole/${String(role)} is replaced; the task is given the new role`;
+    }
+  }
+}
+
 export function referencedTargetKeys(task: Resource): string[] {
   const windowName = (task.parentKey ?? "").slice("MaintenanceWindow/".length);
   const keys: string[] = [];
@@ -198,6 +213,15 @@ function addDependencies(changes: Change[]): void {
       case "WindowTask":
         dep(c, r.parentKey!);
         if (c.after) for (const k of referencedTargetKeys(c.after)) dep(c, k);
+        if (c.after?.spec.serviceRole !== undefined) dep(c, `ServiceRole/${String(c.after.spec.serviceRole)}`);
+        break;
+      case "ServiceRole":
+        // A role is deleted only after every task that ran as it was moved off or removed.
+        if (c.action === "delete") {
+          for (const other of changes) {
+            if (other.type === "WindowTask" && other.action !== "noop" && other.before?.spec.serviceRole === c.name) dep(c, other.key);
+          }
+        }
         break;
       case "PatchBaseline":
         if (c.action === "delete" || c.action === "replace") {
@@ -215,6 +239,11 @@ function addDependencies(changes: Change[]): void {
 /** Apply phase of each part of a change; lower runs first. See the comment in apply.ts for why this order. */
 export function phaseOf(c: Change, part: "delete" | "create" | "update"): number {
   switch (c.type) {
+    case "ServiceRole":
+      // Roles exist before the tasks that run as them and go after every task moved off them;
+      // a replaced role (same name) is deleted just before it is created again.
+      if (part === "delete") return c.action === "replace" ? -1 : 11;
+      return 0;
     case "WindowTask":
       return part === "delete" ? 1 : 7;
     case "PatchGroupRegistration":
@@ -236,17 +265,32 @@ function firstPhase(c: Change): number {
   return phaseOf(c, c.action === "create" ? "create" : "update");
 }
 
-const TYPE_ORDER = ["PatchBaseline", "PatchGroupRegistration", "DefaultBaseline", "MaintenanceWindow", "WindowTarget", "WindowTask"];
+const TYPE_ORDER = ["ServiceRole", "PatchBaseline", "PatchGroupRegistration", "DefaultBaseline", "MaintenanceWindow", "WindowTarget", "WindowTask"];
 
 function orderChanges(changes: Change[]): Change[] {
   return [...changes].sort((a, b) => firstPhase(a) - firstPhase(b) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.key.localeCompare(b.key));
+}
+
+/** IAM role names are unique regardless of case; SSM names are case-sensitive. */
+function nameKey(type: ResourceType, name: string): string {
+  return `${type}/${type === "ServiceRole" ? name.toLowerCase() : name}`;
 }
 
 /** Ownership tags the desired side carries; exported for tests and import. */
 export const OWNERSHIP_TAGS = [OWNER_TAG, NAME_TAG];
 
 /** The SSM names of desired baselines and windows: unowned resources with these names are read in full. */
-export function readScopeOf(desired: Resource[]): { baselines: string[]; windows: string[] } {
-  const names = (type: string): string[] => [...new Set(desired.filter((d) => d.type === type).map((d) => String(d.spec.name)))].sort();
-  return { baselines: names("PatchBaseline"), windows: names("MaintenanceWindow") };
+export function readScopeOf(desired: Resource[]): { baselines: string[]; windows: string[]; roles: string[] } {
+  const names = (type: string): string[] => [...new Set(desired.filter((d) => d.type === type).map((d) => awsNameOfResource(d)))].sort();
+  return { baselines: names("PatchBaseline"), windows: names("MaintenanceWindow"), roles: names("ServiceRole") };
+}
+
+/** The name in AWS of a desired baseline, window (SSM Name) or role (IAM RoleName). */
+export function awsNameOfResource(d: Resource): string {
+  return String(d.type === "ServiceRole" ? d.spec.roleName : d.spec.name);
+}
+
+/** Kinds that carry ownership tags themselves (the rest belong to a window or baseline). */
+export function isTopLevel(type: ResourceType): boolean {
+  return type === "PatchBaseline" || type === "MaintenanceWindow" || type === "ServiceRole";
 }

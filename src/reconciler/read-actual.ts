@@ -8,6 +8,7 @@ import { registrationKey } from "../resources/patch-group-registration.js";
 import { defaultKey } from "../resources/default-baseline.js";
 import { targetFromSsm, targetKey, taskFromSsm, taskKey, windowKey } from "../resources/window-children.js";
 import { canonicalJson, sha256 } from "../resources/shape.js";
+import { nameTaskRoles, readServiceRoles } from "./read-roles.js";
 
 export interface ActualResource extends Resource {
   id: string;
@@ -29,7 +30,7 @@ export interface ActualState {
 export interface ReadOptions {
   owner: string;
   /** SSM names of desired baselines and windows: unowned resources with these names are read in full (conflicts, adoption). */
-  desiredNames: { baselines: Set<string>; windows: Set<string> };
+  desiredNames: { baselines: Set<string>; windows: Set<string>; roles?: Set<string> };
   concurrency?: number;
   onProgress?: (message: string) => void;
 }
@@ -67,16 +68,17 @@ export function baselineIdSuffix(id: string): string {
  * ListTagsForResource once per custom baseline and window; GetPatchBaseline and GetMaintenanceWindow
  * per owned (or name-conflicting) one; per such window one DescribeMaintenanceWindowTargets and
  * one DescribeMaintenanceWindowTasks, and GetMaintenanceWindowTask per task (Describe omits the
- * invocation parameters). No per-target reads, no repeated list walks.
+ * invocation parameters). No per-target reads, no repeated list walks. IAM roles: see read-roles.ts.
  */
 export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promise<ActualState> {
   const concurrency = opts.concurrency ?? 8;
   const progress = opts.onProgress ?? (() => {});
   progress("listing baselines, patch groups and windows");
-  const [baselineIds, mappings, windowIds] = await Promise.all([
+  const [baselineIds, mappings, windowIds, roles] = await Promise.all([
     gw.paginate<BaselineIdentity>("DescribePatchBaselines", {}, "BaselineIdentities", 100),
     gw.paginate<PatchGroupMapping>("DescribePatchGroups", {}, "Mappings", 100),
     gw.paginate<WindowIdentity>("DescribeMaintenanceWindows", {}, "WindowIdentities", 100),
+    readServiceRoles(gw, { owner: opts.owner, desiredNames: opts.desiredNames.roles ?? new Set(), concurrency, onProgress: progress }),
   ]);
 
   const resources: ActualResource[] = [];
@@ -153,6 +155,9 @@ export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promis
   resources.push(...dedupedWindows);
   // Children of a duplicate window go with it (DeleteMaintenanceWindow cascades).
   resources.push(...dedupe(windows.filter((r) => r.type !== "MaintenanceWindow" && keptWindowIds.has(windowIdOfChild(r)))));
+
+  resources.push(...dedupe(roles));
+  nameTaskRoles(resources);
 
   const fingerprint = sha256(canonicalJson(resources.map((r) => [r.key, r.id, r.owned, r.spec]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))));
   return { resources, awsBaselines, fingerprint };

@@ -1,6 +1,11 @@
+import * as iam from "@aws-sdk/client-iam";
+import { IAMClient } from "@aws-sdk/client-iam";
 import * as ssm from "@aws-sdk/client-ssm";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { SSMClientConfig } from "@aws-sdk/client-ssm";
+
+/** Which AWS service a call goes to: SSM (default) or IAM (ServiceRole resources). */
+export type AwsService = "ssm" | "iam";
 
 export interface ConnectionOptions {
   region: string;
@@ -11,6 +16,39 @@ export interface ConnectionOptions {
   /** A credential provider (e.g. an assumed role). */
   credentialProvider?: SSMClientConfig["credentials"];
   maxAttempts?: number;
+  /** Client-side pacing: at most this many calls a second from this gateway (a token bucket shared by all its calls). */
+  maxTps?: number;
+}
+
+/**
+ * A token bucket that makes callers wait their turn: `rate` calls a second. It starts empty
+ * and saves up at most a tenth of a second, so a fresh client never bursts into a server-side
+ * bucket that other clients of the same account have already drained.
+ */
+export class Pacer {
+  private tokens = 0;
+  private readonly capacity: number;
+  private last = Date.now();
+  private queue: Promise<void> = Promise.resolve();
+  constructor(private readonly rate: number) {
+    this.capacity = Math.max(1, rate / 10);
+  }
+  take(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (;;) {
+        const now = Date.now();
+        this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
+        this.last = now;
+        if (this.tokens >= 1) {
+          this.tokens -= 1;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.rate) * 1000)));
+      }
+    });
+    this.queue = turn;
+    return turn;
+  }
 }
 
 export interface CallStats {
@@ -20,6 +58,13 @@ export interface CallStats {
 
 type Paginator = (config: { client: SSMClient; pageSize: number }, input: Record<string, unknown>) => AsyncIterable<Record<string, unknown>>;
 type CommandCtor = new (input: Record<string, unknown>) => Parameters<SSMClient["send"]>[0];
+type IamCommandCtor = new (input: Record<string, unknown>) => Parameters<IAMClient["send"]>[0];
+type IamPaginator = (config: { client: IAMClient; pageSize: number }, input: Record<string, unknown>) => AsyncIterable<Record<string, unknown>>;
+type Handler = (args: unknown) => Promise<unknown>;
+/** The part of the SDK's middleware stack used here, the same for every client. */
+interface MiddlewareStack {
+  add(middleware: (next: Handler, context: { commandName?: string }) => Handler, options: { step: string; name: string; priority?: string }): void;
+}
 
 /**
  * The one door to SSM: every call goes through `call`, which counts it and
@@ -30,6 +75,8 @@ export class SsmGateway {
   readonly client: SSMClient;
   readonly stats: CallStats = { calls: {}, errors: {} };
 
+  private iamClient?: IAMClient;
+
   constructor(readonly options: ConnectionOptions) {
     this.client = new SSMClient({
       region: options.region,
@@ -39,8 +86,38 @@ export class SsmGateway {
       maxAttempts: options.maxAttempts ?? 10,
       retryMode: "adaptive",
     });
+    this.instrument(this.client);
+  }
+
+  /** IAM, created on first use (only desired states with ServiceRoles, and the role read, need it). */
+  get iam(): IAMClient {
+    if (!this.iamClient) {
+      this.iamClient = new IAMClient({
+        region: this.options.region,
+        endpoint: this.options.endpointUrl,
+        profile: this.options.profile,
+        credentials: this.options.credentialProvider ?? this.options.credentials,
+        maxAttempts: this.options.maxAttempts ?? 10,
+        retryMode: "adaptive",
+      });
+      this.instrument(this.iamClient);
+    }
+    return this.iamClient;
+  }
+
+  /** Client-side pacing (its own bucket per client: SSM and IAM have separate quotas) and call counting. */
+  private instrument(client: SSMClient | IAMClient): void {
+    const stack = client.middlewareStack as unknown as MiddlewareStack;
+    if (this.options.maxTps && this.options.maxTps > 0) {
+      const pacer = new Pacer(this.options.maxTps);
+      // Every attempt, retries included, waits for a token: pacing instead of hammering and retrying.
+      stack.add((next) => async (args) => {
+        await pacer.take();
+        return next(args);
+      }, { step: "finalizeRequest", name: "patchctlPacer", priority: "low" });
+    }
     // Count every command, whether sent directly or by an SDK paginator (once per command, not per retry).
-    this.client.middlewareStack.add(
+    stack.add(
       (next, context) => async (args) => {
         const op = String(context.commandName ?? "Unknown").replace(/Command$/, "");
         this.stats.calls[op] = (this.stats.calls[op] ?? 0) + 1;
@@ -56,10 +133,30 @@ export class SsmGateway {
     );
   }
 
-  async call<T = Record<string, unknown>>(operation: string, input: Record<string, unknown>): Promise<T> {
+  async call<T = Record<string, unknown>>(operation: string, input: Record<string, unknown>, service: AwsService = "ssm"): Promise<T> {
+    if (service === "iam") {
+      const Ctor = (iam as unknown as Record<string, IamCommandCtor | undefined>)[`${operation}Command`];
+      if (!Ctor) throw new Error(`unknown IAM operation ${operation}`);
+      return (await this.iam.send(new Ctor(input))) as T;
+    }
     const Ctor = (ssm as unknown as Record<string, CommandCtor | undefined>)[`${operation}Command`];
     if (!Ctor) throw new Error(`unknown SSM operation ${operation}`);
     return (await this.client.send(new Ctor(input))) as T;
+  }
+
+  async callIam<T = Record<string, unknown>>(operation: string, input: Record<string, unknown>): Promise<T> {
+    return this.call<T>(operation, input, "iam");
+  }
+
+  /** Every item of a paginated IAM list (Marker / IsTruncated), through the SDK's paginator. */
+  async paginateIam<T>(operation: string, input: Record<string, unknown>, resultKey: string, pageSize: number): Promise<T[]> {
+    const paginator = (iam as unknown as Record<string, IamPaginator | undefined>)[`paginate${operation}`];
+    if (!paginator) throw new Error(`no SDK paginator for IAM ${operation}`);
+    const items: T[] = [];
+    for await (const page of paginator({ client: this.iam, pageSize }, input)) {
+      items.push(...((page[resultKey] as T[] | undefined) ?? []));
+    }
+    return items;
   }
 
   /**
@@ -78,5 +175,6 @@ export class SsmGateway {
 
   destroy(): void {
     this.client.destroy();
+    this.iamClient?.destroy();
   }
 }

@@ -1,3 +1,4 @@
+import type { AwsService } from "../reconciler/ssm-gateway.js";
 import type { Change, JsonObject, Resource, ResourceType } from "../reconciler/model.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
@@ -9,11 +10,13 @@ export function isIdRef(v: unknown): v is IdRef {
   return typeof v === "object" && v !== null && "$ref" in v && typeof (v as IdRef).$ref === "string";
 }
 
-/** One SSM call of an apply. Inputs may hold IdRefs; the engine resolves them before the call. */
+/** One SSM (or IAM) call of an apply. Inputs may hold IdRefs; the engine resolves them before the call. */
 export interface SsmCall {
   operation: string;
+  /** Default "ssm". */
+  service?: AwsService;
   input: Record<string, unknown>;
-  /** The call returns the physical id of this resource key in the named output field. */
+  /** The call returns the physical id of this resource key in the named output field (a dotted path, e.g. Role.Arn). */
   yieldsId?: { key: string; field: string };
   /** Errors that mean "already done" for this call (e.g. deregistering something already gone). */
   toleratedErrors?: string[];

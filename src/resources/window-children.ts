@@ -91,6 +91,7 @@ export const windowTaskHandler: ResourceHandler = {
       taskArn: spec.taskArn,
       targets,
       serviceRoleArn: role !== undefined && SERVICE_LINKED_ROLE.test(role) ? undefined : role,
+      serviceRole: spec.serviceRole,
       priority: (spec.priority as number | undefined) ?? 1,
       // Targetless tasks read back a "1" placeholder that was never asked for.
       maxConcurrency: targetless || spec.maxConcurrency === undefined ? undefined : String(spec.maxConcurrency),
@@ -178,7 +179,8 @@ function taskInput(r: Resource, ctx: CallContext): Record<string, unknown> {
   return {
     Targets: targets,
     TaskArn: spec.taskArn,
-    ServiceRoleArn: spec.serviceRoleArn,
+    // A ServiceRole of the desired state: its ARN, known now or once the role is created in this apply.
+    ServiceRoleArn: spec.serviceRole !== undefined ? ctx.idOf(`ServiceRole/${String(spec.serviceRole)}`) : spec.serviceRoleArn,
     TaskInvocationParameters: Object.keys(invocation).length ? invocation : undefined,
     Priority: spec.priority,
     MaxConcurrency: spec.maxConcurrency,

@@ -1,6 +1,6 @@
 import type { DesiredState, LoadedResource } from "../desired/load.js";
 import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilter, PatchFilterGroup, PatchRule, WindowTaskSpec } from "../model/desired.js";
-import { OPERATING_SYSTEMS } from "../model/desired.js";
+import { awsNameOf, OPERATING_SYSTEMS } from "../model/desired.js";
 import type { RunOptions, Schedule } from "../schedule/index.js";
 import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
 import { formatUtc, isoUtc } from "./format.js";
@@ -56,7 +56,7 @@ function osOf(b: BaselineRes): OperatingSystem {
   return b.doc.spec.operatingSystem ?? "WINDOWS";
 }
 function ssmName(r: LoadedResource): string {
-  return r.doc.spec.name ?? r.doc.metadata.name;
+  return awsNameOf(r.doc);
 }
 
 /** Development < Staging < Production, from an `Environment` (or `Env`) tag. */
