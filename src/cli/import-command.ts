@@ -25,11 +25,13 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const IMPORT_USAGE = `usage: patchctl import --out DIR [--owner NAME] [--select KIND/NAME-OR-ID ...] [--name-unnamed] [--force]
                       [--region R] [--endpoint-url URL] [--profile P]
 
-Writes the account's custom patch baselines (with their patch groups and OS defaults) and
-maintenance windows (with their targets and tasks) as desired-state YAML in DIR, ready for
+Writes the account's custom patch baselines (with their patch groups and OS defaults),
+maintenance windows (with their targets and tasks) and the IAM roles those tasks run as
+(kind ServiceRole; tasks then name them) as desired-state YAML in DIR, ready for
 \`patchctl reconcile DIR --plan --adopt\`. Reads only, except with --name-unnamed.
 
-  --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>   only these (repeatable)
+  --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>, ServiceRole/<role name>
+                    only these (repeatable; a selected window brings the roles of its tasks)
   --owner NAME      the Config owner (default '${DEFAULT_IMPORT_OWNER}'); resources of other patchctl owners are left out
   --name-unnamed    write the generated names of unnamed window targets/tasks into SSM (Name only),
                     so adoption keeps them in place instead of re-registering them
@@ -86,7 +88,9 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
 
     const baselines = built.files.filter((f) => f.doc.kind === "PatchBaseline").length;
     const windows = built.files.filter((f) => f.doc.kind === "MaintenanceWindow").length;
-    const lines = [`imported ${plural(baselines, "patch baseline")} and ${plural(windows, "maintenance window")} into ${out} (owner '${owner}'):`];
+    const roles = built.files.filter((f) => f.doc.kind === "ServiceRole").length;
+    const withRoles = roles > 0 ? `, with ${plural(roles, "service role")} their tasks run as,` : "";
+    const lines = [`imported ${plural(baselines, "patch baseline")} and ${plural(windows, "maintenance window")}${withRoles} into ${out} (owner '${owner}'):`];
     for (const f of written) lines.push(`  ${f}`);
     if (built.generated.length > 0) {
       const targets = built.generated.filter((g) => g.kind === "WindowTarget").length;

@@ -1,13 +1,14 @@
-import type { ConfigDoc, MaintenanceWindowDoc, PatchBaselineDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
+import type { ConfigDoc, MaintenanceWindowDoc, PatchBaselineDoc, ServiceRoleDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import { API_VERSION } from "../model/desired.js";
 import type { Json, JsonObject } from "../reconciler/model.js";
 import { maintenanceWindowHandler, windowFromDesired, windowFromSsm } from "../resources/maintenance-window.js";
 import { baselineFromDesired, baselineFromSsm, patchBaselineHandler } from "../resources/patch-baseline.js";
+import { decodePolicy, serviceRoleFromDesired } from "../resources/service-role.js";
 import { canonicalJson } from "../resources/shape.js";
 import { targetFromDesired, targetFromSsm, taskFromDesired, taskFromSsm, windowTargetHandler, windowTaskHandler } from "../resources/window-children.js";
 import { derivedTargetName, derivedTaskName, NAME_PATTERN, NameScope, sanitizeName } from "./names.js";
 import { pruneDefaults } from "./prune.js";
-import type { ImportRead, RawBaseline, RawWindow, Tag } from "./read.js";
+import type { ImportRead, RawBaseline, RawRole, RawWindow, Tag } from "./read.js";
 
 type SsmObject = Record<string, unknown>;
 export type YamlPath = (string | number)[];
@@ -22,7 +23,7 @@ export interface NodeComment {
 export interface ImportedFile {
   /** Relative to the output directory. */
   path: string;
-  doc: ConfigDoc | PatchBaselineDoc | MaintenanceWindowDoc;
+  doc: ConfigDoc | PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc;
   /** Comment lines at the top, after the yaml-language-server modeline. */
   header: string[];
   comments: NodeComment[];
@@ -141,9 +142,18 @@ export function buildImport(read: ImportRead, opts: BuildOptions): ImportBuild {
   const baselineNames = logicalNames(baselines, "baseline");
   for (const b of baselines) files.push(baselineFile(b, baselineNames.get(b)!));
 
+  // Roles first: tasks that run as an imported role name it (serviceRole:) instead of giving its ARN.
+  const roleNames = logicalNames(read.roles, "role");
+  const roleByArn = new Map<string, string>();
+  for (const r of read.roles) {
+    const logical = roleNames.get(r)!;
+    roleByArn.set(r.id, logical);
+    files.push(roleFile(r, logical));
+  }
+
   const windows = withoutAmbiguous(read.windows, "MaintenanceWindow", warnings);
   const windowNames = logicalNames(windows, "window");
-  for (const w of windows) files.push(windowFile(w, windowNames.get(w)!, opts, generated, warnings));
+  for (const w of windows) files.push(windowFile(w, windowNames.get(w)!, opts, generated, warnings, roleByArn));
 
   files.sort((a, b) => (a.path === "patchctl.yaml" ? -1 : b.path === "patchctl.yaml" ? 1 : a.path.localeCompare(b.path)));
   return { files, generated, warnings };
@@ -168,6 +178,29 @@ function baselineFile(b: RawBaseline, logical: string): ImportedFile {
   const sensitive = sensitiveIn(spec, patchBaselineHandler.sensitive, "");
   if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive.map((s) => (s === "sources" ? "sources[].configuration" : s))));
   return { path: `baselines/${logical}.yaml`, doc, header: lines, comments: [] };
+}
+
+/**
+ * A role as a ServiceRole document: its IAM name (written explicitly, the logical name may
+ * differ), the trust policy always (it says who may use the role), everything else only
+ * when it differs from what the format assumes.
+ */
+function roleFile(r: RawRole, logical: string): ImportedFile {
+  const inline = Object.keys(r.inline).sort().map((policyName) => ({ policyName, policyDocument: decodePolicy(r.inline[policyName]) }));
+  const actual: JsonObject = {
+    roleName: r.ssmName,
+    path: r.role.Path ?? "/",
+    ...(r.role.Description ? { description: r.role.Description } : {}),
+    ...(r.role.MaxSessionDuration !== undefined ? { maxSessionDuration: r.role.MaxSessionDuration } : {}),
+    assumeRolePolicyDocument: decodePolicy(r.role.AssumeRolePolicyDocument),
+    ...(r.managed.length ? { managedPolicyArns: [...r.managed].sort() } : {}),
+    ...(inline.length ? { inlinePolicies: inline } : {}),
+  } as JsonObject;
+  const docOf = (spec: JsonObject): ServiceRoleDoc => ({ apiVersion: API_VERSION, kind: "ServiceRole", metadata: { name: logical }, spec: spec as unknown as ServiceRoleDoc["spec"] });
+  const spec = pruneDefaults(actual, (sp) => canonicalJson(serviceRoleFromDesired(docOf(sp), {})), new Set(["roleName", "assumeRolePolicyDocument"]));
+  const tags = userTags(r.tags);
+  const doc: ServiceRoleDoc = { apiVersion: API_VERSION, kind: "ServiceRole", metadata: { name: logical, ...(tags ? { tags } : {}) }, spec: spec as unknown as ServiceRoleDoc["spec"] };
+  return { path: `roles/${logical}.yaml`, doc, header: [`Imported by \`patchctl import\` from IAM role '${r.ssmName}' (${r.id}).`, "Tasks that run as it name it with serviceRole: instead of its ARN."], comments: [] };
 }
 
 type Child = { raw: SsmObject; id: string; name?: string };
@@ -210,7 +243,14 @@ function generatedComment(kind: "target" | "task", g: GeneratedName, namesWritte
   ];
 }
 
-function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated: GeneratedName[], warnings: string[]): ImportedFile {
+function withRoleName(task: WindowTaskSpec, roleByArn: Map<string, string>): WindowTaskSpec {
+  const logical = task.serviceRoleArn ? roleByArn.get(task.serviceRoleArn) : undefined;
+  if (logical === undefined) return task;
+  // In serviceRoleArn's place, so the key order stays readable.
+  return Object.fromEntries(Object.entries(task).map(([k, v]) => (k === "serviceRoleArn" ? ["serviceRole", logical] : [k, v]))) as unknown as WindowTaskSpec;
+}
+
+function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated: GeneratedName[], warnings: string[], roleByArn: Map<string, string>): ImportedFile {
   const actual = withoutTags(windowFromSsm(w.get, []));
   const docOf = (spec: JsonObject): MaintenanceWindowDoc => ({ apiVersion: API_VERSION, kind: "MaintenanceWindow", metadata: { name: logical }, spec: spec as unknown as MaintenanceWindowDoc["spec"] });
   const spec = pruneDefaults(actual, (s) => canonicalJson(windowFromDesired(docOf(s), {})));
@@ -246,7 +286,7 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
         return { ...sel, Values: values };
       }).filter((sel) => (sel.Values ?? []).length > 0);
       const normalized = taskFromSsm({ ...c.raw, Name: chosen.name, Targets: rawTargets }, nameById);
-      const t = pruneDefaults(normalized, (s) => canonicalJson(taskFromDesired(s as unknown as WindowTaskSpec, []))) as unknown as WindowTaskSpec;
+      const t = withRoleName(pruneDefaults(normalized, (s) => canonicalJson(taskFromDesired(s as unknown as WindowTaskSpec, []))) as unknown as WindowTaskSpec, roleByArn);
       return { c, chosen, t, priority: Number(c.raw.Priority ?? 1) };
     })
     .sort((a, b) => a.priority - b.priority || a.chosen.name.localeCompare(b.chosen.name));

@@ -25,6 +25,14 @@ function isObject(v: Json | undefined): v is JsonObject {
 export function pruneDefaults(spec: JsonObject, canonical: (candidate: JsonObject) => string, keep: ReadonlySet<string> = new Set()): JsonObject {
   const work = structuredClone(spec);
   const target = canonical(work);
+  // A candidate the normaliser rejects (a policy document without its Statement) keeps the field.
+  const sameWithout = (fieldPath: Path): boolean => {
+    try {
+      return canonical(cloneWithout(work, fieldPath)) === target;
+    } catch {
+      return false;
+    }
+  };
   const visit = (holder: Json, path: Path, label: string): void => {
     if (Array.isArray(holder)) {
       holder.forEach((item, i) => visit(item, [...path, i], `${label}[]`));
@@ -34,7 +42,7 @@ export function pruneDefaults(spec: JsonObject, canonical: (candidate: JsonObjec
     for (const key of Object.keys(holder)) {
       const fieldPath = [...path, key];
       const fieldLabel = label ? `${label}.${key}` : key;
-      if (!keep.has(fieldLabel) && canonical(cloneWithout(work, fieldPath)) === target) {
+      if (!keep.has(fieldLabel) && sameWithout(fieldPath)) {
         delete holder[key];
         continue;
       }

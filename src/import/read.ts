@@ -1,6 +1,8 @@
 import { mapLimit } from "../reconciler/limit.js";
 import { NAME_TAG, OWNER_TAG } from "../reconciler/model.js";
+import { ACCESS_DENIED, gone, readRolePolicies } from "../reconciler/read-roles.js";
 import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+import type { IamRole } from "../resources/service-role.js";
 
 export type Tag = { Key?: string; Value?: string };
 type SsmObject = Record<string, unknown>;
@@ -35,9 +37,23 @@ export interface RawWindow {
   ownedName?: string;
 }
 
-export type ImportKind = "PatchBaseline" | "MaintenanceWindow";
+/** An IAM role that imported tasks run as (or that was selected), with its policies. */
+export interface RawRole {
+  /** The role's ARN (what tasks give as ServiceRoleArn). */
+  id: string;
+  /** IAM RoleName. */
+  ssmName: string;
+  role: IamRole;
+  tags: Tag[];
+  managed: string[];
+  /** Inline policy name → document as IAM returns it (URL-encoded JSON). */
+  inline: Record<string, string>;
+  ownedName?: string;
+}
 
-/** `--select PatchBaseline/<name or pb-id>` or `MaintenanceWindow/<name or mw-id>`. */
+export type ImportKind = "PatchBaseline" | "MaintenanceWindow" | "ServiceRole";
+
+/** `--select PatchBaseline/<name or pb-id>`, `MaintenanceWindow/<name or mw-id>` or `ServiceRole/<role name>`. */
 export interface Selector {
   kind: ImportKind;
   ref: string;
@@ -47,6 +63,8 @@ export interface Selector {
 export interface ImportRead {
   baselines: RawBaseline[];
   windows: RawWindow[];
+  /** The roles imported tasks run as, and selected roles. */
+  roles: RawRole[];
   /** Resources left out, with why (owned by another patchctl owner). */
   skipped: string[];
 }
@@ -63,13 +81,15 @@ const KIND_ALIASES: Record<string, ImportKind> = {
   baseline: "PatchBaseline",
   maintenancewindow: "MaintenanceWindow",
   window: "MaintenanceWindow",
+  servicerole: "ServiceRole",
+  role: "ServiceRole",
 };
 
 export function parseSelector(text: string): Selector {
   const slash = text.indexOf("/");
   const kind = slash > 0 ? KIND_ALIASES[text.slice(0, slash).toLowerCase()] : undefined;
   const ref = slash > 0 ? text.slice(slash + 1) : "";
-  if (!kind || !ref) throw new SelectionError(`--select '${text}': expected PatchBaseline/<name or pb-id> or MaintenanceWindow/<name or mw-id>`);
+  if (!kind || !ref) throw new SelectionError(`--select '${text}': expected PatchBaseline/<name or pb-id>, MaintenanceWindow/<name or mw-id> or ServiceRole/<role name>`);
   return { kind, ref, text };
 }
 
@@ -163,11 +183,73 @@ export async function readForImport(gw: SsmGateway, opts: { owner: string; selec
     return { id, ssmName, get, tags, targets, tasks: tasks.filter((t): t is SsmObject => t !== undefined), ownedName: who.ownedName };
   });
 
+  const keptWindows = windows.filter((w): w is RawWindow => w !== undefined);
+  const roles = await readRoles(gw, keptWindows, opts, skipped);
   return {
     baselines: baselines.filter((b): b is RawBaseline => b !== undefined),
-    windows: windows.filter((w): w is RawWindow => w !== undefined),
+    windows: keptWindows,
+    roles,
     skipped: skipped.sort(),
   };
+}
+
+/** The role name in an IAM role ARN (`arn:aws:iam::123456789012:role/path/Name` → `Name`). */
+export function roleNameOfArn(arn: string): string | undefined {
+  const m = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[^/]+\/)*([\w+=,.@-]{1,64})$/.exec(arn);
+  return m?.[1];
+}
+
+/**
+ * The roles the imported tasks run as (when they are in this account: the role of that name
+ * has exactly that ARN) and the selected ones. Service-linked roles are left out (IAM
+ * manages them). Without IAM read permission, task roles stay ARNs (a warning says so);
+ * a selected role then is an error.
+ */
+async function readRoles(gw: SsmGateway, windows: RawWindow[], opts: { owner: string; selectors: Selector[]; concurrency?: number }, skipped: string[]): Promise<RawRole[]> {
+  const selected = opts.selectors.filter((s) => s.kind === "ServiceRole");
+  const wanted = new Map<string, { arn?: string; selector?: Selector }>();
+  for (const w of windows) {
+    for (const t of w.tasks) {
+      const arn = typeof t.ServiceRoleArn === "string" ? t.ServiceRoleArn : undefined;
+      const name = arn ? roleNameOfArn(arn) : undefined;
+      if (arn && name && !wanted.has(name.toLowerCase())) wanted.set(name.toLowerCase(), { arn });
+    }
+  }
+  for (const s of selected) wanted.set(s.ref.toLowerCase(), { selector: s });
+  if (wanted.size === 0) return [];
+
+  const read = await mapLimit([...wanted.values()], opts.concurrency ?? 8, async (want): Promise<RawRole | undefined> => {
+    const name = want.selector?.ref ?? roleNameOfArn(want.arn!)!;
+    let role: IamRole | undefined;
+    try {
+      role = (await gone(() => gw.callIam<{ Role?: IamRole }>("GetRole", { RoleName: name })))?.Role;
+    } catch (err) {
+      if (err instanceof Error && ACCESS_DENIED.has(err.name) && !want.selector) {
+        skipped.push(`ServiceRole '${name}': IAM roles are not readable here (access denied); tasks keep its ARN`);
+        return undefined;
+      }
+      throw err;
+    }
+    if (!role?.Arn) {
+      if (want.selector) throw new SelectionError(`--select ${want.selector.text}: no IAM role with that name`);
+      return undefined; // another account's role, or gone: the tasks keep the ARN
+    }
+    if (want.arn && role.Arn !== want.arn) return undefined;
+    if ((role.Path ?? "/").startsWith("/aws-service-role/")) {
+      if (want.selector) throw new SelectionError(`--select ${want.selector.text}: a service-linked role is managed by AWS and cannot be imported`);
+      return undefined;
+    }
+    const tags = (await gone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100))) ?? [];
+    const who = ownership(tags, opts.owner);
+    if (who.skipOwner !== undefined) {
+      skipped.push(`ServiceRole '${role.RoleName}' (${role.Arn}): owned by patchctl owner '${who.skipOwner}'`);
+      return undefined;
+    }
+    const policies = await gone(() => readRolePolicies(gw, role.RoleName ?? name));
+    if (!policies) return undefined;
+    return { id: role.Arn, ssmName: role.RoleName ?? name, role, tags, managed: policies.managed, inline: policies.inline, ownedName: who.ownedName };
+  });
+  return read.filter((r): r is RawRole => r !== undefined);
 }
 
 /** A resource deleted between list and get is left out, not an error. */

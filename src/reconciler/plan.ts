@@ -64,7 +64,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     if (from.type === "PatchBaseline") adoptedBaselineIds.set(from.id, to.name);
     else if (from.type === "MaintenanceWindow") adoptedWindowKeys.set(from.key, to.key);
   }
-  const resources = actual.resources.map((a): ActualResource => {
+  let resources = actual.resources.map((a): ActualResource => {
     const taken = adopted.get(a);
     if (taken) return taken;
     if (a.parentKey && adoptedWindowKeys.has(a.parentKey)) {
@@ -79,6 +79,10 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     }
     return a;
   });
+  // Tasks may give a role we own (or adopt now) by ARN on one side and by logical name on the other.
+  const roleNames = ownedRoleNames(resources);
+  resources = resources.map((a) => withRoleName(a, roleNames));
+  desired = desired.map((d) => withRoleName(d, roleNames));
   const actualByKey = new Map<string, ActualResource>();
   for (const a of resources) if (a.owned || !actualByKey.has(a.key)) actualByKey.set(a.key, a);
 
@@ -263,6 +267,25 @@ function firstPhase(c: Change): number {
   if (c.action === "delete") return phaseOf(c, "delete");
   if (c.action === "replace") return Math.min(phaseOf(c, "delete"), phaseOf(c, "create"));
   return phaseOf(c, c.action === "create" ? "create" : "update");
+}
+
+/** ARN → logical name of the roles that are ours in this plan (owned, or adopted by it). */
+function ownedRoleNames(resources: ActualResource[]): Map<string, string> {
+  return new Map(resources.filter((r) => r.type === "ServiceRole" && r.owned).map((r) => [r.id, r.name]));
+}
+
+/**
+ * A task running as one of our roles, in one form on both sides: `serviceRole: <logical
+ * name>` (what the desired state writes, and what apply resolves to the role's ARN).
+ * Other resources, and tasks giving any other role's ARN, are returned as they are.
+ */
+function withRoleName<T extends { type: ResourceType; spec: Resource["spec"] }>(r: T, roleNames: Map<string, string>): T {
+  if (r.type !== "WindowTask" || roleNames.size === 0) return r;
+  const arn = r.spec.serviceRoleArn;
+  const logical = typeof arn === "string" ? roleNames.get(arn) : undefined;
+  if (logical === undefined) return r;
+  const { serviceRoleArn: _arn, ...rest } = r.spec;
+  return { ...r, spec: { ...rest, serviceRole: logical } };
 }
 
 const TYPE_ORDER = ["ServiceRole", "PatchBaseline", "PatchGroupRegistration", "DefaultBaseline", "MaintenanceWindow", "WindowTarget", "WindowTask"];

@@ -8,7 +8,7 @@ import { registrationKey } from "../resources/patch-group-registration.js";
 import { defaultKey } from "../resources/default-baseline.js";
 import { targetFromSsm, targetKey, taskFromSsm, taskKey, windowKey } from "../resources/window-children.js";
 import { canonicalJson, sha256 } from "../resources/shape.js";
-import { nameTaskRoles, readServiceRoles } from "./read-roles.js";
+import { readServiceRoles } from "./read-roles.js";
 
 export interface ActualResource extends Resource {
   id: string;
@@ -157,7 +157,6 @@ export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promis
   resources.push(...dedupe(windows.filter((r) => r.type !== "MaintenanceWindow" && keptWindowIds.has(windowIdOfChild(r)))));
 
   resources.push(...dedupe(roles));
-  nameTaskRoles(resources);
 
   const fingerprint = sha256(canonicalJson(resources.map((r) => [r.key, r.id, r.owned, r.spec]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))));
   return { resources, awsBaselines, fingerprint };

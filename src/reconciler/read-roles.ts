@@ -16,7 +16,7 @@ export interface RoleReadOptions {
 
 type Tag = { Key?: string; Value?: string };
 
-const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
+export const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
 
 /**
  * The ServiceRole side of the actual state, with the fewest IAM calls: one ListRoles walk
@@ -55,22 +55,25 @@ export async function readServiceRoles(gw: SsmGateway, opts: RoleReadOptions): P
     const logical = owned ? tags.find((t) => t.Key === NAME_TAG)?.Value ?? name : name;
     const base = { type: "ServiceRole" as const, key: serviceRoleKey(logical), name: logical, id: role.Arn!, owned, ownerTag, ssmName: name };
     if (!owned && !wanted.has(name.toLowerCase())) return { ...base, spec: { roleName: name } };
-    const policies = await gone(async () => {
-      const [attached, inlineNames] = await Promise.all([
-        gw.paginateIam<{ PolicyArn?: string }>("ListAttachedRolePolicies", { RoleName: name }, "AttachedPolicies", 1000),
-        gw.paginateIam<string>("ListRolePolicies", { RoleName: name }, "PolicyNames", 1000),
-      ]);
-      const inline: Record<string, string> = {};
-      for (const p of inlineNames) {
-        const out = await gw.callIam<{ PolicyDocument?: string }>("GetRolePolicy", { RoleName: name, PolicyName: p });
-        inline[p] = out.PolicyDocument ?? "{}";
-      }
-      return { managed: attached.map((a) => a.PolicyArn ?? "").filter(Boolean), inline };
-    });
+    const policies = await gone(() => readRolePolicies(gw, name));
     if (!policies) return undefined;
     return { ...base, spec: serviceRoleFromIam(role, tags, policies.managed, policies.inline) };
   });
   return read.filter((r): r is ActualResource => r !== undefined);
+}
+
+/** A role's attached managed policy ARNs and inline policy documents (as IAM returns them). */
+export async function readRolePolicies(gw: SsmGateway, name: string): Promise<{ managed: string[]; inline: Record<string, string> }> {
+  const [attached, inlineNames] = await Promise.all([
+    gw.paginateIam<{ PolicyArn?: string }>("ListAttachedRolePolicies", { RoleName: name }, "AttachedPolicies", 1000),
+    gw.paginateIam<string>("ListRolePolicies", { RoleName: name }, "PolicyNames", 1000),
+  ]);
+  const inline: Record<string, string> = {};
+  for (const p of inlineNames) {
+    const out = await gw.callIam<{ PolicyDocument?: string }>("GetRolePolicy", { RoleName: name, PolicyName: p });
+    inline[p] = out.PolicyDocument ?? "{}";
+  }
+  return { managed: attached.map((a) => a.PolicyArn ?? "").filter(Boolean), inline };
 }
 
 function decodeSafely(text: string | undefined): unknown {
@@ -83,25 +86,11 @@ function decodeSafely(text: string | undefined): unknown {
 }
 
 /** A role deleted between the list and a read is drift, not a crash. */
-async function gone<T>(fn: () => Promise<T>): Promise<T | undefined> {
+export async function gone<T>(fn: () => Promise<T>): Promise<T | undefined> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof Error && err.name === "NoSuchEntityException") return undefined;
     throw err;
-  }
-}
-
-/** Tasks running as one of our roles name it by its logical name, as the desired side does. */
-export function nameTaskRoles(resources: ActualResource[]): void {
-  const byArn = new Map(resources.filter((r) => r.type === "ServiceRole" && r.owned).map((r) => [r.id, r.name]));
-  if (byArn.size === 0) return;
-  for (const r of resources) {
-    if (r.type !== "WindowTask") continue;
-    const arn = r.spec.serviceRoleArn;
-    const logical = typeof arn === "string" ? byArn.get(arn) : undefined;
-    if (logical === undefined) continue;
-    const { serviceRoleArn: _arn, ...rest } = r.spec;
-    r.spec = { ...rest, serviceRole: logical };
   }
 }

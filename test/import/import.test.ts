@@ -28,7 +28,11 @@ type PlanChange = { key: string; type: string; action: string; fields: { path: s
 let h: LocalHarness;
 
 async function aws(...args: string[]): Promise<Json> {
-  const { stdout } = await exec("/usr/bin/aws", ["--endpoint-url", h.url, "--output", "json", "ssm", ...args], {
+  return awsCli("ssm", ...args);
+}
+
+async function awsCli(service: "ssm" | "iam", ...args: string[]): Promise<Json> {
+  const { stdout } = await exec("/usr/bin/aws", ["--endpoint-url", h.url, "--output", "json", service, ...args], {
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? "/tmp",
@@ -279,13 +283,64 @@ describe("patchctl import", () => {
     for (const [sel, message] of [
       ["MaintenanceWindow/nope", "no maintenance window with that name or id"],
       ["PatchBaseline/AWS-DefaultPatchBaseline", "AWS-owned baseline"],
-      ["Bucket/x", "expected PatchBaseline/<name or pb-id> or MaintenanceWindow/<name or mw-id>"],
+      ["Bucket/x", "expected PatchBaseline/<name or pb-id>, MaintenanceWindow/<name or mw-id> or ServiceRole/<role name>"],
+      ["ServiceRole/NoSuchRole", "no IAM role with that name"],
     ] as const) {
       const empty = outDir();
       const bad = await h.cli(["import", "--out", empty, "--select", sel]);
       expect(bad.code, sel).toBe(1);
       expect(bad.err).toContain(message);
     }
+  });
+
+  it("imports the IAM role the recipe's tasks run as, names it from the tasks, and adoption tags it and changes nothing else", async () => {
+    // The recipe's step 2 with the AWS CLI: trust policy file, create-role, attach-role-policy (plus an inline policy).
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const created = await awsCli("iam", "create-role", "--role-name", "MaintenanceWindowRole-abc123", "--assume-role-policy-document", JSON.stringify(trust), "--tags", "Key=Team,Value=platform");
+    const roleArn = (created.Role as Json).Arn as string;
+    await awsCli("iam", "attach-role-policy", "--role-name", "MaintenanceWindowRole-abc123", "--policy-arn", "arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole");
+    const publish = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sns:Publish"], Resource: "*" }] };
+    await awsCli("iam", "put-role-policy", "--role-name", "MaintenanceWindowRole-abc123", "--policy-name", "notify", "--policy-document", JSON.stringify(publish));
+    await awsCli("iam", "create-role", "--role-name", "Unrelated", "--assume-role-policy-document", JSON.stringify(trust));
+    const window = await aws("create-maintenance-window", "--name", "patch-window-abc123", "--schedule", "cron(0 2 ? * SUN *)", "--duration", "4", "--cutoff", "1", "--allow-unassociated-targets");
+    const windowId = window.WindowId as string;
+    const target = await aws("register-target-with-maintenance-window", "--window-id", windowId, "--targets", "Key=tag:Environment,Values=Production", "--resource-type", "INSTANCE", "--name", "ProductionInstances");
+    const task = (name: string, arn: string, op: string) =>
+      aws("register-task-with-maintenance-window", "--window-id", windowId, "--targets", `Key=WindowTargetIds,Values=${String(target.WindowTargetId)}`, "--task-type", "RUN_COMMAND",
+        "--task-arn", "AWS-RunPatchBaseline", "--service-role-arn", arn, "--name", name, "--max-concurrency", "10%", "--max-errors", "1", "--task-invocation-parameters", `RunCommand={Parameters={Operation=${op}}}`);
+    await task("PatchingTask", roleArn, "Install");
+    await task("ScanningTask", ROLE, "Scan"); // a role of another account: stays an ARN
+
+    const dir = outDir();
+    const imported = await h.cli(["import", "--out", dir]);
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.out).toContain("imported 0 patch baselines and 1 maintenance window, with 1 service role their tasks run as,");
+    expect(filesUnder(dir)).toEqual(["patchctl.yaml", "roles/MaintenanceWindowRole-abc123.yaml", "windows/patch-window-abc123.yaml"]);
+    await expectValid(dir);
+    const roleYaml = read(dir, "roles/MaintenanceWindowRole-abc123.yaml");
+    expect(roleYaml).toContain("kind: ServiceRole\nmetadata:\n  name: MaintenanceWindowRole-abc123\n  tags:\n    Team: platform\nspec:\n  roleName: MaintenanceWindowRole-abc123\n  assumeRolePolicyDocument:\n");
+    expect(roleYaml).toContain("  managedPolicyArns: [arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole]\n  inlinePolicies:\n    - policyName: notify\n");
+    for (const def of ["path:", "maxSessionDuration:", "patchctl:"]) expect(roleYaml).not.toContain(def);
+    const windowYaml = read(dir, "windows/patch-window-abc123.yaml");
+    expect(windowYaml).toContain("      serviceRole: MaintenanceWindowRole-abc123\n");
+    expect(windowYaml).toContain(`      serviceRoleArn: ${ROLE}\n`);
+    expect(windowYaml).not.toContain(roleArn);
+
+    await expectOnlyOwnershipTags(dir, "imported", ["ServiceRole/MaintenanceWindowRole-abc123", "MaintenanceWindow/patch-window-abc123"]);
+    const applied = await h.cli(["reconcile", dir, "--adopt"]);
+    expect(applied.code, applied.out + applied.err).toBe(0);
+    const again = await h.cli(["reconcile", dir, "--plan", "--output", "json"]);
+    expect(again.code, again.out).toBe(0);
+    const plan = JSON.parse(again.out) as { unmanaged: { type: string; name: string }[] };
+    expect(plan.unmanaged).toContainEqual(expect.objectContaining({ type: "ServiceRole", name: "Unrelated" }));
+    const tags = (await awsCli("iam", "list-role-tags", "--role-name", "MaintenanceWindowRole-abc123")).Tags as Json[];
+    expect(tags).toEqual(expect.arrayContaining([{ Key: "patchctl:owner", Value: "imported" }, { Key: "patchctl:name", Value: "MaintenanceWindowRole-abc123" }, { Key: "Team", Value: "platform" }]));
+    expect((await awsCli("iam", "list-role-tags", "--role-name", "Unrelated")).Tags ?? []).toEqual([]);
+
+    // --select ServiceRole/NAME imports just that role.
+    const only = outDir();
+    expect((await h.cli(["import", "--out", only, "--select", "ServiceRole/Unrelated"])).code).toBe(0);
+    expect(filesUnder(only)).toEqual(["patchctl.yaml", "roles/Unrelated.yaml"]);
   });
 
   it("refuses a non-empty --out unless --force", async () => {

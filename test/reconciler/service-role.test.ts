@@ -156,4 +156,31 @@ describe("ServiceRole: plan, apply, drift, ownership over HTTP", () => {
     expect(await taskRoleArns()).toEqual([external, external]);
     expect((await h.cli(["reconcile", dir, "--plan"])).code).toBe(0);
   });
+  it("tasks naming a role by ARN or by logical name are the same thing: adopting the role changes only its tags", async () => {
+    // The seed recipe's order: the role made by hand, the windows pointing at its ARN.
+    const created = await iam.send(new CreateRoleCommand({ RoleName: "MaintenanceWindowRole", AssumeRolePolicyDocument: JSON.stringify(TRUST), Description: "Runs the recipe's patching tasks (AWS-RunPatchBaseline)" }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "MaintenanceWindowRole", PolicyArn: SSM_MW_POLICY }));
+    const arn = created.Role!.Arn!;
+    const roleFile = path.join(dir, "service-role.yaml");
+    const roleYaml = readFileSync(roleFile, "utf8");
+    rmSync(roleFile);
+    edit(path.join(dir, "windows.yaml"), /serviceRole: maintenance-window-role/g, `serviceRoleArn: ${arn}`);
+    expect((await h.cli(["reconcile", dir])).code).toBe(0);
+    expect(await taskRoleArns()).toEqual([arn, arn]);
+
+    // Now the role joins the desired state and the tasks name it: only the tags are added.
+    writeFileSync(roleFile, roleYaml);
+    edit(path.join(dir, "windows.yaml"), new RegExp(`serviceRoleArn: ${arn.replace(/[/.]/g, "\\$&")}`, "g"), "serviceRole: maintenance-window-role");
+    const adoptPlan = await planJson(["--adopt"]);
+    expect(adoptPlan.doc.changes.filter((c) => c.action !== "noop").map((c) => c.key)).toEqual(["ServiceRole/maintenance-window-role"]);
+    expect((await h.cli(["reconcile", dir, "--adopt"])).code).toBe(0);
+    expect((await h.cli(["reconcile", dir, "--plan"])).code).toBe(0);
+
+    // A task that keeps giving the managed role's ARN is not drift either.
+    edit(path.join(dir, "windows.yaml"), "serviceRole: maintenance-window-role", `serviceRoleArn: ${arn}`);
+    const again = await h.cli(["reconcile", dir, "--plan"]);
+    expect(again.out).toMatch(/No changes/);
+    expect(again.code).toBe(0);
+    expect(await taskRoleArns()).toEqual([arn, arn]);
+  });
 });
