@@ -38,8 +38,8 @@ export const SSM_WRITE_ACTIONS = [
   "ssm:RemoveTagsFromResource",
 ] as const;
 
-/** ServiceRoles: reading roles (every plan lists them; without these, ServiceRoles are not managed). */
-export const IAM_READ_ACTIONS = ["iam:ListRoles", "iam:ListRoleTags", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy"] as const;
+/** ServiceRoles: reading roles (every plan lists them; without these, ServiceRoles are not managed). GetRole: import reads task roles by name. */
+export const IAM_READ_ACTIONS = ["iam:ListRoles", "iam:GetRole", "iam:ListRoleTags", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy"] as const;
 
 /** ServiceRoles: changing roles (only ones patchctl owns are ever changed). */
 export const IAM_WRITE_ACTIONS = [
