@@ -2,6 +2,7 @@ import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
 import type { DeploymentValue } from "../model/desired.js";
 import type { SourceDocument } from "./yaml-source.js";
+import { VALUE_REFERENCE } from "./yaml-source.js";
 
 const WHOLE = /^\$\{values\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const ANY = /\$\{values\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -18,6 +19,8 @@ export function substituteValues(
   deployment: string | undefined,
   resource: string,
 ): { value: unknown; diagnostics: Diagnostic[] } {
+  // Most documents use no values: nothing to copy (the normalisers copy before they change anything).
+  if (source.hasValueReferences === false || !containsReference(source.value)) return { value: source.value, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const undefinedValue = (name: string, path: FieldPath): void => {
     const pos = source.locate(path);
@@ -53,4 +56,14 @@ export function substituteValues(
     return v;
   };
   return { value: walk(source.value, []), diagnostics };
+}
+
+/** Whether any string in the value holds a ${values.…} reference (no allocation: most documents have none). */
+function containsReference(v: unknown): boolean {
+  if (typeof v === "string") return v.includes(VALUE_REFERENCE);
+  if (Array.isArray(v)) return v.some(containsReference);
+  if (v !== null && typeof v === "object") {
+    for (const key in v) if (containsReference((v as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }

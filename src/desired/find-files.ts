@@ -1,4 +1,4 @@
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostics.js";
 
@@ -33,12 +33,13 @@ export async function findDesiredStateFiles(dir: string): Promise<FoundFiles> {
   async function visit(shown: string, real: string): Promise<void> {
     if (seen.has(real)) return;
     seen.add(real);
-    const entries = (await readdir(real)).sort();
-    for (const name of entries) {
+    // Dirents carry the entry type: no lstat per entry (a large tree has thousands).
+    const entries = (await readdir(real, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const info of entries) {
+      const name = info.name;
       if (name.startsWith(".")) continue;
       const shownPath = path.join(shown, name);
       const entryPath = path.join(real, name);
-      const info = await lstat(entryPath);
       let target = entryPath;
       let isDir = info.isDirectory();
       let isFile = info.isFile();

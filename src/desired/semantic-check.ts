@@ -186,16 +186,30 @@ function checkRegistrations(baselines: LoadedResource<PatchBaselineDoc>[], f: Fi
   }
 }
 
+/** Schedules checked so far: fleets repeat a handful of expressions across many windows. */
+const scheduleChecks = new Map<string, { kind?: string; error?: string }>();
+const SCHEDULE_CACHE_LIMIT = 10_000;
+
+function scheduleCheck(expression: string): { kind?: string; error?: string } {
+  let result = scheduleChecks.get(expression);
+  if (result) return result;
+  try {
+    result = { kind: parseSchedule(expression).kind };
+  } catch (err) {
+    if (!(err instanceof ScheduleError)) throw err;
+    result = { error: err.message };
+  }
+  if (scheduleChecks.size >= SCHEDULE_CACHE_LIMIT) scheduleChecks.clear();
+  scheduleChecks.set(expression, result);
+  return result;
+}
+
 function checkWindow(w: LoadedResource<MaintenanceWindowDoc>, f: Findings): void {
   const spec = w.doc.spec;
   if (spec.cutoff >= spec.duration) f.add(w, ["spec", "cutoff"], `cutoff (${spec.cutoff} h) must be less than duration (${spec.duration} h)`, "window");
-  let scheduleKind: string | undefined;
-  try {
-    scheduleKind = parseSchedule(spec.schedule).kind;
-  } catch (err) {
-    if (err instanceof ScheduleError) f.add(w, ["spec", "schedule"], err.message, "schedule");
-    else throw err;
-  }
+  const parsed = scheduleCheck(spec.schedule);
+  const scheduleKind = parsed.kind;
+  if (parsed.error !== undefined) f.add(w, ["spec", "schedule"], parsed.error, "schedule");
   if (spec.scheduleOffset !== undefined && scheduleKind !== undefined && scheduleKind !== "cron") {
     f.add(w, ["spec", "scheduleOffset"], "scheduleOffset applies to cron schedules only", "schedule");
   }

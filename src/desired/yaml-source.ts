@@ -1,3 +1,4 @@
+import jsyaml from "js-yaml";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isNode } from "yaml";
 import type { Document, Node, ParsedNode } from "yaml";
 import type { Diagnostic, FieldPath, SourcePos } from "../model/diagnostics.js";
@@ -20,6 +21,25 @@ export interface SourceDocument {
   locate(path: FieldPath): SourcePos;
   /** Where the key of the field at `path` is (for "unknown field" findings). */
   locateKey(path: FieldPath): SourcePos;
+  /** False when the document's text holds no `${values.` reference (nothing to substitute); undefined when not known. */
+  hasValueReferences?: boolean;
+}
+
+/** What a per-deployment value reference starts with. */
+export const VALUE_REFERENCE = "${values.";
+
+/** The same document (same places) holding another value; keeps positions lazy (a spread would not). */
+export function withValue(source: SourceDocument, value: unknown): SourceDocument {
+  return {
+    file: source.file,
+    value,
+    get pos() {
+      return source.pos;
+    },
+    locate: (path) => source.locate(path),
+    locateKey: (path) => source.locateKey(path),
+    hasValueReferences: source.hasValueReferences,
+  };
 }
 
 export interface ParsedFile {
@@ -51,6 +71,88 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     return { documents: [], diagnostics: [yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty")] };
   }
 
+  return parseFast(file, text) ?? parseWithPositions(file, text);
+}
+
+/**
+ * YAML 1.2 core schema scalars exactly as the `yaml` package resolves them (js-yaml's own
+ * int and float also take `0b…`, `1_000` and other YAML 1.1 forms, which must stay strings).
+ */
+const CORE_INT = new jsyaml.Type("tag:yaml.org,2002:int", {
+  kind: "scalar",
+  resolve: (data: unknown) => typeof data === "string" && /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
+  construct: (data: string) => (data.startsWith("0o") ? parseInt(data.slice(2), 8) : data.startsWith("0x") ? parseInt(data.slice(2), 16) : Number(data)),
+});
+const CORE_FLOAT = new jsyaml.Type("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (data: unknown) => typeof data === "string" && /^(?:[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
+  construct: (data: string) => (/nan$/i.test(data) ? NaN : /inf$/i.test(data) ? (data.startsWith("-") ? -Infinity : Infinity) : parseFloat(data)),
+});
+const CORE_NULL = new jsyaml.Type("tag:yaml.org,2002:null", {
+  kind: "scalar",
+  resolve: (data: unknown) => data === null || (typeof data === "string" && /^(?:~|null|Null|NULL)?$/.test(data)),
+  construct: () => null,
+});
+const CORE_BOOL = new jsyaml.Type("tag:yaml.org,2002:bool", {
+  kind: "scalar",
+  resolve: (data: unknown) => typeof data === "string" && /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
+  construct: (data: string) => data[0] === "t" || data[0] === "T",
+});
+const CORE_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [CORE_NULL, CORE_BOOL, CORE_INT, CORE_FLOAT] });
+
+/** Text the fast path leaves to the `yaml` package: anchors (its alias limits guard against alias bombs). */
+const ANCHOR = /(?:^|[\s[\]{},])&\S/;
+
+/**
+ * The common case, fast: a file that js-yaml reads without complaint (no duplicate keys, no
+ * unknown tags), with no anchors, complex keys or directives, and no empty or null documents.
+ * Its values are what the `yaml` package would give (same core schema); positions are only
+ * needed for findings, so the position-keeping parse runs on the first locate(). Anything
+ * else returns undefined and takes the full parser, with its precise error positions.
+ */
+function parseFast(file: string, text: string): ParsedFile | undefined {
+  if (text.includes("&") && ANCHOR.test(text)) return undefined;
+  let values: unknown[];
+  try {
+    values = jsyaml.loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
+  } catch {
+    return undefined; // a syntax error, duplicate key, unknown tag, or nesting too deep for the stack
+  }
+  if (values.length === 0 || values.some((v) => v === null || v === undefined || valueDepth(v, 0) > YAML_LIMITS.maxDepth)) return undefined;
+  let full: SourceDocument[] | undefined;
+  const positioned = (i: number): SourceDocument | undefined => {
+    full ??= parseWithPositions(file, text).documents;
+    return full.length === values.length ? full[i] : undefined;
+  };
+  const fileStart: SourcePos = { file, line: 1, column: 1 };
+  const hasValueReferences = text.includes(VALUE_REFERENCE);
+  return {
+    diagnostics: [],
+    documents: values.map((value, i) => ({
+      file,
+      value,
+      hasValueReferences,
+      get pos() {
+        return positioned(i)?.pos ?? fileStart;
+      },
+      locate: (path) => positioned(i)?.locate(path) ?? fileStart,
+      locateKey: (path) => positioned(i)?.locateKey(path) ?? fileStart,
+    })),
+  };
+}
+
+function valueDepth(v: unknown, depth: number): number {
+  if (depth > YAML_LIMITS.maxDepth || v === null || typeof v !== "object") return depth;
+  let max = depth;
+  for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    max = Math.max(max, valueDepth(child, depth + 1));
+    if (max > YAML_LIMITS.maxDepth) break;
+  }
+  return max;
+}
+
+/** The `yaml` package's parse: every node keeps its place in the file. */
+function parseWithPositions(file: string, text: string): ParsedFile {
   const nesting = estimateNesting(text);
   if (nesting.depth > YAML_LIMITS.maxDepth) {
     return { documents: [], diagnostics: [yamlDiagnostic(file, nesting.line, 1, `document nests deeper than ${YAML_LIMITS.maxDepth} levels`)] };

@@ -21,6 +21,7 @@ function isSensitive(path: string, sensitive: readonly string[]): boolean {
  * anything else as a whole. Pure: the inputs are not modified.
  */
 export function diffSpecs(before: JsonObject, after: JsonObject, sensitive: readonly string[] = []): FieldChange[] {
+  if (equal(before, after)) return []; // the common case in a large plan: no walk, no closure
   const out: FieldChange[] = [];
   const walk = (b: Json | undefined, a: Json | undefined, path: string): void => {
     if (equal(b, a)) return;

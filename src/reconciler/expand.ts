@@ -9,9 +9,32 @@ import { targetFromDesired, targetKey, taskFromDesired, taskKey, windowKey } fro
 import type { Resource } from "./model.js";
 import { NAME_TAG, OWNER_TAG } from "./model.js";
 
+/**
+ * Where a resource is written. The line is looked up when first read: finding it needs the
+ * position-keeping parse, which a large desired state otherwise never pays for. A class (not
+ * an object literal with a getter) because tens of thousands are made; toJSON keeps saved
+ * plans and JSON output as {file, line}.
+ */
+class LazySource {
+  readonly file: string;
+  private cachedLine: number | undefined;
+  constructor(
+    private readonly resource: LoadedResource,
+    private readonly path: (string | number)[],
+  ) {
+    this.file = resource.source.file;
+  }
+  get line(): number {
+    this.cachedLine ??= this.resource.source.locate(this.path).line;
+    return this.cachedLine;
+  }
+  toJSON(): { file: string; line: number } {
+    return { file: this.file, line: this.line };
+  }
+}
+
 function sourceOf(r: LoadedResource, path: (string | number)[] = []): { file: string; line: number } {
-  const pos = r.source.locate(path);
-  return { file: pos.file, line: pos.line };
+  return new LazySource(r, path);
 }
 
 /**

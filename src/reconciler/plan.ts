@@ -22,11 +22,12 @@ export interface PlanOptions {
  */
 export function computePlan(desired: Resource[], actual: ActualState, opts: PlanOptions): Plan {
   const unownedByName = new Map<string, ActualResource>();
-  for (const a of actual.resources) {
-    if (!a.owned && isTopLevel(a.type)) unownedByName.set(nameKey(a.type, a.ssmName), a);
-  }
   const ownedByKey = new Map<string, ActualResource>();
-  for (const a of actual.resources) if (a.owned && isTopLevel(a.type)) ownedByKey.set(a.key, a);
+  for (const a of actual.resources) {
+    if (!isTopLevel(a.type)) continue;
+    if (a.owned) ownedByKey.set(a.key, a);
+    else unownedByName.set(nameKey(a.type, a.ssmName), a);
+  }
 
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
@@ -64,7 +65,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     if (from.type === "PatchBaseline") adoptedBaselineIds.set(from.id, to.name);
     else if (from.type === "MaintenanceWindow") adoptedWindowKeys.set(from.key, to.key);
   }
-  let resources = actual.resources.map((a): ActualResource => {
+  let resources = adopted.size === 0 ? actual.resources : actual.resources.map((a): ActualResource => {
     const taken = adopted.get(a);
     if (taken) return taken;
     if (a.parentKey && adoptedWindowKeys.has(a.parentKey)) {
@@ -81,8 +82,10 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
   });
   // Tasks may give a role we own (or adopt now) by ARN on one side and by logical name on the other.
   const roleNames = ownedRoleNames(resources);
-  resources = resources.map((a) => withRoleName(a, roleNames));
-  desired = desired.map((d) => withRoleName(d, roleNames));
+  if (roleNames.size > 0) {
+    resources = resources.map((a) => withRoleName(a, roleNames));
+    desired = desired.map((d) => withRoleName(d, roleNames));
+  }
   const actualByKey = new Map<string, ActualResource>();
   for (const a of resources) if (a.owned || !actualByKey.has(a.key)) actualByKey.set(a.key, a);
 
@@ -103,7 +106,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it` });
       continue;
     }
-    changes.push(pairChange(d, a, adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : undefined));
+    changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : undefined));
   }
 
   const unmanaged: UnmanagedResource[] = [];
@@ -151,6 +154,7 @@ function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
   const handler = handlerFor(d.type);
   const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
   const fields = diffSpecs(a.spec, d.spec, handler.sensitive);
+  if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [] };
   const forced = fields.filter((f) => handler.forceNew.some((n) => f.path === n || f.path.startsWith(`${n}.`)));
   if (forced.length > 0) {
     return { key: d.key, type: d.type, name: d.name, action: "replace", before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
@@ -271,7 +275,9 @@ function firstPhase(c: Change): number {
 
 /** ARN → logical name of the roles that are ours in this plan (owned, or adopted by it). */
 function ownedRoleNames(resources: ActualResource[]): Map<string, string> {
-  return new Map(resources.filter((r) => r.type === "ServiceRole" && r.owned).map((r) => [r.id, r.name]));
+  const names = new Map<string, string>();
+  for (const r of resources) if (r.type === "ServiceRole" && r.owned) names.set(r.id, r.name);
+  return names;
 }
 
 /**
@@ -291,7 +297,10 @@ function withRoleName<T extends { type: ResourceType; spec: Resource["spec"] }>(
 const TYPE_ORDER = ["ServiceRole", "PatchBaseline", "PatchGroupRegistration", "DefaultBaseline", "MaintenanceWindow", "WindowTarget", "WindowTask"];
 
 function orderChanges(changes: Change[]): Change[] {
-  return [...changes].sort((a, b) => firstPhase(a) - firstPhase(b) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || a.key.localeCompare(b.key));
+  // Rank computed once per change (a large plan sorts tens of thousands).
+  const ranked = changes.map((c) => ({ c, rank: firstPhase(c) * TYPE_ORDER.length + TYPE_ORDER.indexOf(c.type) }));
+  ranked.sort((a, b) => a.rank - b.rank || a.c.key.localeCompare(b.c.key));
+  return ranked.map((r) => r.c);
 }
 
 /** IAM role names are unique regardless of case; SSM names are case-sensitive. */

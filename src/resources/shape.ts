@@ -50,7 +50,8 @@ export function sha256(text: string): string {
 /** Drops undefined members, empty objects and (optionally) empty arrays. */
 export function compact(obj: Record<string, Json | undefined>, dropEmptyArrays = false): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k in obj) {
+    const v = obj[k];
     if (v === undefined || v === null) continue;
     if (dropEmptyArrays && Array.isArray(v) && v.length === 0) continue;
     if (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) continue;
@@ -60,12 +61,16 @@ export function compact(obj: Record<string, Json | undefined>, dropEmptyArrays =
 }
 
 export function sortedStrings(values: readonly Json[] | undefined): string[] {
-  return [...(values ?? [])].map(String).sort();
+  const out = (values ?? []).map(String);
+  return out.length > 1 ? out.sort() : out;
 }
 
 /** A set-like list of objects in a stable order. */
 export function sortedByCanonical<T extends Json>(values: readonly T[] | undefined): T[] {
-  return [...(values ?? [])].sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : canonicalJson(a) > canonicalJson(b) ? 1 : 0));
+  if (!values || values.length < 2) return values ? [...values] : [];
+  const keyed = values.map((v) => ({ v, k: canonicalJson(v) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.v);
 }
 
 export function asObject(value: Json | undefined): JsonObject | undefined {

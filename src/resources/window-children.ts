@@ -193,7 +193,8 @@ function taskInput(r: Resource, ctx: CallContext): Record<string, unknown> {
 }
 
 export function targetFromDesired(t: WindowTargetSpec): JsonObject {
-  return windowTargetHandler.normalize(JSON.parse(JSON.stringify(t)) as JsonObject);
+  // normalize builds a new object from the spec's values (strings, and fresh target lists): no copy needed.
+  return windowTargetHandler.normalize(t as unknown as JsonObject);
 }
 
 /** Legacy TaskParameters / LoggingInfo mapped onto RunCommand where the meaning is the same. */
@@ -221,7 +222,8 @@ export function mapLegacyTaskFields(spec: JsonObject, notes: string[]): void {
 }
 
 export function taskFromDesired(t: WindowTaskSpec, notes: string[]): JsonObject {
-  const spec = JSON.parse(JSON.stringify(t)) as JsonObject;
+  // A shallow copy: mapLegacyTaskFields replaces top-level members only, normalize copies the blocks it changes.
+  const spec = { ...(t as unknown as JsonObject) };
   mapLegacyTaskFields(spec, notes);
   return windowTaskHandler.normalize(spec);
 }

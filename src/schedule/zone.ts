@@ -9,7 +9,18 @@ import { ScheduleError } from "./errors.js";
  */
 export function validateTimezone(tz: string): boolean {
   if (typeof tz !== "string" || tz === "" || tz.trim() !== tz) return false;
-  if (!IANAZone.isValidZone(tz)) return false;
+  const known = zoneChecks.get(tz);
+  if (known !== undefined) return known;
+  const valid = IANAZone.isValidZone(tz) && canonicalSpelling(tz);
+  if (zoneChecks.size >= 1_000) zoneChecks.clear();
+  zoneChecks.set(tz, valid);
+  return valid;
+}
+
+/** Answers so far (building an Intl formatter per window is most of a large validate's zone cost). */
+const zoneChecks = new Map<string, boolean>();
+
+function canonicalSpelling(tz: string): boolean {
   const resolved = new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
   return resolved === tz || resolved.toLowerCase() !== tz.toLowerCase();
 }
