@@ -1,0 +1,306 @@
+/**
+ * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5]
+ *
+ * Runs patchctl against local SSM endpoints started as child processes (so the CPU time
+ * and peak RSS measured here are patchctl's own) and prints, per scenario, the SSM calls
+ * made next to the minimum for the fleet and a Terraform-style count, wall time next to
+ * the bound calls / tps, CPU time and peak RSS. See docs/performance.md.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import type { DesiredState } from "../src/desired/load.js";
+import { loadDesiredState } from "../src/desired/load.js";
+import { applyPlan } from "../src/reconciler/apply.js";
+import { planReconcile } from "../src/reconciler/engine.js";
+import { expandDesired } from "../src/reconciler/expand.js";
+import { computePlan } from "../src/reconciler/plan.js";
+import type { ActualResource } from "../src/reconciler/read-actual.js";
+import { SsmGateway } from "../src/reconciler/ssm-gateway.js";
+
+export interface Fleet {
+  baselines: number;
+  groupsPerBaseline: number;
+  windows: number;
+  targets: number;
+  tasks: number;
+}
+
+const AWS_OWNED_BASELINES = 15;
+const TPS = 50;
+const LATENCY_MS = 20;
+
+/** The fewest calls that read the full state of a fleet (ssm-api-notes §9). */
+export function minimumReadCalls(f: Fleet, awsOwnedBaselines = AWS_OWNED_BASELINES): Record<string, number> {
+  const pages = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+  return {
+    DescribePatchBaselines: pages(f.baselines + awsOwnedBaselines, 100),
+    DescribePatchGroups: pages(f.baselines * f.groupsPerBaseline, 100),
+    DescribeMaintenanceWindows: pages(f.windows, 100),
+    ListTagsForResource: f.baselines + f.windows,
+    GetPatchBaseline: f.baselines,
+    GetMaintenanceWindow: f.windows,
+    DescribeMaintenanceWindowTargets: f.windows * pages(f.targets, 100),
+    DescribeMaintenanceWindowTasks: f.windows * pages(f.tasks, 100),
+    GetMaintenanceWindowTask: f.windows * f.tasks,
+    // IAM (ServiceRoles): one ListRoles walk; the bench account has no roles Systems Manager may assume.
+    ListRoles: 1,
+  };
+}
+
+/** What a read-one-resource-at-a-time provider (Terraform's) spends on the same fleet. */
+export function terraformStyleCalls(f: Fleet): number {
+  const groups = f.baselines * f.groupsPerBaseline;
+  const groupPages = Math.max(1, Math.ceil(groups / 100));
+  return 2 * f.baselines + groups * groupPages + 2 * f.windows + f.windows * f.targets + f.windows * f.tasks;
+}
+
+export function sum(r: Record<string, number>): number {
+  return Object.values(r).reduce((a, b) => a + b, 0);
+}
+
+/** Writes a desired-state directory for the fleet; `copy` varies names so copies can coexist. */
+export function writeFleet(f: Fleet, owner: string, copy = 0): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "patchctl-bench-"));
+  writeFileSync(path.join(dir, "patchctl.yaml"), stringify({ apiVersion: "patchctl/v1", kind: "Config", owner }));
+  mkdirSync(path.join(dir, "baselines"));
+  mkdirSync(path.join(dir, "windows"));
+  for (let b = 0; b < f.baselines; b++) {
+    const doc = {
+      apiVersion: "patchctl/v1",
+      kind: "PatchBaseline",
+      metadata: { name: `c${copy}-baseline-${b}`, tags: { Team: `t${b % 5}` } },
+      spec: {
+        operatingSystem: "WINDOWS",
+        approvalRules: {
+          patchRules: [
+            { patchFilterGroup: { patchFilters: [{ key: "CLASSIFICATION", values: ["SecurityUpdates", "CriticalUpdates"] }, { key: "MSRC_SEVERITY", values: ["Critical", "Important"] }] }, approveAfterDays: 7 },
+            { patchFilterGroup: { patchFilters: [{ key: "CLASSIFICATION", values: ["Updates"] }] }, approveAfterDays: 14, complianceLevel: "MEDIUM" },
+          ],
+        },
+        patchGroups: Array.from({ length: f.groupsPerBaseline }, (_, g) => `c${copy}-group-${b}-${g}`),
+      },
+    };
+    writeFileSync(path.join(dir, "baselines", `b${b}.yaml`), stringify(doc));
+  }
+  for (let w = 0; w < f.windows; w++) {
+    const targets = Array.from({ length: f.targets }, (_, t) => ({ name: `target-${t}`, targets: [{ key: "tag:Patch Group", values: [`c${copy}-group-${w % f.baselines}-${t % f.groupsPerBaseline}`] }] }));
+    const tasks = Array.from({ length: f.tasks }, (_, k) => ({
+      name: `task-${k}`,
+      taskType: "RUN_COMMAND",
+      taskArn: "AWS-RunPatchBaseline",
+      targets: [{ key: "WindowTargetIds", values: [`target-${k % f.targets}`] }],
+      priority: k % 5,
+      maxConcurrency: "10%",
+      maxErrors: "1",
+      runCommand: { parameters: { Operation: [k % 2 ? "Scan" : "Install"] }, outputS3BucketName: "patch-logs" },
+    }));
+    const doc = { apiVersion: "patchctl/v1", kind: "MaintenanceWindow", metadata: { name: `c${copy}-window-${w}` }, spec: { schedule: "cron(0 22 ? * TUE *)", scheduleTimezone: "UTC", duration: 4, cutoff: 1, targets, tasks } };
+    writeFileSync(path.join(dir, "windows", `w${w}.yaml`), stringify(doc));
+  }
+  return dir;
+}
+
+function startEndpoint(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), "..", "cmd", "patchctl.js"), "local-ssm", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once("exit", (code) => reject(new Error(`local-ssm exited ${code}`)));
+  });
+}
+
+async function endpointStats(url: string): Promise<{ calls: Record<string, number>; throttled: number }> {
+  return (await (await fetch(`${url}/_local/stats`)).json()) as { calls: Record<string, number>; throttled: number };
+}
+async function resetStats(url: string): Promise<void> {
+  await fetch(`${url}/_local/stats/reset`, { method: "POST" });
+}
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+sampler.unref();
+
+async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number; peakRssMb: number }> {
+  // Start each measurement from a collected heap, so garbage of the previous one is not counted
+  // (npm run bench passes --expose-gc; without it the figures include that garbage).
+  (globalThis as { gc?: () => void }).gc?.();
+  peakRss = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { value, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1024 / 1024 };
+}
+
+function gatewayFor(url: string, account = "000000000001", region = "eu-west-1", tps = TPS): SsmGateway {
+  return new SsmGateway({ region, endpointUrl: url, credentials: { accessKeyId: `AKIA${account}BNCH`, secretAccessKey: "bench" }, maxTps: tps });
+}
+
+async function load(dir: string): Promise<DesiredState> {
+  const loaded = await loadDesiredState(dir);
+  if (!loaded.state) throw new Error(`bench fleet invalid: ${loaded.diagnostics.slice(0, 3).map((d) => d.message).join("; ")}`);
+  return loaded.state;
+}
+
+type Row = Record<string, string | number>;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5" } } });
+  if (values.help) {
+    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 share one apply from empty\n");
+    return;
+  }
+  const scale = Number(values.scale);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`--scale must be a positive number (got '${values.scale}')`);
+  const scenarios = new Set(values.scenario!.split(",").map(Number));
+  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5].includes(n));
+  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-5 (got '${values.scenario}')`);
+  const fleet: Fleet = { baselines: Math.max(1, Math.round(50 * scale)), groupsPerBaseline: 10, windows: Math.max(1, Math.round(50 * scale)), targets: 100, tasks: 20 };
+  const rows: Row[] = [];
+  const minimum = minimumReadCalls(fleet);
+  if ([1, 2, 3].some((n) => scenarios.has(n))) await accountScenarios(fleet, scenarios, rows);
+  // 4: CPU path: load, validate and diff N copies against an in-memory actual state.
+  if (scenarios.has(4)) await cpuPath(fleet, rows);
+  // 5: fan-out: 20 account-regions (each its own rate bucket) planned in one run.
+  if (scenarios.has(5)) await fanOut(rows);
+  print(rows, fleet, values.json === true);
+}
+
+/** Scenarios 1-3 on one endpoint: the apply from empty builds the fleet the plans then read. */
+async function accountScenarios(fleet: Fleet, scenarios: Set<number>, rows: Row[]): Promise<void> {
+  const minimum = minimumReadCalls(fleet);
+  const endpoint = await startEndpoint(["--latency-ms", String(LATENCY_MS), "--tps", String(TPS)]);
+  const dir = writeFleet(fleet, "bench");
+  const state = await load(dir);
+  const gw = gatewayFor(endpoint.url);
+  try {
+    // 2: apply from empty (run first: it builds the fleet the others read).
+    await resetStats(endpoint.url);
+    const apply = await measure(async () => {
+      const { plan } = await planReconcile({ state, gateway: gw, region: "eu-west-1" });
+      return { plan, result: await applyPlan(plan, gw, { owner: plan.owner, dryRun: false, concurrency: 16 }) };
+    });
+    const applyStats = await endpointStats(endpoint.url);
+    const writes = Object.entries(applyStats.calls).filter(([op]) => !/^(Get|Describe|List)/.test(op)).reduce((a, [, n]) => a + n, 0);
+    const created = apply.value.plan.summary.create;
+    const allCalls = sum(applyStats.calls);
+    if (scenarios.has(2)) {
+      rows.push({ scenario: "2 apply from empty", resources: created, writes, calls: allCalls, "bound s (calls/tps)": +(allCalls / TPS).toFixed(1), "wall s": +(apply.wallMs / 1000).toFixed(1), "wall/bound": +((apply.wallMs / 1000) / (allCalls / TPS)).toFixed(2), "cpu s": +(apply.cpuMs / 1000).toFixed(1), "peak RSS MB": Math.round(apply.peakRssMb), "throttled (server)": applyStats.throttled, "failed changes": apply.value.result.outcomes.filter((o) => o.status !== "applied" && o.status !== "noop").length });
+    }
+
+    // 1: no-change plan.
+    await resetStats(endpoint.url);
+    const noChange = await measure(() => planReconcile({ state, gateway: gw, region: "eu-west-1" }));
+    const readStats = await endpointStats(endpoint.url);
+    const calls = sum(readStats.calls);
+    if (scenarios.has(1)) {
+      rows.push({ scenario: "1 no-change plan", changes: noChange.value.plan.changes.filter((c) => c.action !== "noop").length, calls, "minimum calls": sum(minimum), "terraform-style calls": terraformStyleCalls(fleet), "x fewer": +(terraformStyleCalls(fleet) / calls).toFixed(1), "bound s (calls/tps)": +(calls / TPS).toFixed(1), "wall s": +(noChange.wallMs / 1000).toFixed(1), "wall/bound": +((noChange.wallMs / 1000) / (calls / TPS)).toFixed(2), "cpu s": +(noChange.cpuMs / 1000).toFixed(1), "peak RSS MB": Math.round(noChange.peakRssMb) });
+      rows.push({ scenario: "1 calls by operation", ...Object.fromEntries(Object.entries(readStats.calls).map(([op, n]) => [op, `${n} (min ${minimum[op] ?? 0})`])) });
+    }
+
+    // 3: drift plan with 1% of resources changed out of band.
+    if (scenarios.has(3)) {
+      const resources = noChange.value.plan.changes.length;
+      const toChange = Math.max(1, Math.round(resources / 100));
+      const tasks = noChange.value.plan.changes.filter((c) => c.type === "WindowTask").slice(0, toChange);
+      const raw = new SsmGateway({ region: "eu-west-1", endpointUrl: endpoint.url, credentials: { accessKeyId: "AKIA000000000001BNCH", secretAccessKey: "bench" }, maxTps: TPS });
+      for (const t of tasks) await raw.call("UpdateMaintenanceWindowTask", { WindowId: noChange.value.plan.ids[t.after!.parentKey!], WindowTaskId: t.before!.id, Priority: 42 });
+      raw.destroy();
+      await resetStats(endpoint.url);
+      const drift = await measure(() => planReconcile({ state, gateway: gw, region: "eu-west-1" }));
+      const driftCalls = sum((await endpointStats(endpoint.url)).calls);
+      rows.push({ scenario: "3 drift plan (1%)", changed: tasks.length, drifted: drift.value.plan.changes.filter((c) => c.action !== "noop").length, calls: driftCalls, "no-change calls": calls, "wall s": +(drift.wallMs / 1000).toFixed(1), "wall/bound": +((drift.wallMs / 1000) / (driftCalls / TPS)).toFixed(2) });
+    }
+  } finally {
+    gw.destroy();
+    endpoint.child.kill();
+  }
+}
+
+async function cpuPath(fleet: Fleet, rows: Row[]): Promise<void> {
+  for (const copies of [1, 5, 10]) {
+    const dirs = Array.from({ length: copies }, (_, c) => writeFleet(fleet, "bench", c + 1));
+    // The in-memory actual state is the input the diff runs against (as a read would give it):
+    // built before the measurement, from the same fleet, with 1% of tasks changed.
+    const actual: ActualResource[] = (await Promise.all(dirs.map(load)))
+      .flatMap((s) => expandDesired(s, "bench"))
+      .map(({ source: _source, notes: _notes, ...d }, i) => ({ ...d, spec: i % 100 === 0 ? { ...d.spec, priority: 99 } : d.spec, id: `id-${i}`, owned: true, ssmName: String(d.spec.name ?? d.name) }));
+    const cpu = await measure(async () => {
+      const states = await Promise.all(dirs.map(load));
+      const desired = states.flatMap((s) => expandDesired(s, "bench"));
+      const plan = computePlan(desired, { resources: actual, awsBaselines: {}, fingerprint: "x" }, { owner: "bench", region: "eu-west-1", adopt: false, patchctlVersion: "bench" });
+      return { resources: desired.length, changed: plan.summary.update };
+    });
+    rows.push({ scenario: `4 CPU path ×${copies}`, resources: cpu.value.resources, changed: cpu.value.changed, "wall s": +(cpu.wallMs / 1000).toFixed(2), "cpu s": +(cpu.cpuMs / 1000).toFixed(2), "peak RSS MB": Math.round(cpu.peakRssMb), "µs per resource": +((cpu.wallMs * 1000) / cpu.value.resources).toFixed(1) });
+  }
+}
+
+async function fanOut(rows: Row[]): Promise<void> {
+  // Each account-region is rate-limited (10 TPS here, so a single plan is bound by its own
+  // quota, as in real accounts); the question is whether 20 of them overlap.
+  const small: Fleet = { baselines: 5, groupsPerBaseline: 2, windows: 5, targets: 10, tasks: 5 };
+  const fanTps = 10;
+  const fan = await startEndpoint(["--latency-ms", String(LATENCY_MS), "--tps", String(fanTps)]);
+  try {
+    const fanState = await load(writeFleet(small, "fan"));
+    const targets = Array.from({ length: 20 }, (_, i) => ({ account: String(100000000000 + i), region: ["eu-west-1", "us-east-1"][i % 2]! }));
+    for (const t of targets) {
+      const g = gatewayFor(fan.url, t.account, t.region, fanTps);
+      const { plan } = await planReconcile({ state: fanState, gateway: g, region: t.region });
+      await applyPlan(plan, g, { owner: plan.owner, dryRun: false });
+      g.destroy();
+    }
+    const singles: number[] = [];
+    for (const t of targets.slice(0, 3)) {
+      const g = gatewayFor(fan.url, t.account, t.region, fanTps);
+      singles.push((await measure(() => planReconcile({ state: fanState, gateway: g, region: t.region }))).wallMs);
+      g.destroy();
+    }
+    const all = await measure(() => Promise.all(targets.map(async (t) => {
+      const g = gatewayFor(fan.url, t.account, t.region, fanTps);
+      try {
+        return await planReconcile({ state: fanState, gateway: g, region: t.region });
+      } finally {
+        g.destroy();
+      }
+    })));
+    const slowest = Math.max(...singles);
+    rows.push({ scenario: `5 fan-out (20 account-regions at ${fanTps} TPS each)`, "calls per plan": sum(minimumReadCalls(small)), "single wall s": +(slowest / 1000).toFixed(2), "20 at once wall s": +(all.wallMs / 1000).toFixed(2), "ratio": +(all.wallMs / slowest).toFixed(2) });
+  } finally {
+    fan.child.kill();
+  }
+}
+
+function print(rows: Row[], fleet: Fleet, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ formatVersion: 1, fleet, tps: TPS, latencyMs: LATENCY_MS, rows }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`patchctl bench: fleet ${JSON.stringify(fleet)}, endpoint --latency-ms ${LATENCY_MS} --tps ${TPS}\n\n`);
+    for (const r of rows) {
+      process.stdout.write(`${r.scenario}\n`);
+      for (const [k, v] of Object.entries(r)) if (k !== "scenario") process.stdout.write(`  ${k.padEnd(34)} ${v}\n`);
+      process.stdout.write("\n");
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
