@@ -1,6 +1,7 @@
 import { mapLimit } from "../reconciler/limit.js";
 import { NAME_TAG, OWNER_TAG } from "../reconciler/model.js";
-import { ACCESS_DENIED, gone, readRolePolicies } from "../reconciler/read-roles.js";
+import { IAM_NOT_FOUND, unlessGone } from "../reconciler/not-found.js";
+import { ACCESS_DENIED, readRolePolicies } from "../reconciler/read-roles.js";
 import type { SsmGateway } from "../reconciler/ssm-gateway.js";
 import type { IamRole } from "../resources/service-role.js";
 
@@ -153,7 +154,7 @@ export async function readForImport(gw: SsmGateway, opts: { owner: string; selec
       skipped.push(`PatchBaseline '${ssmName}' (${id}): owned by patchctl owner '${who.skipOwner}'`);
       return undefined;
     }
-    const get = await getOrGone(() => gw.call<SsmObject>("GetPatchBaseline", { BaselineId: id }));
+    const get = await unlessGone(() => gw.call<SsmObject>("GetPatchBaseline", { BaselineId: id }));
     if (!get) return undefined;
     const os = String(get.OperatingSystem ?? b.OperatingSystem ?? "WINDOWS");
     const patchGroups = mappings
@@ -173,13 +174,13 @@ export async function readForImport(gw: SsmGateway, opts: { owner: string; selec
       skipped.push(`MaintenanceWindow '${ssmName}' (${id}): owned by patchctl owner '${who.skipOwner}'`);
       return undefined;
     }
-    const get = await getOrGone(() => gw.call<SsmObject>("GetMaintenanceWindow", { WindowId: id }));
+    const get = await unlessGone(() => gw.call<SsmObject>("GetMaintenanceWindow", { WindowId: id }));
     if (!get) return undefined;
     const [targets, described] = await Promise.all([
       gw.paginate<SsmObject>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100),
       gw.paginate<SsmObject>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100),
     ]);
-    const tasks = await mapLimit(described, 4, (t) => getOrGone(() => gw.call<SsmObject>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId })));
+    const tasks = await mapLimit(described, 4, (t) => unlessGone(() => gw.call<SsmObject>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId })));
     return { id, ssmName, get, tags, targets, tasks: tasks.filter((t): t is SsmObject => t !== undefined), ownedName: who.ownedName };
   });
 
@@ -222,7 +223,7 @@ async function readRoles(gw: SsmGateway, windows: RawWindow[], opts: { owner: st
     const name = want.selector?.ref ?? roleNameOfArn(want.arn!)!;
     let role: IamRole | undefined;
     try {
-      role = (await gone(() => gw.callIam<{ Role?: IamRole }>("GetRole", { RoleName: name })))?.Role;
+      role = (await unlessGone(() => gw.callIam<{ Role?: IamRole }>("GetRole", { RoleName: name }), IAM_NOT_FOUND))?.Role;
     } catch (err) {
       if (err instanceof Error && ACCESS_DENIED.has(err.name) && !want.selector) {
         skipped.push(`ServiceRole '${name}': IAM roles are not readable here (access denied); tasks keep its ARN`);
@@ -239,25 +240,16 @@ async function readRoles(gw: SsmGateway, windows: RawWindow[], opts: { owner: st
       if (want.selector) throw new SelectionError(`--select ${want.selector.text}: a service-linked role is managed by AWS and cannot be imported`);
       return undefined;
     }
-    const tags = (await gone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100))) ?? [];
+    const tags = (await unlessGone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100), IAM_NOT_FOUND)) ?? [];
     const who = ownership(tags, opts.owner);
     if (who.skipOwner !== undefined) {
       skipped.push(`ServiceRole '${role.RoleName}' (${role.Arn}): owned by patchctl owner '${who.skipOwner}'`);
       return undefined;
     }
-    const policies = await gone(() => readRolePolicies(gw, role.RoleName ?? name));
+    const policies = await unlessGone(() => readRolePolicies(gw, role.RoleName ?? name), IAM_NOT_FOUND);
     if (!policies) return undefined;
     return { id: role.Arn, ssmName: role.RoleName ?? name, role, tags, managed: policies.managed, inline: policies.inline, ownedName: who.ownedName };
   });
   return read.filter((r): r is RawRole => r !== undefined);
 }
 
-/** A resource deleted between list and get is left out, not an error. */
-async function getOrGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof Error && err.name === "DoesNotExistException") return undefined;
-    throw err;
-  }
-}

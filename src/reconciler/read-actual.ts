@@ -8,6 +8,7 @@ import { registrationKey } from "../resources/patch-group-registration.js";
 import { defaultKey } from "../resources/default-baseline.js";
 import { targetFromSsm, targetKey, taskFromSsm, taskKey, windowKey } from "../resources/window-children.js";
 import { canonicalJson, sha256 } from "../resources/shape.js";
+import { unlessGone } from "./not-found.js";
 import { readServiceRoles } from "./read-roles.js";
 
 export interface ActualResource extends Resource {
@@ -102,7 +103,7 @@ export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promis
     if (!owned && !opts.desiredNames.baselines.has(ssmName)) {
       return { type: "PatchBaseline", key: `PatchBaseline/${logical}`, name: logical, id, spec: { name: ssmName, operatingSystem: b.OperatingSystem ?? "WINDOWS" }, owned, ownerTag, ssmName } satisfies ActualResource;
     }
-    const full = await getOrGone(() => gw.call<Record<string, unknown>>("GetPatchBaseline", { BaselineId: id }));
+    const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetPatchBaseline", { BaselineId: id }));
     if (!full) return undefined;
     return { type: "PatchBaseline", key: `PatchBaseline/${logical}`, name: logical, id, spec: baselineFromSsm(full, tags), owned, ownerTag, ssmName } satisfies ActualResource;
   });
@@ -168,7 +169,7 @@ function windowIdOfChild(r: ActualResource): string {
 }
 
 async function readWindow(gw: SsmGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string): Promise<ActualResource[] | undefined> {
-  const full = await getOrGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindow", { WindowId: id }));
+  const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindow", { WindowId: id }));
   if (!full) return undefined;
   const wKey = windowKey(logical);
   const out: ActualResource[] = [{ type: "MaintenanceWindow", key: wKey, name: logical, id, spec: windowFromSsm(full, tags), owned, ownerTag, ssmName }];
@@ -187,7 +188,7 @@ async function readWindow(gw: SsmGateway, id: string, logical: string, tags: Tag
   }
   // Duplicate target names: the extra ones are keyed by id, so they are pruned rather than mistaken for the desired one.
   const fullTasks = await Promise.all(
-    tasks.map((t) => getOrGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId }))),
+    tasks.map((t) => unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId }))),
   );
   for (const t of fullTasks) {
     if (!t) continue;
@@ -198,16 +199,6 @@ async function readWindow(gw: SsmGateway, id: string, logical: string, tags: Tag
     out.push(r);
   }
   return out;
-}
-
-/** A resource that vanished between list and get is drift, not a crash. */
-async function getOrGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof Error && err.name === "DoesNotExistException") return undefined;
-    throw err;
-  }
 }
 
 /**

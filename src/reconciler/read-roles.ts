@@ -3,6 +3,7 @@ import { serviceRoleFromIam, serviceRoleKey } from "../resources/service-role.js
 import { trustsService } from "../resources/policy-document.js";
 import { mapLimit } from "./limit.js";
 import { NAME_TAG, OWNER_TAG } from "./model.js";
+import { IAM_NOT_FOUND, unlessGone } from "./not-found.js";
 import type { ActualResource } from "./read-actual.js";
 import type { SsmGateway } from "./ssm-gateway.js";
 
@@ -48,14 +49,14 @@ export async function readServiceRoles(gw: SsmGateway, opts: RoleReadOptions): P
   if (candidates.length) opts.onProgress?.(`reading ${candidates.length} IAM roles`);
   const read = await mapLimit(candidates, opts.concurrency, async (role): Promise<ActualResource | undefined> => {
     const name = role.RoleName!;
-    const tags = await gone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100));
+    const tags = await unlessGone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100), IAM_NOT_FOUND);
     if (!tags) return undefined;
     const ownerTag = tags.find((t) => t.Key === OWNER_TAG)?.Value;
     const owned = ownerTag === opts.owner;
     const logical = owned ? tags.find((t) => t.Key === NAME_TAG)?.Value ?? name : name;
     const base = { type: "ServiceRole" as const, key: serviceRoleKey(logical), name: logical, id: role.Arn!, owned, ownerTag, ssmName: name };
     if (!owned && !wanted.has(name.toLowerCase())) return { ...base, spec: { roleName: name } };
-    const policies = await gone(() => readRolePolicies(gw, name));
+    const policies = await unlessGone(() => readRolePolicies(gw, name), IAM_NOT_FOUND);
     if (!policies) return undefined;
     return { ...base, spec: serviceRoleFromIam(role, tags, policies.managed, policies.inline) };
   });
@@ -85,12 +86,3 @@ function decodeSafely(text: string | undefined): unknown {
   }
 }
 
-/** A role deleted between the list and a read is drift, not a crash. */
-export async function gone<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof Error && err.name === "NoSuchEntityException") return undefined;
-    throw err;
-  }
-}

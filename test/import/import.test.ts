@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { DescribeMaintenanceWindowTargetsCommand, DescribeMaintenanceWindowTasksCommand, ListTagsForResourceCommand } from "@aws-sdk/client-ssm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importCommand } from "../../src/cli/import-command.js";
@@ -13,6 +11,7 @@ import { pruneDefaults } from "../../src/import/prune.js";
 import type { LocalHarness } from "../helpers/local.js";
 import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
 import { writeTree } from "../helpers/tmpdir.js";
+import { awsCli as runAwsCli } from "../helpers/aws-cli.js";
 
 /**
  * `patchctl import` against setups built the way the seed documents build them: Debian's
@@ -20,7 +19,6 @@ import { writeTree } from "../helpers/tmpdir.js";
  * directory must validate, `reconcile --plan --adopt` must show only the ownership tags,
  * and after applying that the next plan is empty.
  */
-const exec = promisify(execFile);
 const ROLE = "arn:aws:iam::123456789012:role/MW-Role"; // the walkthrough's role, with a 12-digit account
 type Json = Record<string, unknown>;
 type PlanChange = { key: string; type: string; action: string; fields: { path: string; after?: unknown }[] };
@@ -32,21 +30,7 @@ async function aws(...args: string[]): Promise<Json> {
 }
 
 async function awsCli(service: "ssm" | "iam", ...args: string[]): Promise<Json> {
-  const { stdout } = await exec("/usr/bin/aws", ["--endpoint-url", h.url, "--output", "json", service, ...args], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/tmp",
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_PAGER: "",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
-    },
-    timeout: 30_000,
-  });
-  return stdout.trim() ? (JSON.parse(stdout) as Json) : {};
+  return runAwsCli({ url: h.url, accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: CREDENTIALS.secretAccessKey, region: REGION }, service, ...args);
 }
 
 /** "Walkthrough: Patch a server environment (AWS CLI)", command for command: unnamed targets and tasks. */

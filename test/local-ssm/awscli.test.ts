@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
+import { awsCli } from "../helpers/aws-cli.js";
 
 /**
  * Wire compatibility with a client no one here wrote: Debian's AWS CLI v2 at
@@ -10,29 +9,13 @@ import { startLocalSsm } from "../../src/local-ssm/index.js";
  * against its copy of the service model, signs them, and parses the responses
  * with the model: a wrong member type, timestamp or error shape shows up here.
  */
-const exec = promisify(execFile);
-const AWS = "/usr/bin/aws";
 const ACCOUNT = "123456789012";
 let server: LocalSsm;
 
 type Json = Record<string, unknown>;
 
 async function aws(...args: string[]): Promise<Json> {
-  const { stdout } = await exec(AWS, ["--endpoint-url", server.url, "--output", "json", "ssm", ...args], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/tmp",
-      AWS_ACCESS_KEY_ID: `AKIA${ACCOUNT}TEST`,
-      AWS_SECRET_ACCESS_KEY: "cli-secret",
-      AWS_DEFAULT_REGION: "eu-central-1",
-      AWS_PAGER: "",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
-    },
-    timeout: 30_000,
-  });
-  return stdout.trim() ? (JSON.parse(stdout) as Json) : {};
+  return awsCli({ url: server.url, accessKeyId: `AKIA${ACCOUNT}TEST`, secretAccessKey: "cli-secret", region: "eu-central-1" }, "ssm", ...args);
 }
 
 /** The CLI exits non-zero and names the error code: "An error occurred (Code) when calling ...". */

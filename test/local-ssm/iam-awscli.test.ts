@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
+import { awsCli } from "../helpers/aws-cli.js";
 
 /**
  * IAM over the AWS Query protocol as Debian's AWS CLI v2 (/usr/bin/aws; apt-get
@@ -13,8 +12,6 @@ import { startLocalSsm } from "../../src/local-ssm/index.js";
  * its copy of the model, parses the XML with it, and URL-decodes and JSON-parses
  * policy documents, so a wrong element, list encoding or error shape shows here.
  */
-const exec = promisify(execFile);
-const AWS = "/usr/bin/aws";
 const ACCOUNT = "123456789012";
 const MW_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole";
 let server: LocalSsm;
@@ -23,21 +20,7 @@ let dir: string;
 type Json = Record<string, unknown>;
 
 async function aws(...args: string[]): Promise<Json> {
-  const { stdout } = await exec(AWS, ["--endpoint-url", server.url, "--output", "json", "iam", ...args], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/tmp",
-      AWS_ACCESS_KEY_ID: `AKIA${ACCOUNT}TEST`,
-      AWS_SECRET_ACCESS_KEY: "cli-secret",
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_PAGER: "",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
-    },
-    timeout: 30_000,
-  });
-  return stdout.trim() ? (JSON.parse(stdout) as Json) : {};
+  return awsCli({ url: server.url, accessKeyId: `AKIA${ACCOUNT}TEST`, secretAccessKey: "cli-secret", region: "us-east-1" }, "iam", ...args);
 }
 
 /** The CLI exits non-zero (254 for a service error) and names the error code: "An error occurred (Code) when calling ...". */
