@@ -1,6 +1,4 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { expect } from "vitest";
 
 /** Static test credentials: AKIA + 12 digits = that account. */
@@ -34,35 +32,8 @@ export async function rawCall(url: string, target: string, body: string, headers
   return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
-/** The local endpoint as a child process (`node dist/src/local-ssm/main.js`), resolved once it listens. */
-export function spawnEndpoint(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["dist/src/local-ssm/main.js", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`local-ssm did not start: ${out}`)), 15_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`local-ssm exited with ${code}: ${out}`));
-    });
-  });
-}
-
-export function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
+/** The local endpoint as a child process (`patchctl local-ssm`), resolved once it listens; killHard sends SIGKILL. */
+export { killHard, spawnLocalSsm as spawnEndpoint } from "../helpers/spawn-local.js";
 
 /** A patch rule valid for WINDOWS. */
 export const WINDOWS_RULE = { PatchFilterGroup: { PatchFilters: [{ Key: "CLASSIFICATION" as const, Values: ["SecurityUpdates", "CriticalUpdates"] }] }, ApproveAfterDays: 7 };
