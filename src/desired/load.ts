@@ -8,7 +8,8 @@ import { API_VERSION, RESOURCE_KINDS } from "../model/desired.js";
 import { findDesiredStateFiles } from "./find-files.js";
 import { checkAgainstSchema } from "./schema-check.js";
 import { checkSemantics } from "./semantic-check.js";
-import { parseYamlFile, withValue } from "./yaml-source.js";
+import { POOL_THRESHOLD_BYTES, parsePoolAvailable, valuesFromPool } from "./parse-pool.js";
+import { decodeYamlFile, parseDecoded, withValue } from "./yaml-source.js";
 import type { SourceDocument } from "./yaml-source.js";
 
 /** A validated resource document and where it came from. */
@@ -84,12 +85,18 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
       return { file, error: (err as Error).message };
     }
   });
-  for (const { file, bytes, error } of contents) {
-    if (bytes === undefined) {
+  // A large tree is parsed on worker threads (js-yaml there, the documents sent back as JSON).
+  const decoded = contents.map((c) => (c.bytes === undefined ? undefined : decodeYamlFile(c.file, c.bytes)));
+  const totalBytes = contents.reduce((n, c) => n + (c.bytes?.byteLength ?? 0), 0);
+  const pooled = totalBytes >= POOL_THRESHOLD_BYTES && parsePoolAvailable();
+  const values = await Promise.all(decoded.map((d) => (pooled && d && "text" in d ? valuesFromPool(d.text) : Promise.resolve(undefined))));
+  for (const [i, { file, bytes, error }] of contents.entries()) {
+    const d = decoded[i];
+    if (bytes === undefined || d === undefined) {
       diagnostics.push({ severity: "error", file, line: 1, column: 1, message: `cannot read file: ${error ?? "unknown error"}`, code: "file" });
       continue;
     }
-    const parsed = parseYamlFile(file, bytes);
+    const parsed = "text" in d ? parseDecoded(file, d.text, values[i]) : d.failed;
     diagnostics.push(...parsed.diagnostics);
     for (const source of parsed.documents) {
       const value = source.value;

@@ -1,4 +1,4 @@
-import jsyaml from "js-yaml";
+import { fastValues, MAX_DEPTH } from "./yaml-fast.js";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isNode } from "yaml";
 import type { Document, Node, ParsedNode } from "yaml";
 import type { Diagnostic, FieldPath, SourcePos } from "../model/diagnostics.js";
@@ -7,7 +7,7 @@ import type { Diagnostic, FieldPath, SourcePos } from "../model/diagnostics.js";
 export const YAML_LIMITS = {
   maxFileBytes: 4 * 1024 * 1024,
   maxAliasCount: 100,
-  maxDepth: 64,
+  maxDepth: MAX_DEPTH,
 };
 
 /** One parsed YAML document with a way back from a field path to its place in the file. */
@@ -52,7 +52,8 @@ function yamlDiagnostic(file: string, line: number, column: number, message: str
 }
 
 /** Parses one file's bytes into documents, or explains precisely why it cannot. Never throws. */
-export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
+/** The text of a file, or the finding that says why there is none. */
+function decode(file: string, bytes: Uint8Array): string | ParsedFile {
   if (bytes.byteLength > YAML_LIMITS.maxFileBytes) {
     return {
       documents: [],
@@ -71,37 +72,29 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     return { documents: [], diagnostics: [yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty")] };
   }
 
+  return text;
+}
+
+export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
+  const text = decode(file, bytes);
+  if (typeof text !== "string") return text;
   return parseFast(file, text) ?? parseWithPositions(file, text);
 }
 
-/**
- * YAML 1.2 core schema scalars exactly as the `yaml` package resolves them (js-yaml's own
- * int and float also take `0b…`, `1_000` and other YAML 1.1 forms, which must stay strings).
- */
-const CORE_INT = new jsyaml.Type("tag:yaml.org,2002:int", {
-  kind: "scalar",
-  resolve: (data: unknown) => typeof data === "string" && /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(data),
-  construct: (data: string) => (data.startsWith("0o") ? parseInt(data.slice(2), 8) : data.startsWith("0x") ? parseInt(data.slice(2), 16) : Number(data)),
-});
-const CORE_FLOAT = new jsyaml.Type("tag:yaml.org,2002:float", {
-  kind: "scalar",
-  resolve: (data: unknown) => typeof data === "string" && /^(?:[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data),
-  construct: (data: string) => (/nan$/i.test(data) ? NaN : /inf$/i.test(data) ? (data.startsWith("-") ? -Infinity : Infinity) : parseFloat(data)),
-});
-const CORE_NULL = new jsyaml.Type("tag:yaml.org,2002:null", {
-  kind: "scalar",
-  resolve: (data: unknown) => data === null || (typeof data === "string" && /^(?:~|null|Null|NULL)?$/.test(data)),
-  construct: () => null,
-});
-const CORE_BOOL = new jsyaml.Type("tag:yaml.org,2002:bool", {
-  kind: "scalar",
-  resolve: (data: unknown) => typeof data === "string" && /^(?:true|True|TRUE|false|False|FALSE)$/.test(data),
-  construct: (data: string) => data[0] === "t" || data[0] === "T",
-});
-const CORE_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [CORE_NULL, CORE_BOOL, CORE_INT, CORE_FLOAT] });
+/** A file's text, or why it cannot be read as YAML (too large, not UTF-8, empty). */
+export function decodeYamlFile(file: string, bytes: Uint8Array): { text: string } | { failed: ParsedFile } {
+  const r = decode(file, bytes);
+  return typeof r === "string" ? { text: r } : { failed: r };
+}
 
-/** Text the fast path leaves to the `yaml` package: anchors (its alias limits guard against alias bombs). */
-const ANCHOR = /(?:^|[\s[\]{},])&\S/;
+/**
+ * parseYamlFile for text already decoded, when the fast path's values come from elsewhere
+ * (a worker thread): those values, or the full parser when there are none.
+ */
+export function parseDecoded(file: string, text: string, values: unknown[] | undefined): ParsedFile {
+  if (values) return documentsFromValues(file, text, values);
+  return parseFast(file, text) ?? parseWithPositions(file, text);
+}
 
 /**
  * The common case, fast: a file that js-yaml reads without complaint (no duplicate keys, no
@@ -111,14 +104,12 @@ const ANCHOR = /(?:^|[\s[\]{},])&\S/;
  * else returns undefined and takes the full parser, with its precise error positions.
  */
 function parseFast(file: string, text: string): ParsedFile | undefined {
-  if (text.includes("&") && ANCHOR.test(text)) return undefined;
-  let values: unknown[];
-  try {
-    values = jsyaml.loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
-  } catch {
-    return undefined; // a syntax error, duplicate key, unknown tag, or nesting too deep for the stack
-  }
-  if (values.length === 0 || values.some((v) => v === null || v === undefined || valueDepth(v, 0) > YAML_LIMITS.maxDepth)) return undefined;
+  const values = fastValues(text);
+  return values && documentsFromValues(file, text, values);
+}
+
+/** The documents of a file whose values the fast path gave (here or on a worker thread); positions on demand. */
+export function documentsFromValues(file: string, text: string, values: unknown[]): ParsedFile {
   let full: SourceDocument[] | undefined;
   const positioned = (i: number): SourceDocument | undefined => {
     full ??= parseWithPositions(file, text).documents;
@@ -141,15 +132,6 @@ function parseFast(file: string, text: string): ParsedFile | undefined {
   };
 }
 
-function valueDepth(v: unknown, depth: number): number {
-  if (depth > YAML_LIMITS.maxDepth || v === null || typeof v !== "object") return depth;
-  let max = depth;
-  for (const child of Array.isArray(v) ? v : Object.values(v)) {
-    max = Math.max(max, valueDepth(child, depth + 1));
-    if (max > YAML_LIMITS.maxDepth) break;
-  }
-  return max;
-}
 
 /** The `yaml` package's parse: every node keeps its place in the file. */
 function parseWithPositions(file: string, text: string): ParsedFile {
