@@ -59,6 +59,12 @@ function at(source: SourceDocument, message: string, code: string, field?: strin
   return { severity: "error", file: pos.file, line: pos.line, column: pos.column, message, code, field, resource };
 }
 
+/** A resource document's key, from its metadata.name ("?" when it has none). */
+function keyOf(kind: ResourceKind, value: Record<string, unknown>): string {
+  const name = isRecord(value.metadata) && typeof value.metadata.name === "string" ? value.metadata.name : undefined;
+  return resourceKey(kind, name ?? "?");
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -75,7 +81,8 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   const found = await findDesiredStateFiles(dir);
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const configs: { doc: ConfigDoc; source: SourceDocument }[] = [];
-  const rawResources: { kind: ResourceKind; source: SourceDocument }[] = [];
+  /** schemaFindings: the schema check's result when it is the same in every deployment. */
+  const rawResources: { kind: ResourceKind; source: SourceDocument; schemaFindings?: Diagnostic[] }[] = [];
 
   // Read concurrently (a large tree is otherwise mostly waiting on the disk), parse in order.
   const contents = await mapLimit(found.files, READ_CONCURRENCY, async (file) => {
@@ -89,14 +96,16 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   const decoded = contents.map((c) => (c.bytes === undefined ? undefined : decodeYamlFile(c.file, c.bytes)));
   const totalBytes = contents.reduce((n, c) => n + (c.bytes?.byteLength ?? 0), 0);
   const pooled = totalBytes >= POOL_THRESHOLD_BYTES && parsePoolAvailable();
-  const values = await Promise.all(decoded.map((d) => (pooled && d && "text" in d ? valuesFromPool(d.text) : Promise.resolve(undefined))));
+  // Each file is taken up as soon as its answer is in (in order), so checking overlaps parsing.
+  const pending = decoded.map((d) => (pooled && d && "text" in d ? valuesFromPool(d.text) : undefined));
   for (const [i, { file, bytes, error }] of contents.entries()) {
     const d = decoded[i];
     if (bytes === undefined || d === undefined) {
       diagnostics.push({ severity: "error", file, line: 1, column: 1, message: `cannot read file: ${error ?? "unknown error"}`, code: "file" });
       continue;
     }
-    const parsed = "text" in d ? parseDecoded(file, d.text, values[i]) : d.failed;
+    const values = pending[i] ? await pending[i] : undefined;
+    const parsed = "text" in d ? parseDecoded(file, d.text, values) : d.failed;
     diagnostics.push(...parsed.diagnostics);
     for (const source of parsed.documents) {
       const value = source.value;
@@ -119,7 +128,9 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
         diagnostics.push(at(source, kind === undefined ? `missing kind: expected one of Config, ${RESOURCE_KINDS.join(", ")}` : `unknown kind ${JSON.stringify(kind)}: expected one of Config, ${RESOURCE_KINDS.join(", ")}`, "document", kind === undefined ? undefined : "kind"));
         continue;
       }
-      rawResources.push({ kind: kind as ResourceKind, source });
+      // A document without value references reads the same in every deployment: check it now.
+      const schemaFindings = source.hasValueReferences === false ? checkAgainstSchema(kind as ResourceKind, source, keyOf(kind as ResourceKind, value)) : undefined;
+      rawResources.push({ kind: kind as ResourceKind, source, schemaFindings });
     }
   }
 
@@ -164,11 +175,10 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   };
   for (const spec of specs) {
     const resources: LoadedResource[] = [];
-    for (const { kind, source } of rawResources) {
+    for (const { kind, source, schemaFindings } of rawResources) {
       const value = source.value as Record<string, unknown>;
       const meta = isRecord(value.metadata) ? value.metadata : {};
-      const name = typeof meta.name === "string" ? meta.name : undefined;
-      const key = resourceKey(kind, name ?? "?");
+      const key = keyOf(kind, value);
       const limitedTo = Array.isArray(meta.deployments) ? (meta.deployments as unknown[]).map(String) : undefined;
       if (limitedTo) {
         limitedTo.forEach((n, i) => {
@@ -182,7 +192,7 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
       const substituted = substituteValues(source, spec.values, named ? spec.name : undefined, key);
       for (const d of substituted.diagnostics) addFinding(d, spec.name);
       const view = substituted.value === source.value ? source : withValue(source, substituted.value);
-      const errs = checkAgainstSchema(kind, view, key);
+      const errs = view === source && schemaFindings ? schemaFindings : checkAgainstSchema(kind, view, key);
       for (const d of errs) addFinding(d, spec.name);
       if (errs.length === 0 && substituted.diagnostics.length === 0) resources.push({ doc: substituted.value as ResourceDoc, source: view, key });
     }

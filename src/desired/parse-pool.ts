@@ -33,7 +33,8 @@ export function parsePoolAvailable(): boolean {
 }
 
 function start(): Slot[] {
-  const count = Math.max(1, Math.min(2, availableParallelism()));
+  // One per core, up to 4: while they parse, the main thread mostly waits for their answers.
+  const count = Math.max(1, Math.min(4, availableParallelism()));
   return Array.from({ length: count }, () => {
     const worker = new Worker(WORKER_FILE);
     const slot: Slot = { worker, pending: 0 };

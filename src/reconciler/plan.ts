@@ -86,22 +86,26 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     resources = resources.map((a) => withRoleName(a, roleNames));
     desired = desired.map((d) => withRoleName(d, roleNames));
   }
-  const actualByKey = new Map<string, ActualResource>();
-  for (const a of resources) if (a.owned || !actualByKey.has(a.key)) actualByKey.set(a.key, a);
+  // Indexes into `resources` (not the objects): a Set of 70,000 objects costs an identity hash each.
+  const actualByKey = new Map<string, number>();
+  for (const [i, a] of resources.entries()) if (a.owned || !actualByKey.has(a.key)) actualByKey.set(a.key, i);
 
   const adoptedSides = new Set(adopted.values());
-  const matched = new Set<ActualResource>();
+  const matched = new Uint8Array(resources.length);
   for (const d of desired) {
-    if (blocked.has(d.key)) continue;
-    const blockedBy = d.parentKey ?? (d.type === "PatchGroupRegistration" || d.type === "DefaultBaseline" ? `PatchBaseline/${String(d.spec.baseline)}` : undefined);
-    if (blockedBy && blocked.has(blockedBy)) continue;
-    const a = actualByKey.get(d.key);
+    if (blocked.size > 0) {
+      if (blocked.has(d.key)) continue;
+      const blockedBy = d.parentKey ?? (d.type === "PatchGroupRegistration" || d.type === "DefaultBaseline" ? `PatchBaseline/${String(d.spec.baseline)}` : undefined);
+      if (blockedBy && blocked.has(blockedBy)) continue;
+    }
+    const index = actualByKey.get(d.key);
+    const a = index === undefined ? undefined : resources[index];
     const usable = a && (a.owned || d.type === "DefaultBaseline" || d.type === "PatchGroupRegistration");
     if (!a || !usable) {
       changes.push({ key: d.key, type: d.type, name: d.name, action: "create", after: d, fields: [], dependsOn: [] });
       continue;
     }
-    matched.add(a);
+    matched[index!] = 1;
     if (d.type === "PatchGroupRegistration" && !a.owned && !opts.adopt) {
       conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it` });
       continue;
@@ -111,8 +115,8 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
 
   const unmanaged: UnmanagedResource[] = [];
   const deletedWindows = new Set<string>();
-  for (const a of resources) {
-    if (matched.has(a)) continue;
+  for (const [i, a] of resources.entries()) {
+    if (matched[i]) continue;
     if (a.owned) {
       if (a.type === "MaintenanceWindow") deletedWindows.add(a.key);
       changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });

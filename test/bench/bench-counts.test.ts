@@ -1,7 +1,7 @@
 import { DescribePatchBaselinesCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Fleet } from "../../bench/bench.js";
-import { minimumReadCalls, sum, terraformStyleCalls, writeFleet } from "../../bench/bench.js";
+import { minimumReadCalls, removeWrittenFleets, sum, terraformStyleCalls, writeFleet } from "../../bench/bench.js";
 import { loadDesiredState } from "../../src/desired/load.js";
 import { applyPlan } from "../../src/reconciler/apply.js";
 import { planReconcile } from "../../src/reconciler/engine.js";
@@ -34,6 +34,7 @@ describe("bench call counts over HTTP", () => {
   afterAll(async () => {
     gw.destroy();
     await ssm.close();
+    removeWrittenFleets();
   });
 
   it("a no-change plan and a drift plan make exactly the minimum calls for the fleet, by operation", async () => {

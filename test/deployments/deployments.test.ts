@@ -92,6 +92,19 @@ describe("deployments: one desired state, many accounts and regions", () => {
     expect((await loadDesiredState(noDeployments)).diagnostics.some((d) => /defines no deployments with values/.test(d.message))).toBe(true);
   });
 
+  it("a document without values is checked once but its findings name every deployment it is in; one with values is checked per deployment", async () => {
+    const plain = "apiVersion: patchctl/v1\nkind: MaintenanceWindow\nmetadata: {name: plain}\nspec: {schedule: \"cron(0 22 ? * SAT *)\", duration: 3, cutoff: 1, colour: blue}\n";
+    const result = await loadDesiredState(writeTree({ "patchctl.yaml": config(endpoints), "w.yaml": plain, "b.yaml": BASELINE }));
+    const unknown = result.diagnostics.filter((d) => d.field === "spec.colour");
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.message).toMatch(/\(deployments dev, staging, prod-eu, prod-us\)$/);
+    expect(unknown[0]!).toMatchObject({ file: expect.stringMatching(/w\.yaml$/), line: 4 });
+    // The baseline has values: valid in every deployment, so it adds no finding.
+    expect(result.diagnostics.filter((d) => /b\.yaml$/.test(d.file))).toEqual([]);
+    const limited = await loadDesiredState(writeTree({ "patchctl.yaml": config(endpoints), "w.yaml": plain.replace("{name: plain}", "{name: plain, deployments: [dev]}") }));
+    expect(limited.diagnostics.find((d) => d.field === "spec.colour")!.message).toMatch(/\(deployment dev\)$/);
+  });
+
   it("rolls a change out everywhere with per-deployment values; an unreachable deployment is reported while the rest converge", async () => {
     const dir = writeTree({ "patchctl.yaml": config(endpoints), "b.yaml": BASELINE, "w.yaml": PROD_ONLY });
     const apply = await cli(["reconcile", dir, "--auto-approve", "--output", "json"]);

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { writeFleet } from "../../bench/bench.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeWrittenFleets, writeFleet } from "../../bench/bench.js";
 // The compiled loader (npm test builds first): its worker script exists, so large trees are
 // parsed on worker threads. The TypeScript one run by vitest has no compiled worker and
 // parses in its own thread: the reference.
@@ -10,6 +10,8 @@ import { filesParsedOnWorkers } from "../../dist/src/desired/parse-pool.js";
 import { loadDesiredState as loadInThread } from "../../src/desired/load.js";
 
 describe("parsing a large desired state on worker threads", () => {
+  afterAll(removeWrittenFleets);
+
   it("gives the same resources and the same findings as parsing in the loader's own thread", async () => {
     const dir = writeFleet({ baselines: 10, groupsPerBaseline: 10, windows: 40, targets: 100, tasks: 10 }, "pool");
     const before = filesParsedOnWorkers();
