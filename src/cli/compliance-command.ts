@@ -3,19 +3,49 @@ import { desiredPatchGroups, FAIL_ON, failures, readCompliance, renderCompliance
 import { loadDesiredState } from "../desired/load.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
 import type { Connection } from "./connection.js";
-import { CONNECTION_FLAGS, connect } from "./connection.js";
+import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
 import type { DesiredState } from "../desired/load.js";
 import type { ComplianceReport, GroupState } from "../compliance/report.js";
 import { forEachDeployment, reportDeployments } from "./deployments.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
+export const COMPLIANCE_FLAGS = {
+  ...CONNECTION_FLAGS,
+  "patch-group": { type: "string", multiple: true },
+  instances: { type: "boolean" },
+  "fail-on": { type: "string" },
+  deployment: { type: "string", multiple: true },
+  parallel: { type: "string" },
+} as const;
+
+export const COMPLIANCE_HELP = `usage: patchctl compliance DIR [--patch-group NAME ...] [--instances] [--fail-on STATES] [options]
+
+Reports patch compliance per patch group of the desired state in DIR (instances missing patches, failed,
+non-compliant, pending reboot) and the last executions of the owner's maintenance windows. Reads only.
+
+  --patch-group NAME        only this patch group (repeatable; default: the patch groups in DIR)
+  --instances               also report each instance
+  --fail-on STATES          exit 1 when an instance is in one of these states, comma-separated:
+                            ${Object.keys(FAIL_ON).join(", ")}
+  --deployment NAME         only this deployment of patchctl.yaml (repeatable)
+  --parallel N              how many deployment-regions run at once (default 4)
+  --owner NAME              whose maintenance windows are reported (default: owner: in patchctl.yaml)
+  -o, --output FORMAT       text (default), json or markdown
+  --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION, then region: in
+                            patchctl.yaml); with deployments, only region R
+${CONNECTION_HELP}
+
+With deployments, --profile and --endpoint-url apply only where a deployment sets none.
+
+exit codes: 0 ok, 1 error or an instance in a --fail-on state`;
+
 /** patchctl compliance DIR [--patch-group G …] [--instances] [--fail-on missing,failed,critical] */
 export async function complianceCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_FLAGS, "patch-group": { type: "string", multiple: true }, instances: { type: "boolean" }, "fail-on": { type: "string" }, deployment: { type: "string", multiple: true }, parallel: { type: "string" } },
+    options: COMPLIANCE_FLAGS,
   });
   const format = parseOutputFormat(values.output);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl compliance DIR [--patch-group NAME …] [--instances] [--fail-on missing,failed,critical]");

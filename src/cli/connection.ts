@@ -15,6 +15,17 @@ export const CONNECTION_FLAGS = {
   "max-tps": { type: "string" },
 } as const;
 
+/**
+ * Help lines for the connection flags every SSM command shares (--region, --owner and
+ * --output mean something per command: each command's help describes them itself).
+ */
+export const CONNECTION_HELP = `  --profile P               the AWS shared-config profile to take credentials from
+  --endpoint-url URL        the SSM endpoint to call instead of AWS's (e.g. a \`patchctl local-ssm\`)
+  --local                   use an in-process local SSM endpoint keeping its state under .patchctl/
+                            (region default us-east-1; not with --endpoint-url)
+  --max-tps N               cap patchctl's SSM call rate per account-region (default: no cap; the SDK
+                            retries adaptively on throttling)`;
+
 export interface ConnectionFlags {
   "max-tps"?: string;
   region?: string;

@@ -6,11 +6,11 @@ import { writeGeneratedNames } from "../import/name-in-ssm.js";
 import type { Selector } from "../import/read.js";
 import { parseSelector, readForImport, SelectionError } from "../import/read.js";
 import { isEmptyDir, writeImport } from "../import/write.js";
-import { CONNECTION_FLAGS, connect } from "./connection.js";
+import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
 
-const IMPORT_FLAGS = {
+export const IMPORT_FLAGS = {
   ...CONNECTION_FLAGS,
   out: { type: "string" },
   select: { type: "string", multiple: true },
@@ -22,20 +22,27 @@ export const DEFAULT_IMPORT_OWNER = "imported";
 const OWNER_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-const IMPORT_USAGE = `usage: patchctl import --out DIR [--owner NAME] [--select KIND/NAME-OR-ID ...] [--name-unnamed] [--force]
-                      [--region R] [--endpoint-url URL] [--profile P]
+export const IMPORT_USAGE = `usage: patchctl import --out DIR [--owner NAME] [--select KIND/NAME-OR-ID ...] [--name-unnamed] [--force]
+                      [--region R] [--endpoint-url URL | --local] [--profile P] [--max-tps N]
 
 Writes the account's custom patch baselines (with their patch groups and OS defaults),
 maintenance windows (with their targets and tasks) and the IAM roles those tasks run as
 (kind ServiceRole; tasks then name them) as desired-state YAML in DIR, ready for
 \`patchctl reconcile DIR --plan --adopt\`. Reads only, except with --name-unnamed.
 
+  --out DIR                 the directory to write (required; empty or new unless --force)
   --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>, ServiceRole/<role name>
-                    only these (repeatable; a selected window brings the roles of its tasks)
-  --owner NAME      the Config owner (default '${DEFAULT_IMPORT_OWNER}'); resources of other patchctl owners are left out
-  --name-unnamed    write the generated names of unnamed window targets/tasks into SSM (Name only),
-                    so adoption keeps them in place instead of re-registering them
-  --force           write into a non-empty DIR (files of the same name are overwritten)`;
+                            only these (repeatable; a selected window brings the roles of its tasks)
+  --owner NAME              the Config owner (default '${DEFAULT_IMPORT_OWNER}'); resources of other patchctl owners
+                            are left out
+  --name-unnamed            write the generated names of unnamed window targets/tasks into SSM (Name only),
+                            so adoption keeps them in place instead of re-registering them
+  --force                   write into a non-empty DIR (files of the same name are overwritten)
+  -o, --output FORMAT       text (the only format)
+  --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION)
+${CONNECTION_HELP}
+
+exit codes: 0 imported, 1 error (including imported files that do not validate)`;
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

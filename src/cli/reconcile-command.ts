@@ -13,7 +13,7 @@ import { DiagnosticsError } from "../model/diagnostics.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { SsmGateway } from "../reconciler/ssm-gateway.js";
 import type { Connection } from "./connection.js";
-import { CONNECTION_FLAGS, connect } from "./connection.js";
+import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
 import type { DesiredState } from "../desired/load.js";
 import { deploymentTargets, forEachDeployment, reportDeployments } from "./deployments.js";
 import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
@@ -22,7 +22,8 @@ import { evaluatePlanPolicies, evaluateSpecPolicies, hasDenials, loadPolicies, m
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
-const RECONCILE_FLAGS = {
+/** The flags of reconcile and drift (one parser for both). */
+export const RECONCILE_FLAGS = {
   ...CONNECTION_FLAGS,
   plan: { type: "boolean" },
   "dry-run": { type: "boolean" },
@@ -40,6 +41,103 @@ const RECONCILE_FLAGS = {
   "timeline-base": { type: "string" },
   released: { type: "string" },
 } as const;
+
+export const RECONCILE_HELP = `usage: patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] [--adopt] [--auto-approve] [options]
+
+Compares the desired state in DIR with the account and prints the plan. --plan stops there, --dry-run
+also prints the exact SSM calls applying it would make; otherwise the plan is applied under the owner's
+write lease, after a 'yes' on a terminal. Only resources patchctl owns are ever updated or deleted.
+
+  --plan                    print the plan only (pull-request CI)
+  --dry-run                 print the plan and, in order, the SSM calls applying it would make; change nothing
+  --out FILE                also save the plan as JSON for \`patchctl apply\` (mode 0600: it holds the full
+                            desired values, treat it like a secret); one deployment-region only
+  --auto-approve            apply without asking (the question is asked only on a terminal; applying to
+                            several deployments from a terminal needs it)
+  --adopt                   take over resources that have a desired SSM name but no ownership tags
+                            (adds the tags)
+  --max-delete-percent N    refuse a plan deleting more than N% of the owned resources, or all of them
+                            (default 30)
+  --allow-mass-delete       apply such a plan anyway
+  --lock-timeout SECONDS    how long to wait for the write lease held by another run (default 30)
+  --policies DIR            your own policies, checked besides the built-in ones
+  --allow-destructive       waive the plan-level policy checks (destructive changes, deletions) for this run
+  --timeline                also print when a patch released at --released is approved and installed per
+                            patch group (offline), or how that changed from --timeline-base
+  --timeline-base DIR       the desired state before the change (e.g. the base branch), for --timeline
+  --released DATE-TIME      when that patch is released, ISO-8601, for --timeline (default: now)
+  --deployment NAME         only this deployment of patchctl.yaml (repeatable)
+  --parallel N              how many deployment-regions run at once (default 4)
+  --owner NAME              the owner to reconcile as (default: owner: in patchctl.yaml)
+  -o, --output FORMAT       text (default), json or markdown (a pull-request comment)
+  --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION, then region: in
+                            patchctl.yaml); with deployments, only region R
+${CONNECTION_HELP}
+
+With deployments, --profile and --endpoint-url apply only where a deployment sets none.
+
+exit codes: 0 in sync or applied, 1 error (invalid input, conflicts, refused or failed apply, policy
+denial, SSM errors), 2 changes present (--plan, --dry-run)`;
+
+export const DRIFT_HELP = `usage: patchctl drift DIR [--output text|json|markdown] [options]
+
+Compares the account with the desired state in DIR and reports what changed outside patchctl, what is
+missing and what exists unmanaged. Changes nothing.
+
+  -o, --output FORMAT       text (default), json or markdown
+  --owner NAME              the owner whose resources are compared (default: owner: in patchctl.yaml)
+  --adopt                   report resources with a desired SSM name but no ownership tags as to adopt,
+                            not as conflicts
+  --dry-run                 also print, in order, the SSM calls that would correct the drift
+  --out FILE                save the comparison as a plan for \`patchctl apply\` (JSON, mode 0600);
+                            one deployment-region only
+  --max-delete-percent N    exit 1 when correcting the drift would delete more than N% of the owned
+                            resources, or all of them (default 30)
+  --allow-mass-delete       do not exit 1 for that
+  --policies DIR            your own policies, checked besides the built-in ones
+  --allow-destructive       waive the plan-level policy checks (destructive changes, deletions)
+  --timeline                also print when a patch released at --released is approved and installed per
+                            patch group (offline), or how that changed from --timeline-base
+  --timeline-base DIR       another desired state (e.g. the base branch) to compare that with, for --timeline
+  --released DATE-TIME      when that patch is released, ISO-8601, for --timeline (default: now)
+  --deployment NAME         only this deployment of patchctl.yaml (repeatable)
+  --parallel N              how many deployment-regions run at once (default 4)
+  --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION, then region: in
+                            patchctl.yaml); with deployments, only region R
+${CONNECTION_HELP}
+  --plan, --auto-approve, --lock-timeout SECONDS
+                            accepted because drift shares reconcile's flags; no effect here
+
+With deployments, --profile and --endpoint-url apply only where a deployment sets none.
+
+exit codes: 0 in sync, 1 error (invalid input, conflicts, policy denial, SSM errors), 2 drift present`;
+
+/** The flags of apply. */
+export const APPLY_FLAGS = {
+  ...CONNECTION_FLAGS,
+  "auto-approve": { type: "boolean" },
+  "allow-mass-delete": { type: "boolean" },
+  "max-delete-percent": { type: "string" },
+  "lock-timeout": { type: "string" },
+} as const;
+
+export const APPLY_HELP = `usage: patchctl apply PLAN.json [--auto-approve] [options]
+
+Applies a plan saved with \`patchctl reconcile DIR --plan --out PLAN.json\` exactly, under the owner's
+write lease, after a 'yes' on a terminal. Refuses it when the account changed since the plan was made
+(run reconcile --plan again).
+
+  --auto-approve            apply without asking (the question is asked only on a terminal)
+  --max-delete-percent N    refuse a plan deleting more than N% of the owned resources, or all of them
+                            (default 30)
+  --allow-mass-delete       apply such a plan anyway
+  --lock-timeout SECONDS    how long to wait for the write lease held by another run (default 30)
+  -o, --output FORMAT       text (default), json or markdown
+  --region R                the plan's region (default); another region is refused
+  --owner NAME              accepted but not used: the plan's owner applies
+${CONNECTION_HELP}
+
+exit codes: 0 applied (or nothing to apply), 1 error (stale or refused plan, failed apply, SSM errors)`;
 
 function parseSeconds(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -242,7 +340,7 @@ export function driftCommand(argv: string[], io: Io): Promise<number> {
 
 /** patchctl apply plan.json: applies exactly a saved plan, refusing it if the account moved since. */
 export async function applyCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_FLAGS, "auto-approve": { type: "boolean" }, "allow-mass-delete": { type: "boolean" }, "max-delete-percent": { type: "string" }, "lock-timeout": { type: "string" } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: APPLY_FLAGS });
   const format = parseOutputFormat(values.output);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl apply plan.json");
   let plan: Plan;

@@ -10,6 +10,34 @@ import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 export const TIMELINE_USAGE =
   "usage: patchctl timeline DIR [--released 2026-12-01T00:00Z] [--classification X …] [--severity Y …] [--msrc-severity Z …] [--product P …] [--output text|json|markdown|html] [--out FILE]";
 
+export const TIMELINE_FLAGS = {
+  released: { type: "string" },
+  classification: { type: "string", multiple: true },
+  severity: { type: "string", multiple: true },
+  "msrc-severity": { type: "string", multiple: true },
+  product: { type: "string", multiple: true },
+  output: { type: "string", short: "o" },
+  out: { type: "string" },
+  now: { type: "string" },
+} as const;
+
+export const TIMELINE_HELP = `usage: patchctl timeline DIR [--released DATE-TIME] [--classification X ...] [--severity Y ...]
+                        [--msrc-severity Z ...] [--product P ...] [--output FORMAT] [--out FILE]
+
+Shows when a patch released at --released, with the given properties, is approved and installed in
+every patch group of the desired state in DIR. Offline: no AWS access.
+
+  --released DATE-TIME      when the patch is released, ISO-8601, e.g. 2026-12-01T00:00Z (default: --now)
+  --classification X        the patch's classification, e.g. SecurityUpdates (repeatable or comma-separated)
+  --severity Y              its severity (repeatable or comma-separated)
+  --msrc-severity Z         its MSRC severity, e.g. Critical (repeatable or comma-separated)
+  --product P               its product, e.g. WindowsServer2019 (repeatable or comma-separated)
+  -o, --output FORMAT       text (default), json, markdown or html
+  --out FILE                write the timeline to FILE instead of standard output
+  --now DATE-TIME           the current time, for windows that never run again (default: now)
+
+exit codes: 0 (findings are reported, not failed on), 1 invalid input`;
+
 type TimelineFormat = "text" | "json" | "markdown" | "html";
 
 function parseDate(flag: string, value: string | undefined): Date | undefined {
@@ -38,20 +66,7 @@ export function renderTimeline(t: Timeline, format: TimelineFormat): string {
  * Exit 0 (findings are reported, not failed on); 1 on invalid input.
  */
 export async function timelineCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      released: { type: "string" },
-      classification: { type: "string", multiple: true },
-      severity: { type: "string", multiple: true },
-      "msrc-severity": { type: "string", multiple: true },
-      product: { type: "string", multiple: true },
-      output: { type: "string", short: "o" },
-      out: { type: "string" },
-      now: { type: "string" },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: TIMELINE_FLAGS });
   if (positionals.length !== 1) throw new UsageError(TIMELINE_USAGE);
   const format: TimelineFormat = values.output === "html" ? "html" : parseOutputFormat(values.output);
   const now = parseDate("now", values.now) ?? new Date();

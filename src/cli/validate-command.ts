@@ -34,12 +34,25 @@ export function upcomingRuns(state: DesiredState, now: Date, count = 3): WindowR
   return out;
 }
 
+export const VALIDATE_FLAGS = {
+  output: { type: "string", short: "o" },
+  now: { type: "string" },
+  policies: { type: "string" },
+} as const;
+
+export const VALIDATE_HELP = `usage: patchctl validate DIR [--output text|json] [--now DATE-TIME] [--policies DIR]
+
+Checks the desired state in DIR offline (no AWS access, no credentials) and against the policies,
+reporting findings as file:line:column, and prints each maintenance window's next runs.
+
+  -o, --output FORMAT       text (default) or json
+  --now DATE-TIME           count the next window runs from this ISO-8601 date-time (default: now)
+  --policies DIR            your own policies, checked besides the built-in ones
+
+exit codes: 0 valid, 1 invalid or denied by a policy`;
+
 export async function validateCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { output: { type: "string", short: "o" }, now: { type: "string" }, policies: { type: "string" } },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: VALIDATE_FLAGS });
   const format = parseOutputFormat(values.output, ["text", "json"]);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl validate DIR [--output text|json]");
   const now = values.now ? new Date(values.now) : new Date();

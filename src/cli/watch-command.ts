@@ -15,7 +15,7 @@ import { planReconcile } from "../reconciler/engine.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
 import type { Connection, DeploymentAccess } from "./connection.js";
-import { CONNECTION_FLAGS, connect, connectDeployment } from "./connection.js";
+import { CONNECTION_FLAGS, CONNECTION_HELP, connect, connectDeployment } from "./connection.js";
 import { deploymentTargets } from "./deployments.js";
 import type { DesiredState } from "../desired/load.js";
 import { hasDenials } from "../policy/index.js";
@@ -32,30 +32,67 @@ export function parseDuration(text: string): number {
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
 }
 
+export const WATCH_FLAGS = {
+  ...CONNECTION_FLAGS,
+  repo: { type: "string" },
+  branch: { type: "string", default: "main" },
+  path: { type: "string", default: "." },
+  interval: { type: "string", default: "60s" },
+  "no-apply": { type: "boolean" },
+  listen: { type: "string" },
+  workdir: { type: "string" },
+  "drift-schedule": { type: "string" },
+  "drift-report-file": { type: "string" },
+  "notify-webhook": { type: "string" },
+  "notify-sns-topic": { type: "string" },
+  "max-delete-percent": { type: "string", default: "30" },
+  "allow-mass-delete": { type: "boolean" },
+  once: { type: "boolean" },
+  deployment: { type: "string", multiple: true },
+  policies: { type: "string" },
+} as const;
+
+export const WATCH_HELP = `usage: patchctl watch --repo URL|PATH [--branch main] [--path .] [--interval 60s] [--no-apply]
+                     [--listen [HOST]:PORT] [options]
+
+The controller: every interval it fetches the branch and reconciles the account with the newest valid
+commit (a commit failing validation or a policy is refused and reported; the last good one stays in
+force), correcting drift, or only reporting it with --no-apply. One writer per owner, account and
+region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
+
+  --repo URL|PATH           the git repository to follow (required)
+  --branch BRANCH           the branch to follow (default main)
+  --path DIR                the desired-state directory inside the repository (default .)
+  --interval DURATION       time between cycles, at least 1s: 500ms, 60s, 5m, 1h or plain seconds
+                            (default 60s)
+  --no-apply                report drift, change nothing
+  --once                    run one cycle (per deployment-region) and exit
+  --listen [HOST]:PORT      serve /healthz, /readyz, /metrics (Prometheus) and /status (JSON), e.g. :8080
+  --workdir DIR             where the checkouts go (default: a new temporary directory)
+  --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") and send it
+  --drift-report-file FILE  write the scheduled drift report to FILE
+  -o, --output FORMAT       the scheduled drift report's format: text (default), json or markdown
+  --notify-webhook URL      post notifications (applied changes, drift, refused commits, failures) to URL
+  --notify-sns-topic ARN    publish those notifications to this SNS topic
+  --max-delete-percent N    refuse a plan deleting more than N% of the owned resources, or all of them
+                            (default 30)
+  --allow-mass-delete       apply such a plan anyway
+  --policies DIR            your own policies, checked besides the built-in ones
+  --deployment NAME         only this deployment of patchctl.yaml (repeatable)
+  --owner NAME              the owner to reconcile as (default: owner: in patchctl.yaml of the commit)
+  --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION); with deployments,
+                            only region R
+${CONNECTION_HELP}
+
+With deployments, one controller runs per deployment-region; --profile and --endpoint-url apply only
+where a deployment sets none.
+
+exit codes: 0 after SIGTERM or SIGINT (the in-flight SSM call finishes, the lease is released);
+with --once, 0 when every cycle succeeded, 1 otherwise; 1 on invalid flags`;
+
 /** patchctl watch --repo URL|PATH --branch BRANCH --path DIR --interval 60s [--no-apply] [--listen :8080] … */
 export async function watchCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...CONNECTION_FLAGS,
-      repo: { type: "string" },
-      branch: { type: "string", default: "main" },
-      path: { type: "string", default: "." },
-      interval: { type: "string", default: "60s" },
-      "no-apply": { type: "boolean" },
-      listen: { type: "string" },
-      workdir: { type: "string" },
-      "drift-schedule": { type: "string" },
-      "drift-report-file": { type: "string" },
-      "notify-webhook": { type: "string" },
-      "notify-sns-topic": { type: "string" },
-      "max-delete-percent": { type: "string", default: "30" },
-      "allow-mass-delete": { type: "boolean" },
-      once: { type: "boolean" },
-      deployment: { type: "string", multiple: true },
-      policies: { type: "string" },
-    },
-  });
+  const { values } = parseArgs({ args: argv, options: WATCH_FLAGS });
   if (!values.repo) throw new UsageError("watch needs --repo URL|PATH");
   const reportFormat = parseOutputFormat(values.output);
   const intervalMs = parseDuration(values.interval);
