@@ -82,7 +82,7 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const configs: { doc: ConfigDoc; source: SourceDocument }[] = [];
   /** schemaFindings: the schema check's result when it is the same in every deployment. */
-  const rawResources: { kind: ResourceKind; source: SourceDocument; schemaFindings?: Diagnostic[] }[] = [];
+  const rawResources: { kind: ResourceKind; key: string; source: SourceDocument; schemaFindings?: Diagnostic[] }[] = [];
 
   // Read concurrently (a large tree is otherwise mostly waiting on the disk), parse in order.
   const contents = await mapLimit(found.files, READ_CONCURRENCY, async (file) => {
@@ -128,9 +128,10 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
         diagnostics.push(at(source, kind === undefined ? `missing kind: expected one of Config, ${RESOURCE_KINDS.join(", ")}` : `unknown kind ${JSON.stringify(kind)}: expected one of Config, ${RESOURCE_KINDS.join(", ")}`, "document", kind === undefined ? undefined : "kind"));
         continue;
       }
+      const key = keyOf(kind as ResourceKind, value);
       // A document without value references reads the same in every deployment: check it now.
-      const schemaFindings = source.hasValueReferences === false ? checkAgainstSchema(kind as ResourceKind, source, keyOf(kind as ResourceKind, value)) : undefined;
-      rawResources.push({ kind: kind as ResourceKind, source, schemaFindings });
+      const schemaFindings = source.hasValueReferences === false ? checkAgainstSchema(kind as ResourceKind, source, key) : undefined;
+      rawResources.push({ kind: kind as ResourceKind, key, source, schemaFindings });
     }
   }
 
@@ -175,10 +176,9 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   };
   for (const spec of specs) {
     const resources: LoadedResource[] = [];
-    for (const { kind, source, schemaFindings } of rawResources) {
+    for (const { kind, key, source, schemaFindings } of rawResources) {
       const value = source.value as Record<string, unknown>;
       const meta = isRecord(value.metadata) ? value.metadata : {};
-      const key = keyOf(kind, value);
       const limitedTo = Array.isArray(meta.deployments) ? (meta.deployments as unknown[]).map(String) : undefined;
       if (limitedTo) {
         limitedTo.forEach((n, i) => {

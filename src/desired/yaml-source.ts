@@ -51,40 +51,28 @@ function yamlDiagnostic(file: string, line: number, column: number, message: str
   return { severity: "error", file, line, column, message, code };
 }
 
-/** Parses one file's bytes into documents, or explains precisely why it cannot. Never throws. */
-/** The text of a file, or the finding that says why there is none. */
-function decode(file: string, bytes: Uint8Array): string | ParsedFile {
+/** A file's text, or why it cannot be read as YAML (too large, not UTF-8, empty). */
+export function decodeYamlFile(file: string, bytes: Uint8Array): { text: string } | { failed: ParsedFile } {
+  const failed = (diagnostic: Diagnostic): { failed: ParsedFile } => ({ failed: { documents: [], diagnostics: [diagnostic] } });
   if (bytes.byteLength > YAML_LIMITS.maxFileBytes) {
-    return {
-      documents: [],
-      diagnostics: [yamlDiagnostic(file, 1, 1, `file is ${bytes.byteLength} bytes; at most ${YAML_LIMITS.maxFileBytes} are accepted`, "file")],
-    };
+    return failed(yamlDiagnostic(file, 1, 1, `file is ${bytes.byteLength} bytes; at most ${YAML_LIMITS.maxFileBytes} are accepted`, "file"));
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     const { line, column } = firstInvalidUtf8(bytes);
-    return { documents: [], diagnostics: [yamlDiagnostic(file, line, column, "file is not valid UTF-8", "encoding")] };
+    return failed(yamlDiagnostic(file, line, column, "file is not valid UTF-8", "encoding"));
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === "") {
-    return { documents: [], diagnostics: [yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty")] };
-  }
-
-  return text;
+  if (text.trim() === "") return failed(yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty"));
+  return { text };
 }
 
+/** Parses one file's bytes into documents, or explains precisely why it cannot. Never throws. */
 export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
-  const text = decode(file, bytes);
-  if (typeof text !== "string") return text;
-  return parseFast(file, text) ?? parseWithPositions(file, text);
-}
-
-/** A file's text, or why it cannot be read as YAML (too large, not UTF-8, empty). */
-export function decodeYamlFile(file: string, bytes: Uint8Array): { text: string } | { failed: ParsedFile } {
-  const r = decode(file, bytes);
-  return typeof r === "string" ? { text: r } : { failed: r };
+  const decoded = decodeYamlFile(file, bytes);
+  return "text" in decoded ? parseDecoded(file, decoded.text, undefined) : decoded.failed;
 }
 
 /**
