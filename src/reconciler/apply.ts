@@ -1,7 +1,7 @@
 import type { CallContext, IdRef, SsmCall } from "../resources/handler.js";
 import { isIdRef } from "../resources/handler.js";
 import { handlerFor } from "../resources/registry.js";
-import { canonicalJson, sha256 } from "../resources/shape.js";
+import { randomUUID } from "node:crypto";
 import { createLimiter } from "./limit.js";
 import type { Change, Plan, Resource } from "./model.js";
 import { phaseOf } from "./plan.js";
@@ -105,11 +105,19 @@ export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: Ap
   const calls: RecordedCall[] = [];
   const emit = opts.onEvent ?? (() => {});
 
-  const generation = (r: Resource): string => {
-    // Ids that exist now in the same scope: a resource deleted out of band and
-    // created again gets a fresh token, while a rerun after a crash (same state) reuses it.
-    const scope = r.parentKey ? `${r.type}/${r.parentKey.slice("MaintenanceWindow/".length)}/` : `${r.type}/`;
-    return [...oldIds].filter(([k]) => k.startsWith(scope)).map(([, v]) => v).sort().join(",");
+  /*
+   * One ClientToken per change and apply attempt: the SDK's retries of that call send the same
+   * input, so a retried create never makes a duplicate, while a later run (after a crash, or after
+   * the resource was deleted out of band) gets a fresh token and really creates. A token reused
+   * across runs would be answered with the first creation's id, even when that resource is gone.
+   * Crash safety does not rest on the token: ownership tags and names travel inside the create
+   * call, so the next read finds whatever a crashed run created.
+   */
+  const tokens = new Map<string, string>();
+  const tokenFor = (r: Resource): string => {
+    let t = tokens.get(r.key);
+    if (t === undefined) tokens.set(r.key, (t = opts.dryRun ? `<token of this apply: ${r.key}>` : randomUUID()));
+    return t;
   };
 
   const resolve = (value: unknown): unknown => {
@@ -134,10 +142,7 @@ export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: Ap
       }
       return newIds.get(key) ?? oldIds.get(key) ?? { $ref: key };
     },
-    clientToken: (r: Resource) => {
-      const parentId = r.parentKey ? String(resolve(newIds.get(r.parentKey) ?? oldIds.get(r.parentKey) ?? "")) : "";
-      return sha256([plan.owner, r.key, canonicalJson(r.spec), parentId, generation(r)].join("|"));
-    },
+    clientToken: tokenFor,
     awsBaseline: (os: string) => plan.awsBaselines[os],
   });
 
@@ -171,7 +176,12 @@ export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: Ap
         }
         try {
           const out = await gw!.call<Record<string, unknown>>(call.operation, input, call.service);
-          if (call.yieldsId) newIds.set(call.yieldsId.key, String(fieldAt(out, call.yieldsId.field)));
+          if (call.yieldsId) {
+            const id = fieldAt(out, call.yieldsId.field);
+            // A create is applied only when the service names what it created.
+            if (typeof id !== "string" || id === "") throw new ApplyError(`${call.operation} returned no ${call.yieldsId.field}`);
+            newIds.set(call.yieldsId.key, id);
+          }
           opts.afterWrite?.(recorded);
         } catch (err) {
           const name = err instanceof Error ? err.name : "";

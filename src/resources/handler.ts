@@ -28,7 +28,7 @@ export interface CallContext {
   owner: string;
   /** The physical id of a resource key: known now, or a reference resolved at apply time. */
   idOf(key: string): string | IdRef;
-  /** Deterministic ClientToken for creating `r` (see reconciler/client-token.ts). */
+  /** ClientToken for creating `r`: unique to this apply attempt of this change (the SDK's retries reuse the call's input, a later run gets a new one). */
   clientToken(r: Resource): string;
   /** AWS-owned baseline for an OS, to move a default back to. */
   awsBaseline(os: string): string | undefined;
