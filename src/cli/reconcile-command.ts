@@ -4,9 +4,8 @@ import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load.js";
 import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
 import type { ApplyResult } from "../reconciler/apply.js";
-import { applyPlan } from "../reconciler/apply.js";
-import { isPlanStale, planReconcile } from "../reconciler/engine.js";
-import { checkDeleteGuard } from "../reconciler/guard.js";
+import type { LeaseScope, ReconcileOutcome } from "../pipeline/reconcile.js";
+import { applySavedPlan, prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import type { Plan } from "../reconciler/model.js";
 import { hasChanges, PLAN_FORMAT_VERSION } from "../reconciler/model.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
@@ -18,7 +17,7 @@ import type { DesiredState } from "../desired/load.js";
 import { deploymentTargets, forEachDeployment, reportDeployments } from "./deployments.js";
 import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
 import type { PolicyResult } from "../policy/index.js";
-import { evaluatePlanPolicies, evaluateSpecPolicies, hasDenials, loadPolicies, mergeResults, policyResultToJson, renderPolicyMarkdown, renderPolicyText } from "../policy/index.js";
+import { hasDenials, policyResultToJson, renderPolicyMarkdown, renderPolicyText } from "../policy/index.js";
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -260,50 +259,61 @@ function parseReconcileArgs(argv: string[]) {
   return parseArgs({ args: argv, allowPositionals: true, options: RECONCILE_FLAGS });
 }
 
+/** The write lease as the CLI holds it: waiting up to --lock-timeout, renewed while it runs. */
+function cliLease(gateway: SsmGateway, owner: string, values: { "lock-timeout"?: string }, io: Io): LeaseScope {
+  return (fn) => withLease(gateway, owner, parseSeconds(values["lock-timeout"], 30), io, fn);
+}
+
+/** The last line of a run that exits 1: why, in one line (conflicts, denials, refusals, failures). */
+export function exitReason(outcome: ReconcileOutcome): string | undefined {
+  const why: string[] = [];
+  for (const r of outcome.refusals) why.push(r.message);
+  if (outcome.plan.conflicts.length > 0) why.push(`${outcome.plan.conflicts.length} conflict(s) with resources patchctl does not own (see above${outcome.plan.conflicts.some((c) => c.adoptable) ? "; --adopt takes over the adoptable ones" : ""})`);
+  const failed = outcome.result?.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").length ?? 0;
+  if (failed > 0) why.push(`${failed} change(s) failed or were skipped`);
+  if (outcome.cancelled) why.push("apply cancelled; nothing was changed");
+  return why.length ? `error: ${why.join("; ")}${outcome.refusals.length ? "; nothing is applied" : ""}` : undefined;
+}
+
 /** One account and region: plan, and (unless planning) apply under the write lease. */
 async function reconcileOne(state: DesiredState, conn: Connection, values: ReconcileFlags, io: Io, mode: "plan" | "drift", format: OutputFormat): Promise<number> {
   const maxDeletePercent = parsePercent(values["max-delete-percent"]);
-  const writes = mode === "plan" && !values.plan && !values["dry-run"];
+  const runMode = values["dry-run"] ? "dry-run" : mode === "plan" && !values.plan ? "apply" : "plan";
   const owner = values.owner ?? state.config.owner;
-  const run = async (): Promise<number> => {
-    const { plan } = await planReconcile({ state, gateway: conn.gateway, owner, region: conn.region, adopt: values.adopt, onProgress: progressReporter(io) });
-    clearProgress();
-    const { policies, errors: policyErrors } = await loadPolicies(values.policies);
-    if (policyErrors.length) throw new DiagnosticsError(policyErrors);
-    const policy = mergeResults(evaluateSpecPolicies(state, policies), evaluatePlanPolicies(plan, state, policies, { allowDestructive: values["allow-destructive"] ?? false }));
-    io.out(renderPlan(plan, format, mode, policy));
-    if (hasDenials(policy)) {
-      io.err(`error: policy denied the change (${policy.findings.filter((f) => f.severity === "deny").map((f) => f.policyId).join(", ") || "invalid exemption"}); nothing is applied`);
-      return EXIT.ERROR;
-    }
-    if (values.timeline) io.out(await rolloutComparison(state, values));
-    if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
-    const refusal = checkDeleteGuard(plan, { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false });
-    if (refusal) {
-      io.err(`error: ${refusal}`);
-      return EXIT.ERROR;
-    }
-    const blockingConflicts = plan.conflicts.length > 0;
-    if (!writes && !values["dry-run"]) {
-      if (blockingConflicts) return EXIT.ERROR;
-      return hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
-    }
-    if (values["dry-run"]) {
-      const result = await applyPlan(plan, undefined, { owner: plan.owner, dryRun: true });
-      io.out(renderApply(result, format, true));
-      if (blockingConflicts) return EXIT.ERROR;
-      return hasChanges(plan) ? EXIT.CHANGES : EXIT.OK;
-    }
-    if (!hasChanges(plan)) return blockingConflicts ? EXIT.ERROR : EXIT.OK;
-    if (process.stdin.isTTY && !values["auto-approve"] && !(await confirm(io))) {
-      io.err("Apply cancelled; nothing was changed.");
-      return EXIT.ERROR;
-    }
-    const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false, afterWrite: crashAfterWrites(), onEvent: applyProgress() });
-    io.out(renderApply(result, format, false));
-    return result.ok && !blockingConflicts ? EXIT.OK : EXIT.ERROR;
-  };
-  return writes ? await withLease(conn.gateway, owner, parseSeconds(values["lock-timeout"], 30), io, run) : await run();
+  const prepared = await prepareState(state, values.policies);
+  // A spec-level denial still shows the plan (a reviewer wants both); the pipeline refuses to apply it.
+  const ready = prepared.ok ? prepared.prepared : prepared.denied;
+  if (!ready) throw new DiagnosticsError(prepared.ok ? [] : prepared.errors);
+  const outcome = await reconcilePrepared(ready, {
+    gateway: conn.gateway,
+    region: conn.region,
+    owner,
+    adopt: values.adopt,
+    allowDestructive: values["allow-destructive"] ?? false,
+    deleteGuard: { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false },
+    mode: runMode,
+    lease: cliLease(conn.gateway, owner, values, io),
+    onProgress: progressReporter(io),
+    onApplyEvent: applyProgress(),
+    afterWrite: crashAfterWrites(),
+    review: async (plan, policy, refusals) => {
+      clearProgress();
+      io.out(renderPlan(plan, format, mode, policy));
+      if (!hasDenials(policy)) {
+        if (values.timeline) io.out(await rolloutComparison(state, values));
+        if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
+      }
+      if (runMode !== "apply" || refusals.length > 0 || !hasChanges(plan)) return true;
+      return !(process.stdin.isTTY && !values["auto-approve"]) || (await confirm(io));
+    },
+  });
+  if (outcome.result) io.out(renderApply(outcome.result, format, runMode === "dry-run"));
+  const reason = exitReason(outcome);
+  if (reason) io.err(reason);
+  if (outcome.refusals.length > 0 || outcome.cancelled || outcome.plan.conflicts.length > 0) return EXIT.ERROR;
+  if (outcome.result && runMode === "apply") return outcome.result.ok ? EXIT.OK : EXIT.ERROR;
+  if (runMode === "apply") return EXIT.OK;
+  return hasChanges(outcome.plan) ? EXIT.CHANGES : EXIT.OK;
 }
 
 /** patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] … */
@@ -351,29 +361,25 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
   }
   if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) throw new UsageError(`${positionals[0]} is not a patchctl plan (formatVersion ${PLAN_FORMAT_VERSION})`);
   const conn = await connect({ ...values, region: values.region ?? plan.region });
-  const run = async (): Promise<number> => {
-    if (conn.region !== plan.region) throw new UsageError(`the plan was made for region ${plan.region}, not ${conn.region}`);
-    if (await isPlanStale(plan, conn.gateway)) {
-      io.err("error: Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again.");
-      return EXIT.ERROR;
-    }
-    const refusal = checkDeleteGuard(plan, { maxDeletePercent: parsePercent(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false });
-    if (refusal) {
-      io.err(`error: ${refusal}`);
-      return EXIT.ERROR;
-    }
-    io.out(renderPlan(plan, format, "plan"));
-    if (!hasChanges(plan)) return EXIT.OK;
-    if (process.stdin.isTTY && !values["auto-approve"] && !(await confirm(io))) {
-      io.err("Apply cancelled; nothing was changed.");
-      return EXIT.ERROR;
-    }
-    const result = await applyPlan(plan, conn.gateway, { owner: plan.owner, dryRun: false });
-    io.out(renderApply(result, format, false));
-    return result.ok ? EXIT.OK : EXIT.ERROR;
-  };
   try {
-    return await withLease(conn.gateway, plan.owner, parseSeconds(values["lock-timeout"], 30), io, run);
+    if (conn.region !== plan.region) throw new UsageError(`the plan was made for region ${plan.region}, not ${conn.region}`);
+    const outcome = await applySavedPlan(plan, {
+      gateway: conn.gateway,
+      region: conn.region,
+      deleteGuard: { maxDeletePercent: parsePercent(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false },
+      lease: cliLease(conn.gateway, plan.owner, values, io),
+      review: async (p, _policy, refusals) => {
+        if (refusals.length > 0) return false;
+        io.out(renderPlan(p, format, "plan"));
+        if (!hasChanges(p)) return true;
+        return !(process.stdin.isTTY && !values["auto-approve"]) || (await confirm(io));
+      },
+    });
+    if (outcome.result) io.out(renderApply(outcome.result, format, false));
+    const reason = exitReason(outcome);
+    if (reason) io.err(reason);
+    if (outcome.refusals.length > 0 || outcome.cancelled) return EXIT.ERROR;
+    return !outcome.result || outcome.result.ok ? EXIT.OK : EXIT.ERROR;
   } finally {
     await conn.close();
   }

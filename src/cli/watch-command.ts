@@ -11,15 +11,12 @@ import { ControllerMetrics } from "../controller/metrics.js";
 import type { Notifier } from "../controller/notify.js";
 import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
 import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
-import { planReconcile } from "../reconciler/engine.js";
+import { prepareDesired, reconcilePrepared } from "../pipeline/reconcile.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
 import type { Connection, DeploymentAccess } from "./connection.js";
 import { CONNECTION_FLAGS, CONNECTION_HELP, connect, connectDeployment } from "./connection.js";
 import { deploymentTargets } from "./deployments.js";
-import type { DesiredState } from "../desired/load.js";
-import { hasDenials } from "../policy/index.js";
-import { specPolicyResult } from "./validate-command.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -100,11 +97,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   if (values["drift-schedule"] && !cron.validate(values["drift-schedule"])) throw new UsageError(`--drift-schedule is not a valid cron expression: '${values["drift-schedule"]}'`);
   const base = values.workdir ?? mkdtempSync(path.join(tmpdir(), "patchctl-watch-"));
   const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
-  const gate = async (state: DesiredState): Promise<string[]> => {
-    // A commit with a policy denial is refused like an invalid one.
-    const r = await specPolicyResult(state, values.policies);
-    return hasDenials(r) ? [...r.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`), ...r.errors.filter((e) => e.severity === "error").map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`)] : [];
-  };
+
 
   // With deployments in patchctl.yaml, one controller per deployment-region, each with its
   // own checkout, client, lease and backoff, so one failing does not stop the others.
@@ -124,7 +117,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const notifiers: Notifier[] = [];
   const metrics = new ControllerMetrics();
   const make = (source: GitSource, conn: Connection, deployment?: string): Controller =>
-    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, gate, deployment });
+    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment });
   const controllers: Controller[] = [];
   if (deployments.length === 0) {
     const conn = await connect(values);
@@ -147,9 +140,10 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const driftTask = values["drift-schedule"]
     ? cron.schedule(values["drift-schedule"], async () => {
         try {
-          const loaded = await loadDesiredState(source.resolve(values.path));
-          if (!loaded.state) return;
-          const { plan } = await planReconcile({ state: loaded.state, gateway: conn.gateway, owner: values.owner, region: conn.region });
+          const prepared = await prepareDesired(source.resolve(values.path), values.policies);
+          const ready = prepared.ok ? prepared.prepared : prepared.denied;
+          if (!ready) return;
+          const { plan } = await reconcilePrepared(ready, { gateway: conn.gateway, owner: values.owner, region: conn.region, mode: "plan", deleteGuard: { maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false } });
           const report = reportFormat === "json" ? JSON.stringify(planToJson(plan, "drift"), null, 2) : reportFormat === "markdown" ? renderPlanMarkdown(plan, { mode: "drift" }) : renderPlanText(plan, { mode: "drift" });
           if (values["drift-report-file"]) await writeFile(values["drift-report-file"], report);
           const drifted = plan.changes.filter((c) => c.action !== "noop").length;

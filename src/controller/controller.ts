@@ -2,12 +2,10 @@ import type { Logger } from "pino";
 import type { DesiredState } from "../desired/load.js";
 import { loadDesiredState, stateForDeployment } from "../desired/load.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
-import { applyPlan } from "../reconciler/apply.js";
-import { planReconcile } from "../reconciler/engine.js";
-import { checkDeleteGuard } from "../reconciler/guard.js";
+import type { PreparedDesired, ReconcileOutcome } from "../pipeline/reconcile.js";
+import { prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { Plan } from "../reconciler/model.js";
-import { hasChanges } from "../reconciler/model.js";
 import type { SsmGateway } from "../reconciler/ssm-gateway.js";
 import type { GitSource } from "./git-source.js";
 import type { ControllerMetrics } from "./metrics.js";
@@ -29,8 +27,8 @@ export interface ControllerOptions {
   logger: Logger;
   metrics: ControllerMetrics;
   notifiers: Notifier[];
-  /** Extra validation of a commit (policies); returns error lines, empty when fine. */
-  gate?: (state: DesiredState) => Promise<string[]>;
+  /** Your own policies (--policies DIR), checked besides the built-in ones, on every commit and plan. */
+  policiesDir?: string;
   /** With deployments in patchctl.yaml: the deployment this controller reconciles. */
   deployment?: string;
 }
@@ -53,6 +51,8 @@ export interface ControllerStatus {
   lastGoodCommit?: string;
   badCommit?: { commit: string; errors: string[] };
   lastResult?: CycleResult;
+  /** The plan the pipeline refuses to apply (policy denial, delete guard), until the desired state or the account changes. */
+  refused?: { commit?: string; since: string; reasons: { code: string; message: string }[] };
   holdsLease: boolean;
   drifted: { key: string; action: string; fields: string[] }[];
 }
@@ -67,6 +67,9 @@ export interface ControllerStatus {
 export class Controller {
   readonly status: ControllerStatus = { ready: false, holdsLease: false, drifted: [] };
   private goodState?: DesiredState;
+  private prepared?: PreparedDesired;
+  /** Commit, account fingerprint and reasons of the refusal last reported: reported once, not every cycle. */
+  private lastRefusalSignature = "";
   private checkedOut?: string;
   private failures = 0;
   private lastDriftSignature = "";
@@ -103,21 +106,25 @@ export class Controller {
     await this.opts.source.checkout(commit);
     this.checkedOut = commit;
     const loaded = await loadDesiredState(this.opts.source.resolve(this.opts.path));
-    const errors = loaded.state ? (await this.opts.gate?.(loaded.state)) ?? [] : loaded.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
-    if (!loaded.state || errors.length > 0) {
+    const refuse = async (errors: string[]): Promise<DesiredState | undefined> => {
       this.status.badCommit = { commit, errors };
       this.log().error({ event: "commit-refused", errors }, `commit ${commit.slice(0, 12)} is invalid; keeping ${this.status.lastGoodCommit?.slice(0, 12) ?? "nothing"}`);
       await this.notify("failure", `patchctl: commit ${commit.slice(0, 12)} refused (${errors.length} error(s)); last good commit stays in force`, { errors: errors.slice(0, 20) });
       return this.goodState;
-    }
+    };
+    if (!loaded.state) return refuse(loaded.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic));
     const chosen = this.opts.deployment === undefined ? loaded.state : loaded.state.deployments.find((d) => d.spec.name === this.opts.deployment);
-    if (!chosen) {
-      const errs = [`deployment '${this.opts.deployment}' is not in patchctl.yaml any more`];
-      this.status.badCommit = { commit, errors: errs };
-      this.log().error({ event: "commit-refused", errors: errs }, errs[0]);
-      return this.goodState;
+    if (!chosen) return refuse([`deployment '${this.opts.deployment}' is not in patchctl.yaml any more`]);
+    const state = "spec" in chosen ? stateForDeployment(loaded.state, chosen) : chosen;
+    // The same validation and spec-level policies as reconcile: a commit they deny is refused like an invalid one.
+    const prepared = await prepareState(state, this.opts.policiesDir);
+    if (!prepared.ok) {
+      const denials = prepared.denied?.specPolicy.findings.filter((f) => f.severity === "deny").map((f) => `${f.file}:${f.line}:${f.column}: [${f.policyId}] ${f.resource}: ${f.message}`) ?? [];
+      const invalidExemptions = prepared.denied?.specPolicy.errors.filter((e) => e.severity === "error").map(formatDiagnostic) ?? [];
+      return refuse([...prepared.errors.map(formatDiagnostic), ...denials, ...invalidExemptions]);
     }
-    this.goodState = "spec" in chosen ? stateForDeployment(loaded.state, chosen) : chosen;
+    this.goodState = state;
+    this.prepared = prepared.prepared;
     this.status.lastGoodCommit = commit;
     this.status.badCommit = undefined;
     this.status.owner = this.owner();
@@ -130,35 +137,47 @@ export class Controller {
     const started = Date.now();
     const end = this.opts.metrics.duration.startTimer();
     let result: CycleResult;
+    let refused: string | undefined;
     try {
       const state = await this.refreshDesiredState();
-      if (!state) throw new Error("no valid desired state yet");
+      if (!state || !this.prepared) throw new Error("no valid desired state yet");
       const owner = this.owner()!;
       // An applying controller holds the write lease for as long as it runs; a second one waits.
       if (this.opts.apply) await this.ensureLease(owner);
-      const { plan } = await planReconcile({ state, gateway: this.opts.gateway, owner, region: this.opts.region });
+      const applying = this.opts.apply && this.status.holdsLease;
+      const outcome = await reconcilePrepared(this.prepared, {
+        gateway: this.opts.gateway,
+        region: this.opts.region,
+        owner,
+        deleteGuard: { maxDeletePercent: this.opts.maxDeletePercent, allowMassDelete: this.opts.allowMassDelete },
+        mode: applying ? "apply" : "plan",
+        lease: (fn) => fn(), // held across cycles (ensureLease)
+        signal: this.abort.signal,
+      });
+      const plan = outcome.plan;
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));
       this.opts.metrics.drift.reset();
       for (const c of active) this.opts.metrics.drift.inc({ kind: c.type });
       let applied = 0;
-      if (this.opts.apply && hasChanges(plan)) {
-        const refusal = checkDeleteGuard(plan, { maxDeletePercent: this.opts.maxDeletePercent, allowMassDelete: this.opts.allowMassDelete });
-        if (refusal) throw new Error(refusal);
-        if (this.status.holdsLease) {
-          const res = await applyPlan(plan, this.opts.gateway, { owner, dryRun: false, signal: this.abort.signal });
-          for (const o of res.outcomes) {
-            if (o.status !== "applied") continue;
-            applied++;
-            const c = plan.changes.find((x) => x.key === o.key)!;
-            this.opts.metrics.changesApplied.inc({ kind: c.type, action: c.action });
-            this.log().info({ event: "change-applied", key: o.key, action: o.action }, `${o.action} ${o.key}`);
-          }
-          for (const o of res.outcomes.filter((x) => x.status === "failed" || x.status === "skipped")) this.log().error({ event: "change-failed", key: o.key, error: o.error }, `${o.key} ${o.status}`);
-          if (applied > 0) await this.notify("applied", `patchctl applied ${applied} change(s) for ${owner}`, { applied: res.outcomes.filter((o) => o.status === "applied").map((o) => `${o.action} ${o.key}`) });
-          if (!res.ok) throw new Error(`${res.outcomes.filter((o) => o.status === "failed").length} change(s) failed`);
+      if (this.opts.apply && outcome.refusals.length > 0) {
+        refused = await this.reportRefusal(outcome, plan.stateFingerprint);
+      } else {
+        this.clearRefusal();
+      }
+      const res = outcome.result;
+      if (res) {
+        for (const o of res.outcomes) {
+          if (o.status !== "applied") continue;
+          applied++;
+          const c = plan.changes.find((x) => x.key === o.key)!;
+          this.opts.metrics.changesApplied.inc({ kind: c.type, action: c.action });
+          this.log().info({ event: "change-applied", key: o.key, action: o.action }, `${o.action} ${o.key}`);
         }
-      } else if (active.length > 0) {
+        for (const o of res.outcomes.filter((x) => x.status === "failed" || x.status === "skipped")) this.log().error({ event: "change-failed", key: o.key, error: o.error }, `${o.key} ${o.status}`);
+        if (applied > 0) await this.notify("applied", `patchctl applied ${applied} change(s) for ${owner}`, { applied: res.outcomes.filter((o) => o.status === "applied").map((o) => `${o.action} ${o.key}`) });
+        if (!res.ok) throw new Error(`${res.outcomes.filter((o) => o.status === "failed").length} change(s) failed`);
+      } else if (!this.opts.apply && active.length > 0) {
         const signature = active.map((c) => `${c.action}:${c.key}`).join(",");
         if (signature !== this.lastDriftSignature) {
           this.lastDriftSignature = signature;
@@ -167,12 +186,13 @@ export class Controller {
         }
       }
       if (active.length === 0) this.lastDriftSignature = "";
-      result = { at: new Date().toISOString(), ok: true, commit: this.status.commit, summary: plan.summary, applied };
+      // A refused plan is not a failure to back off from: the cycle worked, and its answer stands until something changes.
+      result = { at: new Date().toISOString(), ok: refused === undefined, commit: this.status.commit, summary: plan.summary, applied, ...(refused ? { error: `refused: ${refused}` } : {}) };
       this.failures = 0;
       this.status.ready = true;
       this.opts.metrics.lastSuccess.set(Date.now() / 1000);
-      this.opts.metrics.cycles.inc({ result: "success" });
-      this.log().info({ event: "cycle", ok: true, ms: Date.now() - started, summary: plan.summary, applied }, "cycle complete");
+      this.opts.metrics.cycles.inc({ result: refused ? "refused" : "success" });
+      this.log().info({ event: "cycle", ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(refused ? { refused } : {}) }, "cycle complete");
     } catch (err) {
       this.failures++;
       const message = err instanceof Error ? err.message : String(err);
@@ -186,6 +206,27 @@ export class Controller {
     }
     this.status.lastResult = result;
     return result;
+  }
+
+  /** Logs, shows and notifies a refused plan once per (commit, account state, reasons); returns the reasons. */
+  private async reportRefusal(outcome: ReconcileOutcome, fingerprint: string): Promise<string> {
+    const reasons = outcome.refusals.map((r) => ({ code: r.code, message: r.message }));
+    const text = reasons.map((r) => r.message).join("; ");
+    const signature = JSON.stringify([this.status.lastGoodCommit, fingerprint, reasons]);
+    this.opts.metrics.planRefused.set(1);
+    if (signature === this.lastRefusalSignature) return text;
+    this.lastRefusalSignature = signature;
+    this.status.refused = { commit: this.status.lastGoodCommit, since: new Date().toISOString(), reasons };
+    const denied = outcome.policy.findings.filter((f) => f.severity === "deny").map((f) => `[${f.policyId}] ${f.resource}: ${f.message}`);
+    this.log().error({ event: "plan-refused", reasons, denied }, `plan refused, nothing applied: ${text}`);
+    await this.notify("failure", `patchctl: plan for ${this.owner() ?? "unknown"} refused, nothing applied: ${text}`, { reasons, denied: denied.slice(0, 20) });
+    return text;
+  }
+
+  private clearRefusal(): void {
+    this.lastRefusalSignature = "";
+    this.status.refused = undefined;
+    this.opts.metrics.planRefused.set(0);
   }
 
   private async ensureLease(owner: string): Promise<void> {

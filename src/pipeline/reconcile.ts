@@ -1,0 +1,149 @@
+/**
+ * The one reconcile pipeline: reconcile (plan, dry run, apply), `apply plan.json` and every
+ * controller cycle go through these functions, so what one refuses the others refuse too.
+ *
+ *   load → validate → spec policies            prepareDesired (once per commit or run)
+ *   lease → plan → plan policies → delete guard → apply     reconcilePrepared / applySavedPlan
+ *
+ * Nothing here prints: the result says what happened and why, and the CLI or the controller
+ * renders it.
+ */
+import type { DesiredState } from "../desired/load.js";
+import { loadDesiredState } from "../desired/load.js";
+import type { Diagnostic } from "../model/diagnostics.js";
+import type { Policy, PolicyResult } from "../policy/index.js";
+import { evaluatePlanPolicies, evaluateSpecPolicies, hasDenials, loadPolicies, mergeResults } from "../policy/index.js";
+import type { ApplyEvent, ApplyResult, RecordedCall } from "../reconciler/apply.js";
+import { applyPlan } from "../reconciler/apply.js";
+import { isPlanStale, planReconcile } from "../reconciler/engine.js";
+import type { DeleteGuardOptions } from "../reconciler/guard.js";
+import { checkDeleteGuard } from "../reconciler/guard.js";
+import type { Plan } from "../reconciler/model.js";
+import { hasChanges } from "../reconciler/model.js";
+import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+
+/** Why a plan is not applied, with a stable code a script or the controller can match on. */
+export interface Refusal {
+  code: "policy-denied" | "delete-guard" | "stale-plan";
+  message: string;
+}
+
+/** A desired state that passed loading, validation and the spec-level policies. */
+export interface PreparedDesired {
+  state: DesiredState;
+  policies: Policy[];
+  /** Spec-level findings (warnings, exemptions); no denials, or it would not be prepared. */
+  specPolicy: PolicyResult;
+}
+
+/** Not ok: the errors (loading, validation, malformed policies), or the spec-level denials in `denied`. */
+export type PrepareResult = { ok: true; prepared: PreparedDesired; warnings: Diagnostic[] } | { ok: false; errors: Diagnostic[]; denied?: PreparedDesired };
+
+/** Loads and validates DIR and checks it against the built-in and user policies. */
+export async function prepareDesired(dir: string, policiesDir: string | undefined): Promise<PrepareResult> {
+  const loaded = await loadDesiredState(dir);
+  if (!loaded.state) return { ok: false, errors: loaded.diagnostics.filter((d) => d.severity === "error") };
+  return prepareState(loaded.state, policiesDir, loaded.diagnostics);
+}
+
+/** The spec-policy stage for a state already loaded (a deployment's, a controller's commit). */
+export async function prepareState(state: DesiredState, policiesDir: string | undefined, warnings: Diagnostic[] = []): Promise<PrepareResult> {
+  const { policies, errors } = await loadPolicies(policiesDir);
+  if (errors.length) return { ok: false, errors };
+  const specPolicy = evaluateSpecPolicies(state, policies);
+  if (hasDenials(specPolicy)) return { ok: false, errors: [], denied: { state, policies, specPolicy } };
+  return { ok: true, prepared: { state, policies, specPolicy }, warnings };
+}
+
+/** Runs `fn` holding the owner's write lease in this account and region. */
+export type LeaseScope = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export interface ReconcileRequest {
+  gateway: SsmGateway;
+  region: string;
+  /** Default: the desired state's owner. */
+  owner?: string;
+  adopt?: boolean;
+  allowDestructive?: boolean;
+  deleteGuard: DeleteGuardOptions;
+  /** "plan": stop after the checks; "dry-run": also list the calls; "apply": apply under the lease. */
+  mode: "plan" | "dry-run" | "apply";
+  /** How the lease is held while planning and applying (mode "apply" only). */
+  lease?: LeaseScope;
+  /**
+   * Shown the plan, its findings and its refusals once they are known, before anything is applied
+   * (to render it, save it, ask for a 'yes'); false cancels the apply.
+   */
+  review?: (plan: Plan, policy: PolicyResult, refusals: Refusal[]) => Promise<boolean>;
+  onProgress?: (message: string) => void;
+  onApplyEvent?: (e: ApplyEvent) => void;
+  afterWrite?: (call: RecordedCall) => void;
+  signal?: AbortSignal;
+}
+
+export interface ReconcileOutcome {
+  plan: Plan;
+  /** Spec-level and plan-level findings together. */
+  policy: PolicyResult;
+  /** Empty when the plan may be applied. */
+  refusals: Refusal[];
+  /** The apply (or, in a dry run, the calls it would make); absent when nothing was applied. */
+  result?: ApplyResult;
+  /** The reviewer said no. */
+  cancelled?: boolean;
+}
+
+/** What blocks a plan: denied policies, then the delete guard. */
+function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions): Refusal[] {
+  const refusals: Refusal[] = [];
+  if (hasDenials(policy)) {
+    const ids = [...new Set(policy.findings.filter((f) => f.severity === "deny").map((f) => f.policyId))];
+    refusals.push({ code: "policy-denied", message: `policy denied the change (${ids.join(", ") || "invalid exemption"})` });
+  }
+  const guardRefusal = checkDeleteGuard(plan, guard);
+  if (guardRefusal) refusals.push({ code: "delete-guard", message: guardRefusal });
+  return refusals;
+}
+
+/** Plans a prepared desired state against the account and, in mode "apply", applies what the checks allow. */
+export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
+  const owner = req.owner ?? prepared.state.config.owner;
+  const run = async (): Promise<ReconcileOutcome> => {
+    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, onProgress: req.onProgress });
+    const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
+    return finish(plan, policy, req);
+  };
+  if (req.mode !== "apply") return run();
+  if (!req.lease) throw new Error("applying needs the write lease");
+  return req.lease(run);
+}
+
+/**
+ * A plan saved with --out, applied exactly: refused when the account moved since it was made
+ * (its policies were checked when it was saved: a denied plan is never written).
+ */
+export async function applySavedPlan(plan: Plan, req: Omit<ReconcileRequest, "mode" | "adopt" | "owner" | "allowDestructive">): Promise<ReconcileOutcome> {
+  if (!req.lease) throw new Error("applying needs the write lease");
+  const empty: PolicyResult = { findings: [], exemptions: [], errors: [] };
+  return req.lease(async () => {
+    if (await isPlanStale(plan, req.gateway)) {
+      return { plan, policy: empty, refusals: [{ code: "stale-plan", message: "Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again" }] };
+    }
+    return finish(plan, empty, { ...req, mode: "apply" });
+  });
+}
+
+async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest): Promise<ReconcileOutcome> {
+  const refusals = refusalsOf(plan, policy, req.deleteGuard);
+  const outcome: ReconcileOutcome = { plan, policy, refusals };
+  const proceed = req.review ? await req.review(plan, policy, refusals) : true;
+  if (refusals.length > 0 || req.mode === "plan") return outcome;
+  if (!proceed) return { ...outcome, cancelled: true };
+  if (req.mode === "dry-run") {
+    outcome.result = await applyPlan(plan, undefined, { owner: plan.owner, dryRun: true });
+    return outcome;
+  }
+  if (!hasChanges(plan)) return outcome;
+  outcome.result = await applyPlan(plan, req.gateway, { owner: plan.owner, dryRun: false, signal: req.signal, afterWrite: req.afterWrite, onEvent: req.onApplyEvent });
+  return outcome;
+}
