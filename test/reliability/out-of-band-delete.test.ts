@@ -3,6 +3,7 @@ import type { CliJson } from "../helpers/aws-cli.js";
 import { awsCli } from "../helpers/aws-cli.js";
 import type { LocalHarness } from "../helpers/local.js";
 import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
+import { OOB_FILES } from "../helpers/oob-fixture.js";
 import { writeTree } from "../helpers/tmpdir.js";
 
 /**
@@ -12,61 +13,6 @@ import { writeTree } from "../helpers/tmpdir.js";
  * ClientToken repeated across runs, the re-create was answered with the deleted resource's id
  * (AWS returns the first call's result for a repeated token) and nothing was restored.
  */
-const OWNER = "oob";
-export const OOB_FILES: Record<string, string> = {
-  "patchctl.yaml": `apiVersion: patchctl/v1\nkind: Config\nowner: ${OWNER}\n`,
-  "role.yaml": `apiVersion: patchctl/v1
-kind: ServiceRole
-metadata:
-  name: mw-role
-spec:
-  roleName: OobMaintenanceWindowRole
-  managedPolicyArns: [arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole]
-`,
-  "baseline.yaml": `apiVersion: patchctl/v1
-kind: PatchBaseline
-metadata:
-  name: oob-al2
-spec:
-  operatingSystem: AMAZON_LINUX_2
-  approvalRules:
-    patchRules:
-      - patchFilterGroup:
-          patchFilters:
-            - {key: CLASSIFICATION, values: [Security]}
-        approveAfterDays: 7
-  patchGroups: [oob-group]
-  defaultForOperatingSystem: true
-`,
-  "window.yaml": `apiVersion: patchctl/v1
-kind: MaintenanceWindow
-metadata:
-  name: oob-window
-spec:
-  schedule: cron(0 2 ? * SUN *)
-  scheduleTimezone: UTC
-  duration: 3
-  cutoff: 1
-  allowUnassociatedTargets: false
-  targets:
-    - name: fleet
-      resourceType: INSTANCE
-      targets: [{key: "tag:Patch Group", values: [oob-group]}]
-  tasks:
-    - name: install
-      taskType: RUN_COMMAND
-      taskArn: AWS-RunPatchBaseline
-      serviceRole: mw-role
-      targets: [{key: WindowTargetIds, values: [fleet]}]
-      priority: 1
-      maxConcurrency: "1"
-      maxErrors: "1"
-      runCommand:
-        parameters: {Operation: [Install]}
-        outputS3BucketName: oob-logs
-`,
-};
-
 let h: LocalHarness;
 let dir: string;
 

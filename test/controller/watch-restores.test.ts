@@ -1,0 +1,110 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { startLocalSsm } from "../../src/local-ssm/index.js";
+import { awsCli } from "../helpers/aws-cli.js";
+import { OOB_FILES } from "../helpers/oob-fixture.js";
+import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+
+const creds = { accessKeyId: "AKIA333333333333TEST", secretAccessKey: "restore-secret" };
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** watch restores what is deleted behind its back (with Debian's AWS CLI) within two intervals. */
+describe("watch restores resources deleted out of band", () => {
+  it("the owner's only window, then its only task, then the patch-group registration and the service role, each within two cycles", async () => {
+    const server = await startLocalSsm({ port: 0 });
+    const repo = mkdtempSync(path.join(tmpdir(), "patchctl-restore-"));
+    for (const [name, text] of Object.entries(OOB_FILES)) {
+      mkdirSync(path.join(repo, "patching"), { recursive: true });
+      writeFileSync(path.join(repo, "patching", name), text);
+    }
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-q", "-m", "oob");
+    const cli = (service: "ssm" | "iam", ...args: string[]) => awsCli({ url: server.url, accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, region: "us-east-1" }, service, ...args);
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey };
+    const cycles: Record<string, unknown>[] = [];
+    const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--path", "patching", "--interval", "1s", "--endpoint-url", server.url, "--region", "us-east-1", "--policies", relaxedPoliciesDir()], { env, stdio: ["ignore", "pipe", "ignore"] });
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        try {
+          const l = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
+          if (l.event === "cycle") cycles.push(l);
+        } catch {
+          /* not a log line */
+        }
+        buf = buf.slice(i + 1);
+      }
+    });
+    const windowId = async (): Promise<string | undefined> => ((await cli("ssm", "describe-maintenance-windows")).WindowIdentities as { WindowId: string }[])[0]?.WindowId;
+    /** Waits for a cycle that changed nothing and failed nothing: the account matches the desired state. */
+    const inSync = (after: number) => until("a cycle in sync", () => cycles.slice(after).some((c) => c.ok === true && c.applied === 0 && Object.entries(c.summary as Record<string, number>).every(([k, n]) => k === "noop" || n === 0)) || undefined);
+    /**
+     * Deletes with `remove`; the cycle running when the delete finished may miss it, the next one
+     * (at most two intervals later) restores it, and the one after finds nothing to do.
+     */
+    const restoredWithinTwoCycles = async (what: string, remove: () => Promise<unknown>, present: () => Promise<boolean>): Promise<void> => {
+      const from = cycles.length;
+      await remove();
+      const seen = cycles.length;
+      await until(`two cycles after deleting ${what}`, () => cycles.length >= seen + 2 || undefined);
+      expect(await present(), `${what} restored`).toBe(true);
+      const window = cycles.slice(from, seen + 2);
+      expect(window.every((c) => c.ok === true), JSON.stringify(window)).toBe(true);
+      expect(window.some((c) => Number(c.applied) > 0), `${what}: a cycle restored it`).toBe(true);
+      await until(`the cycle after restoring ${what}`, () => cycles.length >= seen + 3 || undefined);
+      expect(cycles[seen + 2]!.applied, JSON.stringify(cycles.slice(from))).toBe(0);
+    };
+    try {
+      await until("first apply", () => cycles.some((c) => Number(c.applied) > 0) || undefined);
+      await inSync(0);
+
+      await restoredWithinTwoCycles("the window", async () => cli("ssm", "delete-maintenance-window", "--window-id", (await windowId())!), async () => {
+        const id = await windowId();
+        if (!id) return false;
+        const tasks = (await cli("ssm", "describe-maintenance-window-tasks", "--window-id", id)).Tasks as unknown[];
+        const targets = (await cli("ssm", "describe-maintenance-window-targets", "--window-id", id)).Targets as unknown[];
+        return tasks.length === 1 && targets.length === 1;
+      });
+
+      const taskIds = async () => ((await cli("ssm", "describe-maintenance-window-tasks", "--window-id", (await windowId())!)).Tasks as { WindowTaskId: string }[]).map((t) => t.WindowTaskId);
+      await restoredWithinTwoCycles("the task", async () => cli("ssm", "deregister-task-from-maintenance-window", "--window-id", (await windowId())!, "--window-task-id", (await taskIds())[0]!), async () => (await taskIds()).length === 1);
+
+      const baselineId = async () => ((await cli("ssm", "describe-patch-baselines", "--filters", "Key=OWNER,Values=Self")).BaselineIdentities as { BaselineId: string }[])[0]!.BaselineId;
+      const grouped = async () => ((await cli("ssm", "describe-patch-groups")).Mappings as { PatchGroup: string }[]).some((m) => m.PatchGroup === "oob-group");
+      await restoredWithinTwoCycles("the patch-group registration", async () => cli("ssm", "deregister-patch-baseline-for-patch-group", "--baseline-id", await baselineId(), "--patch-group", "oob-group"), grouped);
+
+      const roleExists = async () => ((await cli("iam", "list-roles")).Roles as { RoleName: string }[]).some((r) => r.RoleName === "OobMaintenanceWindowRole");
+      await restoredWithinTwoCycles("the service role", async () => {
+        // IAM wants the policy detached first; the controller may attach it again in between (it is drift), so retry as an operator would.
+        for (let attempt = 0; ; attempt++) {
+          await cli("iam", "detach-role-policy", "--role-name", "OobMaintenanceWindowRole", "--policy-arn", "arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole").catch(() => undefined);
+          try {
+            await cli("iam", "delete-role", "--role-name", "OobMaintenanceWindowRole");
+            return;
+          } catch (err) {
+            if (attempt >= 5 || !/DeleteConflict/.test(String((err as { stderr?: string }).stderr))) throw err;
+          }
+        }
+      }, roleExists);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await server.close();
+    }
+  }, 180_000);
+});
