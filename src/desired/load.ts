@@ -6,6 +6,7 @@ import type { ConfigDoc, DeploymentSpec, ResourceDoc, ResourceKind } from "../mo
 import { substituteValues } from "./deployment-values.js";
 import { API_VERSION, RESOURCE_KINDS } from "../model/desired.js";
 import { findDesiredStateFiles } from "./find-files.js";
+import { checkConfigPolicies } from "./config-policies.js";
 import { checkAgainstSchema } from "./schema-check.js";
 import { checkSemantics } from "./semantic-check.js";
 import { POOL_THRESHOLD_BYTES, parsePoolAvailable, valuesFromPool } from "./parse-pool.js";
@@ -121,6 +122,7 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
       if (kind === "Config") {
         const errs = checkAgainstSchema("Config", source, "Config");
         diagnostics.push(...errs);
+        diagnostics.push(...checkConfigPolicies(value, source));
         if (errs.length === 0) configs.push({ doc: value as unknown as ConfigDoc, source });
         continue;
       }

@@ -277,7 +277,12 @@ export interface ConfigDoc {
   region?: string;
   /** Accounts and regions to apply to; absent means one account and region. */
   deployments?: DeploymentSpec[];
+  /** Built-in policies' severity, by policy id, without copying their files ("off" switches one off). */
+  policies?: Record<string, PolicySetting>;
 }
+
+/** A severity set in patchctl.yaml `policies:`. */
+export type PolicySetting = "deny" | "warn" | "off";
 
 export type DeploymentValue = string | number | boolean;
 

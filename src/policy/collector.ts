@@ -13,8 +13,27 @@ export interface ResourceExemptions {
 }
 
 /**
+ * Where one annotation's entries part: at a newline, or at a ';' that a policy id follows
+ * (with ':', or alone). A ';' inside a reason ("keep their output; set …") stays in it.
+ */
+const SEPARATING_SEMICOLON = /;(?=\s*(?:$|;|[a-z0-9][a-z0-9-]*\s*(?::|;|$)))/;
+const ENTRY_SEPARATOR = new RegExp(`\\r?\\n|${SEPARATING_SEMICOLON.source}`, "m");
+
+/** The annotation text for these exemptions, one per line; parseExemptions reads back exactly these ids and reasons (whitespace runs as one space). */
+export function exemptionText(entries: readonly { policyId: string; reason: string }[]): string {
+  return entries
+    .map((e) => {
+      const reason = e.reason.replace(/\s+/g, " ").trim();
+      // A ';' that would start another entry becomes ','.
+      return `${e.policyId}: ${reason.replace(new RegExp(SEPARATING_SEMICOLON.source, "g"), ",")}`;
+    })
+    .join("\n");
+}
+
+/**
  * Parses `metadata.annotations["patchctl/exempt"]`: "<policy-id>: <reason>", several
- * separated by ';' or newlines. An entry without a reason (or without an id) is an error.
+ * on separate lines or separated by ';' (a ';' followed by anything but a policy id and
+ * ':' belongs to the reason). An entry without a reason (or without an id) is an error.
  */
 export function parseExemptions(r: LoadedResource, errors: Diagnostic[]): ResourceExemptions {
   const pos = r.source.locate(["metadata", "annotations", EXEMPT_ANNOTATION]);
@@ -26,7 +45,7 @@ export function parseExemptions(r: LoadedResource, errors: Diagnostic[]): Resour
     error(`${EXEMPT_ANNOTATION} must be a string: "<policy-id>: <reason>", several separated by ';' or newlines`);
     return { reasons, pos };
   }
-  const parts = text.split(/[;\n]/).map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = text.split(ENTRY_SEPARATOR).map((s) => s.trim()).filter((s) => s.length > 0);
   if (parts.length === 0) error(`${EXEMPT_ANNOTATION} is empty: write "<policy-id>: <reason>"`);
   for (const part of parts) {
     const m = /^([a-z0-9][a-z0-9-]*)\s*(?::\s*([\s\S]*))?$/.exec(part);

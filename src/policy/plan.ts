@@ -5,6 +5,7 @@ import type { Change, Plan, Resource } from "../reconciler/model.js";
 import { Collector } from "./collector.js";
 import type { FindingPlace } from "./collector.js";
 import { policyMatches } from "./match.js";
+import { configuredPolicies, withOverrides } from "./overrides.js";
 import type { Policy, PolicyResult } from "./types.js";
 
 const WAIVED = "allowed by --allow-destructive";
@@ -129,14 +130,16 @@ function checkMaxDeletions(p: Policy, ctx: PlanContext, c: Collector, allowDestr
  * as exemptions so reviewers see them. Pass the state the plan was computed from (one
  * deployment's: stateForDeployment). A deleted resource has no annotations left to exempt
  * it: its findings point at the Config document, or at the window or baseline that held it.
+ * The severities patchctl.yaml sets (`policies:`) apply here as in evaluateSpecPolicies.
  */
 export function evaluatePlanPolicies(plan: Plan, state: DesiredState, policies: readonly Policy[], opts: { allowDestructive: boolean }): PolicyResult {
+  const configured = configuredPolicies(policies, state);
   const ctx = new PlanContext(plan, state);
   const c = new Collector(["plan"], false);
-  for (const p of policies) {
+  for (const p of configured.policies) {
     if (p.scope !== "plan") continue;
     if (p.check === "destructive-changes") checkDestructive(p, ctx, c, opts.allowDestructive);
     else if (p.check === "max-deletions") checkMaxDeletions(p, ctx, c, opts.allowDestructive);
   }
-  return c.result();
+  return withOverrides(c.result(), configured.overrides);
 }

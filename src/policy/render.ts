@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../model/diagnostics.js";
 import { sortFindings } from "./collector.js";
-import type { PolicyFinding, PolicyResult } from "./types.js";
+import type { PolicyFinding, PolicyResult, SeverityOverride } from "./types.js";
 
 /** Whether the result must stop the run: a deny finding, or a malformed exemption. Warnings never do. */
 export function hasDenials(r: PolicyResult): boolean {
@@ -14,7 +14,17 @@ export function mergeResults(...results: PolicyResult[]): PolicyResult {
     findings: sortFindings(unique(results.flatMap((r) => r.findings), (f) => JSON.stringify(f))),
     exemptions: unique(results.flatMap((r) => r.exemptions), (e) => JSON.stringify(e)),
     errors: unique(results.flatMap((r) => r.errors), (d) => `${d.file}|${d.line}|${d.column}|${d.message}`),
+    ...withOverrideList(unique(results.flatMap((r) => r.overrides ?? []), (o) => o.policyId)),
   };
+}
+
+function withOverrideList(overrides: SeverityOverride[]): { overrides?: SeverityOverride[] } {
+  return overrides.length > 0 ? { overrides } : {};
+}
+
+/** "window-cutoff: warn (its own severity: deny)". */
+function overrideText(o: SeverityOverride): string {
+  return `${o.policyId}: ${o.severity === "off" ? "off (not evaluated)" : o.severity} (its own severity: ${o.was})`;
 }
 
 function counts(r: PolicyResult) {
@@ -25,6 +35,7 @@ function counts(r: PolicyResult) {
     exemptions: r.exemptions.length,
     errors: r.errors.filter((e) => e.severity === "error").length,
     errorWarnings: r.errors.filter((e) => e.severity !== "error").length,
+    overrides: r.overrides?.length ?? 0,
   };
 }
 
@@ -45,12 +56,13 @@ function summaryLine(r: PolicyResult): string {
   const parts = [`${n.denials} denial(s)`, `${n.warnings} warning(s)`, `${n.exemptions} exemption(s)`];
   if (n.errors) parts.push(`${n.errors} invalid exemption(s)`);
   if (n.errorWarnings) parts.push(`${n.errorWarnings} exemption warning(s)`);
+  if (n.overrides) parts.push(`${n.overrides} severity override(s)`);
   return `Policies: ${parts.join(", ")}${hasDenials(r) ? " — denied" : ""}.`;
 }
 
 /** Plain text: denials, warnings, exemption problems, exemptions, then a count line. */
 export function renderPolicyText(r: PolicyResult): string {
-  if (r.findings.length === 0 && r.exemptions.length === 0 && r.errors.length === 0) return "Policies: all passed.";
+  if (r.findings.length === 0 && r.exemptions.length === 0 && r.errors.length === 0 && !r.overrides?.length) return "Policies: all passed.";
   const lines: string[] = [];
   const section = (title: string, items: string[]) => {
     if (items.length === 0) return;
@@ -61,6 +73,7 @@ export function renderPolicyText(r: PolicyResult): string {
   section("Invalid exemptions", r.errors.filter((e) => e.severity === "error").map(diagnosticLine));
   section("Exemption warnings", r.errors.filter((e) => e.severity !== "error").map(diagnosticLine));
   section("Exemptions", r.exemptions.map((e) => `${where(e)}: ${e.resource} is exempt from [${e.policyId}]: ${e.reason}`));
+  section("Severity set in patchctl.yaml", (r.overrides ?? []).map((o) => `${where(o)}: ${overrideText(o)}`));
   lines.push(summaryLine(r));
   return lines.join("\n");
 }
@@ -74,6 +87,7 @@ export function policyResultToJson(r: PolicyResult): object {
     warnings: r.findings.filter((f) => f.severity === "warn"),
     exemptions: r.exemptions,
     errors: r.errors,
+    ...(r.overrides?.length ? { severityOverrides: r.overrides } : {}),
   };
 }
 
@@ -102,5 +116,6 @@ export function renderPolicyMarkdown(r: PolicyResult): string {
   group(":no_entry: Invalid exemptions", r.errors.filter((e) => e.severity === "error").map((d) => `- ${code(where(d))}${d.resource ? ` ${code(d.resource)}` : ""}: ${md(d.message)}`));
   group(":warning: Exemption warnings", r.errors.filter((e) => e.severity !== "error").map((d) => `- ${code(where(d))}${d.resource ? ` ${code(d.resource)}` : ""}: ${md(d.message)}`));
   group("Exemptions", r.exemptions.map((e) => `- ${code(where(e))} ${code(e.resource)} is exempt from **${md(e.policyId)}**: ${md(e.reason)}`));
+  group("Severity set in patchctl.yaml", (r.overrides ?? []).map((o) => `- ${code(where(o))} **${md(o.policyId)}**: ${md(overrideText(o).slice(o.policyId.length + 2))}`));
   return lines.join("\n");
 }

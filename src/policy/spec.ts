@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { DesiredState, LoadedResource } from "../desired/load.js";
 import type { PatchBaselineDoc, WindowTargetSpec } from "../model/desired.js";
 import { formatFieldPath } from "../model/diagnostics.js";
@@ -7,7 +8,8 @@ import type { Subject } from "./match.js";
 import { compileRule, summariseErrors } from "./schema-errors.js";
 import type { SchemaProblem } from "./schema-errors.js";
 import { EXEMPT_ANNOTATION } from "./types.js";
-import type { Policy, PolicyResult } from "./types.js";
+import type { Policy, PolicyFinding, PolicyResult } from "./types.js";
+import { configuredPolicies, withOverrides } from "./overrides.js";
 
 /** A deployment's resources, as policies see them. */
 interface View {
@@ -183,17 +185,19 @@ function checkRejectedNotApproved(p: Policy, view: View, c: Collector): void {
  * Spec policies on the desired state alone (no AWS access): JSON Schema rules on every
  * matched resource, task and target, and the cross-resource checks. With deployments,
  * every deployment is evaluated (after substitution) and stage-staggering compares
- * across them. Exemptions are applied and listed; an exemption without a reason is an
- * error, one naming no loaded policy or silencing nothing is a warning.
+ * across them. The severities patchctl.yaml sets (`policies: {<id>: deny|warn|off}`) apply
+ * and are listed. Exemptions are applied and listed; an exemption without a reason is an
+ * error, one naming no loaded policy or silencing nothing (or a policy switched off) is a warning.
  */
 export function evaluateSpecPolicies(state: DesiredState, policies: readonly Policy[]): PolicyResult {
+  const configured = configuredPolicies(policies, state);
   const views = viewsOf(state);
   const named = state.config?.deployments !== undefined;
   const c = new Collector(
     views.map((v) => v.name),
     named,
   );
-  const specPolicies = policies.filter((p) => p.scope === "spec");
+  const specPolicies = configured.policies.filter((p) => p.scope === "spec");
   for (const p of specPolicies) {
     if (p.rule !== undefined) {
       for (const view of views) checkRule(p, view, c);
@@ -218,9 +222,22 @@ export function evaluateSpecPolicies(state: DesiredState, policies: readonly Pol
         seen.add(key);
         const warn = (message: string) => c.addError({ severity: "warning", file: ex.pos.file, line: ex.pos.line, column: ex.pos.column, resource: r.key, field: `metadata.annotations.${EXEMPT_ANNOTATION}`, message, code: "policy-exemption" });
         if (!known.has(id)) warn(`exemption from '${id}': no such policy is loaded (known: ${[...known].sort().join(", ")})`);
+        else if (configured.off.has(id)) warn(`exemption from '${id}' is not needed: ${path.basename(state.configSource.file)} switches the policy off (policies: {${id}: "off"}); remove the exemption`);
         else if (specIds.has(id) && !c.used.has(key)) warn(`exemption from '${id}' is not needed: ${r.key} passes it; remove the exemption`);
       }
     }
   }
-  return c.result();
+  return withOverrides(c.result(), configured.overrides);
+}
+
+/**
+ * The desired resource whose patchctl/exempt annotation covers a spec finding: the
+ * finding's own resource, or for a window's task or target, the window (in the finding's
+ * file). Undefined for what no annotation can exempt (plan-wide findings, deleted resources).
+ */
+export function exemptionHolder(resources: readonly LoadedResource[], finding: PolicyFinding): LoadedResource | undefined {
+  const [kind, first] = finding.resource.split("/");
+  const key = kind === "WindowTask" || kind === "WindowTarget" ? `MaintenanceWindow/${first ?? ""}` : finding.resource;
+  const file = path.resolve(finding.file);
+  return resources.find((r) => r.key === key && path.resolve(r.source.file) === file);
 }

@@ -76,11 +76,25 @@ export interface PolicyExemption {
   line: number;
 }
 
+/** A policy whose severity patchctl.yaml sets (`policies: {<id>: deny|warn|off}`), listed so reviewers see it. */
+export interface SeverityOverride {
+  policyId: string;
+  /** What patchctl.yaml sets. */
+  severity: PolicySeverity | "off";
+  /** The policy's own severity (its file's). */
+  was: PolicySeverity;
+  /** Where patchctl.yaml sets it. */
+  file: string;
+  line: number;
+}
+
 export interface PolicyResult {
   findings: PolicyFinding[];
   exemptions: PolicyExemption[];
   /** Malformed exemptions (severity error: they deny like a finding); unknown or unneeded exemptions (severity warning). */
   errors: Diagnostic[];
+  /** Severities patchctl.yaml changes (present only when it changes any). */
+  overrides?: SeverityOverride[];
 }
 
 export const EXEMPT_ANNOTATION = "patchctl/exempt";

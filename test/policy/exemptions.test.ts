@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDesiredState } from "../../src/desired/load.js";
-import { evaluateSpecPolicies, hasDenials } from "../../src/policy/index.js";
+import { evaluateSpecPolicies, exemptionText, hasDenials } from "../../src/policy/index.js";
 import { builtInPolicies, evaluate, GOOD, ids, windowDoc } from "./fixtures.js";
 
 const exempt = (text: string) => `    patchctl/exempt: ${JSON.stringify(text)}\n`;
@@ -29,6 +29,35 @@ describe("exemptions (metadata.annotations patchctl/exempt)", () => {
     expect(r.findings).toEqual([]);
     expect(r.errors).toEqual([]);
     expect(r.exemptions.map((e) => `${e.policyId}: ${e.reason}`).sort()).toEqual(["install-output-logged: logs shipped by the agent", "window-cutoff: legacy window", "window-timezone: runs in UTC"]);
+  });
+
+  it("a ';' inside a reason stays in it; one followed by a policy id and ':' (or an id alone) starts another entry", async () => {
+    const text = "window-cutoff: kept as found; set cutoff to 1 later (cutoff is 0: must be >= 1); window-timezone: UTC by convention";
+    const r = await evaluate({ ...GOOD, "w.yaml": windowDoc({ duration: 3, cutoff: 0, timezone: false, annotations: exempt(text) }) });
+    expect(r.errors).toEqual([]);
+    expect(r.findings).toEqual([]);
+    expect(r.exemptions.map((e) => `${e.policyId}: ${e.reason}`).sort()).toEqual(["window-cutoff: kept as found; set cutoff to 1 later (cutoff is 0: must be >= 1)", "window-timezone: UTC by convention"]);
+    const missing = await evaluate({ ...GOOD, "w.yaml": windowDoc({ duration: 3, cutoff: 0, annotations: exempt("window-cutoff: legacy; window-timezone") }) });
+    expect(missing.errors.map((e) => e.message)).toEqual([expect.stringContaining("exemption from 'window-timezone' has no reason")]);
+  });
+
+  it("exemptionText writes entries that read back as exactly those policies and reasons", async () => {
+    const entries = [
+      { policyId: "window-cutoff", reason: "imported as found: windows of 2 hours or longer stop starting new tasks at least 1 hour before the end; set cutoff to 1 or more (cutoff is 0: must be >= 1)" },
+      { policyId: "install-output-logged", reason: "imported as found: install tasks must keep their output; set runCommand.outputS3BucketName" },
+      { policyId: "window-timezone", reason: "a reason with a ';' that looks like an entry; note: kept in this reason" },
+    ];
+    const text = exemptionText(entries);
+    expect(text.split("\n")).toHaveLength(3);
+    const block = `    patchctl/exempt: |-\n${text.split("\n").map((l) => `      ${l}\n`).join("")}`;
+    const r = await evaluate({ ...GOOD, "w.yaml": windowDoc({ duration: 3, cutoff: 0, timezone: false, output: "", annotations: block }) });
+    expect(r.errors).toEqual([]);
+    expect(r.findings).toEqual([]);
+    expect(Object.fromEntries(r.exemptions.map((e) => [e.policyId, e.reason]))).toEqual({
+      "window-cutoff": entries[0]!.reason,
+      "install-output-logged": entries[1]!.reason,
+      "window-timezone": "a reason with a ';' that looks like an entry, note: kept in this reason",
+    });
   });
 
   it("without a reason: an error that denies, at the annotation, and the finding stays", async () => {
