@@ -1,3 +1,4 @@
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load.js";
 import type { GeneratedName } from "../import/build.js";
@@ -5,7 +6,11 @@ import { buildImport } from "../import/build.js";
 import { writeGeneratedNames } from "../import/name-in-ssm.js";
 import type { Selector } from "../import/read.js";
 import { parseSelector, readForImport, SelectionError } from "../import/read.js";
-import { isEmptyDir, writeImport } from "../import/write.js";
+import type { AsFoundExemption } from "../import/exempt.js";
+import { AS_FOUND, exemptAsFound } from "../import/exempt.js";
+import { isEmptyDir, SCHEMA_DIR, writeImport, writeSchemas } from "../import/write.js";
+import { DiagnosticsError } from "../model/diagnostics.js";
+import { evaluateSpecPolicies, hasDenials, loadPolicies, renderPolicyText } from "../policy/index.js";
 import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
@@ -29,6 +34,9 @@ Writes the account's custom patch baselines (with their patch groups and OS defa
 maintenance windows (with their targets and tasks) and the IAM roles those tasks run as
 (kind ServiceRole; tasks then name them) as desired-state YAML in DIR, ready for
 \`patchctl reconcile DIR --plan --adopt\`. Reads only, except with --name-unnamed.
+What the built-in policies deny is exempted as found (patchctl/exempt: "<policy-id>: imported as
+found: …") and listed as follow-ups. The files' schema modelines point at a copy of the JSON
+Schemas in DIR/.schemas/, so DIR is self-contained. Ends with the command to run next.
 
   --out DIR                 the directory to write (required; empty or new unless --force)
   --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>, ServiceRole/<role name>
@@ -52,6 +60,32 @@ function describeGenerated(g: GeneratedName): string {
   const kind = g.kind === "WindowTarget" ? "target" : "task";
   const was = g.was.reason === "unnamed" ? "no Name" : g.was.reason === "duplicate" ? `duplicate Name '${g.was.name}'` : `invalid Name '${g.was.name}'`;
   return `  window '${g.windowName}' ${kind} ${g.id} (${was}) → ${g.name}`;
+}
+
+function describeExemption(out: string, e: AsFoundExemption): string {
+  const subjects = [...new Set(e.findings.map((f) => (f.subject === e.resource ? f.field : [f.subject, f.field].filter(Boolean).join(" "))).filter((x): x is string => !!x))];
+  const messages = [...new Set(e.findings.map((f) => f.message))];
+  return `${path.join(out, e.file)}: ${e.resource} [${e.policyId}]${subjects.length ? ` ${subjects.join(", ")}` : ""}: ${messages.join(" / ")}`;
+}
+
+/** `argv` with each of `flags` (boolean flags) added unless already there. */
+function withFlags(argv: readonly string[], flags: readonly string[]): string[] {
+  return [...argv, ...flags.filter((f) => !argv.includes(f))];
+}
+
+/** The connection flags another command needs to reach the same endpoint (the region only when patchctl.yaml does not set it). */
+function connectionArgs(values: { "endpoint-url"?: string; local?: boolean; profile?: string }, region: string | undefined): string[] {
+  return [
+    ...(values["endpoint-url"] ? ["--endpoint-url", values["endpoint-url"]] : []),
+    ...(values.local ? ["--local"] : []),
+    ...(values.profile ? ["--profile", values.profile] : []),
+    ...(region ? ["--region", region] : []),
+  ];
+}
+
+/** A command line a POSIX shell runs as these words. */
+function commandLine(args: readonly string[]): string {
+  return ["patchctl", ...args].map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
 }
 
 /**
@@ -92,6 +126,8 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
       await writeGeneratedNames(conn.gateway, built.generated, (g) => io.err(`named in SSM: window '${g.windowName}' ${g.kind === "WindowTarget" ? "target" : "task"} ${g.id} → ${g.name}`));
     }
     const written = await writeImport(out, built.files);
+    // What the modelines point at, inside DIR, so that it works wherever it is committed.
+    await writeSchemas(out);
 
     const baselines = built.files.filter((f) => f.doc.kind === "PatchBaseline").length;
     const windows = built.files.filter((f) => f.doc.kind === "MaintenanceWindow").length;
@@ -99,6 +135,7 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
     const withRoles = roles > 0 ? `, with ${plural(roles, "service role")} their tasks run as,` : "";
     const lines = [`imported ${plural(baselines, "patch baseline")} and ${plural(windows, "maintenance window")}${withRoles} into ${out} (owner '${owner}'):`];
     for (const f of written) lines.push(`  ${f}`);
+    lines.push(`  ${path.join(out, SCHEMA_DIR)}/ (the JSON Schemas the files' yaml-language-server modelines point at, for editors)`);
     if (built.generated.length > 0) {
       const targets = built.generated.filter((g) => g.kind === "WindowTarget").length;
       lines.push(`generated names for ${plural(targets, "target")} and ${plural(built.generated.length - targets, "task")} without a usable Name in SSM (noted in the YAML):`);
@@ -113,14 +150,40 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
       lines.push("the files hold values SSM treats as sensitive, as read (you asked to import them); they are written with mode 0600: review before committing");
     }
 
-    const check = await loadDesiredState(out);
-    const errors = check.diagnostics.filter((d) => d.severity === "error");
-    if (errors.length > 0) {
+    let check = await loadDesiredState(out);
+    const invalid = (): boolean => {
+      if (!check.diagnostics.some((d) => d.severity === "error")) return false;
       io.out(lines.join("\n"));
       io.err(`the imported files do not validate:\n${renderDiagnosticsText(check.diagnostics)}`);
+      return true;
+    };
+    if (invalid()) return EXIT.ERROR;
+
+    // Adopt first, tighten later: what the built-in policies deny is exempted as found, and listed.
+    const { policies, errors: policyErrors } = await loadPolicies();
+    if (policyErrors.length) throw new DiagnosticsError(policyErrors);
+    const exempted = exemptAsFound(check.state!, built.files, out, policies);
+    if (exempted.length > 0) {
+      const changed = new Set(exempted.map((e) => e.file));
+      await writeImport(out, built.files.filter((f) => changed.has(f.path)));
+      check = await loadDesiredState(out);
+      if (invalid()) return EXIT.ERROR;
+      lines.push(`follow-ups: ${plural(exempted.length, "policy exemption")} written (patchctl/exempt, "${AS_FOUND}: …"), so the import validates and adopts as it is;`);
+      lines.push("  fix each, then remove its entry (every validate and plan lists them until then):");
+      lines.push(...exempted.map((e) => `  ${describeExemption(out, e)}`));
+    }
+    const policy = evaluateSpecPolicies(check.state!, policies);
+    if (hasDenials(policy)) {
+      io.out(lines.join("\n"));
+      io.err(`the imported files are denied by policies that no annotation on them can exempt:\n${renderPolicyText(policy)}`);
       return EXIT.ERROR;
     }
-    lines.push(`next: patchctl reconcile ${out} --plan --adopt   (shows only the patchctl:owner/patchctl:name tags being added)`);
+    if (built.generated.length > 0 && !nameUnnamed) {
+      lines.push(`next: ${commandLine(["import", ...withFlags(argv, ["--name-unnamed", "--force"])])}   (writes the generated names into SSM, then adoption only adds tags)`);
+    } else {
+      const connection = connectionArgs(values, check.state!.config.region === undefined ? conn.region : undefined);
+      lines.push(`next: ${commandLine(["reconcile", out, "--plan", "--adopt", ...connection])}   (shows only the patchctl:owner/patchctl:name tags being added)`);
+    }
     io.out(lines.join("\n"));
     return EXIT.OK;
   } finally {

@@ -89,8 +89,10 @@ function read(dir: string, rel: string): string {
   return readFileSync(path.join(dir, rel), "utf8");
 }
 
+/** The desired-state files below `dir` (hidden directories, such as the .schemas copy, left out). */
 function filesUnder(dir: string, rel = ""): string[] {
   return readdirSync(path.join(dir, rel), { withFileTypes: true })
+    .filter((e) => !(e.isDirectory() && e.name.startsWith(".")))
     .flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]))
     .sort();
 }
@@ -157,7 +159,9 @@ describe("patchctl import", () => {
     expect(tuesdays).toContain(`from maintenance window 'Production-Tuesdays' (${wt.tuesdays})`);
     expect(tuesdays).toMatch(/# Sensitive: .*targets\[Database-Servers\]\.ownerInformation/);
     expect(tuesdays).toMatch(/# Generated name: this target \(WindowTargetId [0-9a-f-]+\) has no Name in SSM\.\n\s+# `patchctl import --name-unnamed` wrote this name into SSM/);
-    expect(tuesdays).toContain("metadata:\n  name: Production-Tuesdays\n  tags:\n    Environment: Production\nspec:\n  schedule: cron(0 0 22 ? * TUE *)\n  duration: 1\n  cutoff: 0\n  targets:\n");
+    expect(tuesdays).toContain("metadata:\n  name: Production-Tuesdays\n  tags:\n    Environment: Production\n  annotations:\n");
+    expect(tuesdays).toContain("    patchctl/exempt: \"install-output-logged: imported as found: install tasks must keep their output; set runCommand.outputS3BucketName,");
+    expect(tuesdays).toContain("\nspec:\n  schedule: cron(0 0 22 ? * TUE *)\n  duration: 1\n  cutoff: 0\n  targets:\n");
     expect(tuesdays).toContain("    - name: Database-Servers\n      targets:\n        - key: tag:Patch Group\n          values: [Database Servers]\n      ownerInformation: Database Servers\n");
     expect(tuesdays).toContain("    - name: AWS-RunPatchBaseline-Install\n      taskType: RUN_COMMAND\n      taskArn: AWS-RunPatchBaseline\n      targets:\n        - key: WindowTargetIds\n          values: [Database-Servers]\n");
     expect(tuesdays).toContain('      maxConcurrency: "2"\n      maxErrors: "1"\n      runCommand:\n        parameters:\n          Operation: [Install]\n');
