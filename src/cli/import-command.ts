@@ -68,11 +68,6 @@ function describeExemption(out: string, e: AsFoundExemption): string {
   return `${path.join(out, e.file)}: ${e.resource} [${e.policyId}]${subjects.length ? ` ${subjects.join(", ")}` : ""}: ${messages.join(" / ")}`;
 }
 
-/** `argv` with each of `flags` (boolean flags) added unless already there. */
-function withFlags(argv: readonly string[], flags: readonly string[]): string[] {
-  return [...argv, ...flags.filter((f) => !argv.includes(f))];
-}
-
 /** The connection flags another command needs to reach the same endpoint (the region only when patchctl.yaml does not set it). */
 function connectionArgs(values: { "endpoint-url"?: string; local?: boolean; profile?: string }, region: string | undefined): string[] {
   return [
@@ -143,7 +138,7 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
       lines.push(
         nameUnnamed
           ? "  the names were written into SSM (Name only), so adoption keeps these targets and tasks in place"
-          : "  not written to SSM: `reconcile --adopt` would register new ones under these names and deregister these;\n  rerun import with --name-unnamed to write the names into SSM first and adopt them in place",
+          : "  not written to SSM: `reconcile --adopt` names each one in place (the Name only; ids and histories stay),\n  pairing it with the target or task that equals it in everything but the name",
       );
     }
     if (built.files.some((f) => f.header.some((l) => l.startsWith("Sensitive:")))) {
@@ -178,12 +173,9 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
       io.err(`the imported files are denied by policies that no annotation on them can exempt:\n${renderPolicyText(policy)}`);
       return EXIT.ERROR;
     }
-    if (built.generated.length > 0 && !nameUnnamed) {
-      lines.push(`next: ${commandLine(["import", ...withFlags(argv, ["--name-unnamed", "--force"])])}   (writes the generated names into SSM, then adoption only adds tags)`);
-    } else {
-      const connection = connectionArgs(values, check.state!.config.region === undefined ? conn.region : undefined);
-      lines.push(`next: ${commandLine(["reconcile", out, "--plan", "--adopt", ...connection])}   (shows only the patchctl:owner/patchctl:name tags being added)`);
-    }
+    const connection = connectionArgs(values, check.state!.config.region === undefined ? conn.region : undefined);
+    const naming = built.generated.length > 0 && !nameUnnamed ? ", and the generated names written in place" : "";
+    lines.push(`next: ${commandLine(["reconcile", out, "--plan", "--adopt", ...connection])}   (shows only the patchctl:owner/patchctl:name tags being added${naming})`);
     io.out(lines.join("\n"));
     return EXIT.OK;
   } finally {

@@ -237,9 +237,8 @@ function generatedComment(kind: "target" | "task", g: GeneratedName, namesWritte
   if (namesWritten) return [first, "`patchctl import --name-unnamed` wrote this name into SSM, so adoption pairs it in place."];
   return [
     first,
-    "Not in SSM yet: `reconcile --adopt` pairs targets and tasks by name, so it would register",
-    `a new ${kind} under this name and deregister this one${kind === "target" ? " (tasks re-pointed)" : ""}. To adopt it in`,
-    "place instead, run `patchctl import --name-unnamed` (writes only the Name) before adopting.",
+    `Not in SSM yet: \`reconcile --adopt\` writes it as this ${kind}'s Name in place (it pairs the ${kind} that`,
+    "equals this entry in everything but the name); `patchctl import --name-unnamed` writes it now.",
   ];
 }
 

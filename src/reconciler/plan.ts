@@ -1,5 +1,5 @@
 import { diffSpecs } from "../diff/field-diff.js";
-import { asArray, asObject } from "../resources/shape.js";
+import { asArray, asObject, canonicalJson } from "../resources/shape.js";
 import { handlerFor } from "../resources/registry.js";
 import type { ActualResource, ActualState } from "./read-actual.js";
 import type { Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "./model.js";
@@ -80,6 +80,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     }
     return a;
   });
+  if (adoptedWindowKeys.size > 0) resources = pairUnnamedChildren(desired, resources, new Set(adoptedWindowKeys.values()));
   // Tasks may give a role we own (or adopt now) by ARN on one side and by logical name on the other.
   const roleNames = ownedRoleNames(resources);
   if (roleNames.size > 0) {
@@ -110,7 +111,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it` });
       continue;
     }
-    changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : undefined));
+    changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : a.adoptedAs ? `adopted: ${a.adoptedAs}` : undefined));
   }
 
   const unmanaged: UnmanagedResource[] = [];
@@ -164,6 +165,55 @@ function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
     return { key: d.key, type: d.type, name: d.name, action: "replace", before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
   }
   return { key: d.key, type: d.type, name: d.name, action: fields.length ? "update" : "noop", before, after: d, fields, reason: fields.length ? reason : undefined, dependsOn: [] };
+}
+
+/**
+ * Adopting a window whose targets and tasks have no Name in SSM (what the AWS CLI and the console
+ * make by default) or a name the desired state does not use: patchctl identifies children by name, so
+ * each desired child without a same-named one is paired with an unmatched child of the adopted window
+ * that equals it in everything but the name (a task's WindowTargetIds compared through the targets
+ * paired so far). The change is then an update that writes the Name, in place: ids and histories stay,
+ * instead of registering a copy and deregistering the original.
+ */
+function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], adoptedWindows: Set<string>): ActualResource[] {
+  const desiredKeys = new Set(desired.map((d) => d.key));
+  const actualKeys = new Set(resources.map((a) => a.key));
+  const out = [...resources];
+  const targetNames = new Map<string, Map<string, string>>(); // window key → actual target ref ("id:wt-…" or its SSM name) → desired name
+  for (const type of ["WindowTarget", "WindowTask"] as const) {
+    for (const d of desired) {
+      if (d.type !== type || !d.parentKey || !adoptedWindows.has(d.parentKey) || actualKeys.has(d.key)) continue;
+      const refs = targetNames.get(d.parentKey) ?? new Map<string, string>();
+      const i = out.findIndex((a) => a.type === type && a.parentKey === d.parentKey && !desiredKeys.has(a.key) && !a.adoptedAs && equalButName(type === "WindowTask" ? withTargetRefs(a.spec, refs) : a.spec, d.spec));
+      if (i < 0) continue;
+      const a = out[i]!;
+      if (type === "WindowTarget") {
+        refs.set(a.ssmName, String(d.spec.name));
+        targetNames.set(d.parentKey, refs);
+      }
+      const was = a.ssmName.startsWith("id:") ? "it had no Name in SSM" : `it was named '${a.ssmName}' in SSM`;
+      out[i] = { ...a, key: d.key, name: d.name, spec: type === "WindowTask" ? withTargetRefs(a.spec, refs) : a.spec, adoptedAs: `the existing ${type === "WindowTarget" ? "target" : "task"} ${a.id} is named ${String(d.spec.name)} in place (${was})` };
+      actualKeys.add(d.key);
+    }
+  }
+  return out;
+}
+
+function equalButName(a: Resource["spec"], b: Resource["spec"]): boolean {
+  const { name: _a, ...restA } = a;
+  const { name: _b, ...restB } = b;
+  return canonicalJson(restA) === canonicalJson(restB);
+}
+
+/** A task's WindowTargetIds values mapped through `refs` (actual target reference → desired target name). */
+function withTargetRefs(spec: Resource["spec"], refs: Map<string, string>): Resource["spec"] {
+  if (refs.size === 0) return spec;
+  const targets = asArray(spec.targets).map((t) => {
+    const o = asObject(t);
+    if (o?.key !== "WindowTargetIds") return t;
+    return { ...o, values: asArray(o.values).map((v) => refs.get(String(v)) ?? v) };
+  });
+  return { ...spec, targets };
 }
 
 /** A task naming a replaced target must be re-pointed at the new target id, even if its own spec is unchanged. */

@@ -19,6 +19,8 @@ export interface ActualResource extends Resource {
   ownerTag?: string;
   /** The name in SSM (not the logical name). */
   ssmName: string;
+  /** Set when --adopt pairs this unnamed (or differently named) target or task with a desired one: what happens to it. */
+  adoptedAs?: string;
 }
 
 export interface ActualState {

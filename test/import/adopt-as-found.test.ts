@@ -124,41 +124,63 @@ describe("importing the seed walkthrough as found", () => {
     const saturdays = readFileSync(path.join(dir, "windows/Production-Saturdays.yaml"), "utf8");
     expect(saturdays).toContain(`    patchctl/exempt: |-\n      window-cutoff: imported as found: ${CUTOFF}\n      install-output-logged: imported as found: ${OUTPUT}\nspec:\n`);
 
-    // The targets and tasks have no Name in SSM: the suggested next command names them (Name only), and it succeeds.
-    const rename = nextCommand(imported.out);
-    expect(rename.slice(0, 1)).toEqual(["import"]);
-    expect(rename).toEqual(expect.arrayContaining(["--name-unnamed", "--force", "--owner", "seed", "--endpoint-url", h.url]));
-    const renamed = await patchctl(rename);
-    expect(renamed.code, renamed.err).toBe(0);
-    expect(renamed.out).toContain("follow-ups: 3 policy exemptions written");
-
     const validated = await patchctl(["validate", dir]);
     expect(validated.code, validated.err).toBe(0);
     expect(validated.out).toContain("Policies: 0 denial(s), 2 warning(s), 3 exemption(s).");
 
-    // Its suggested next command: the adoption plan, only the ownership tags (exit 2: changes to apply).
-    const adoptPlan = nextCommand(renamed.out);
+    // The targets and tasks have no Name in SSM (the seed gives none): adoption names each in place,
+    // pairing it by content, instead of registering copies and deregistering the originals.
+    const targetIds = async (): Promise<string[]> => {
+      const windows = (await aws("describe-maintenance-windows")).WindowIdentities as { WindowId: string }[];
+      const ids: string[] = [];
+      for (const w of windows) {
+        ids.push(...((await aws("describe-maintenance-window-targets", "--window-id", w.WindowId)).Targets as { WindowTargetId: string }[]).map((t) => t.WindowTargetId));
+        ids.push(...((await aws("describe-maintenance-window-tasks", "--window-id", w.WindowId)).Tasks as { WindowTaskId: string }[]).map((t) => t.WindowTaskId));
+      }
+      return ids.sort();
+    };
+    const idsBefore = await targetIds();
+    expect(idsBefore).toHaveLength(4);
+
+    // The suggested next command: the adoption plan (exit 2: changes to apply), with the connection flags given to import.
+    const adoptPlan = nextCommand(imported.out);
     expect(adoptPlan).toEqual(["reconcile", dir, "--plan", "--adopt", "--endpoint-url", h.url]);
     const planned = await patchctl(adoptPlan);
     expect(planned.err).toBe("");
     expect(planned.code, planned.out).toBe(2);
-    expect(planned.out).toContain("Plan: 0 to create, 3 to update, 0 to replace, 0 to delete, 6 unchanged.");
+    expect(planned.out).toContain("Plan: 0 to create, 7 to update, 0 to replace, 0 to delete, 2 unchanged.");
     const json = await patchctl([...adoptPlan, "--output", "json"]);
-    const plan = JSON.parse(json.out) as { changes: { key: string; action: string; fields: { path: string; after?: unknown }[] }[]; conflicts: unknown[]; policy: { summary: Json } };
+    const plan = JSON.parse(json.out) as { changes: { key: string; action: string; reason?: string; fields: { path: string; before?: unknown; after?: unknown }[] }[]; conflicts: unknown[]; policy: { summary: Json } };
     expect(plan.conflicts).toEqual([]);
-    expect(plan.changes.map((c) => c.key).sort()).toEqual(["MaintenanceWindow/Production-Saturdays", "MaintenanceWindow/Production-Tuesdays", "PatchBaseline/Production-Baseline"]);
-    for (const c of plan.changes) {
+    const active = plan.changes.filter((c) => c.action !== "noop");
+    expect(active.map((c) => c.key).sort()).toEqual([
+      "MaintenanceWindow/Production-Saturdays",
+      "MaintenanceWindow/Production-Tuesdays",
+      "PatchBaseline/Production-Baseline",
+      "WindowTarget/Production-Saturdays/Front-End-Servers",
+      "WindowTarget/Production-Tuesdays/Database-Servers",
+      "WindowTask/Production-Saturdays/AWS-RunPatchBaseline-Install",
+      "WindowTask/Production-Tuesdays/AWS-RunPatchBaseline-Install",
+    ].sort());
+    for (const c of active) {
       expect(c.action).toBe("update");
-      expect(c.fields.map((f) => [f.path, f.after]).sort(), c.key).toEqual([
-        ["tags.patchctl:name", c.key.split("/")[1]],
-        ["tags.patchctl:owner", "seed"],
-      ]);
+      if (c.key.startsWith("Window")) {
+        // Only the Name, written in place.
+        expect(c.fields.map((f) => [f.path, f.before, f.after]), c.key).toEqual([["name", undefined, c.key.split("/")[2]]]);
+        expect(c.reason).toMatch(/^adopted: the existing (target|task) \S+ is named .* in place \(it had no Name in SSM\)$/);
+      } else {
+        expect(c.fields.map((f) => [f.path, f.after]).sort(), c.key).toEqual([
+          ["tags.patchctl:name", c.key.split("/")[1]],
+          ["tags.patchctl:owner", "seed"],
+        ]);
+      }
     }
     expect(plan.policy.summary).toMatchObject({ denials: 0, exemptions: 3, denied: false });
 
     const applied = await patchctl(["reconcile", dir, "--adopt", "--auto-approve", ...connection]);
     expect(applied.code, applied.out + applied.err).toBe(0);
-    expect(applied.out).toContain("Apply complete: 3 applied, 0 failed");
+    expect(applied.out).toContain("Apply complete: 7 applied, 0 failed");
+    expect(await targetIds()).toEqual(idsBefore); // the same targets and tasks, named
 
     // Every later plan is empty and still lists the debt.
     const again = await patchctl(["reconcile", dir, "--plan", ...connection]);

@@ -209,31 +209,29 @@ describe("patchctl import", () => {
     expect((await h.cli(["drift", dir])).code).toBe(0);
   });
 
-  it("without --name-unnamed changes nothing in SSM; the YAML and output say that adoption would re-register unnamed targets and tasks, and naming them fixes it", async () => {
+  it("without --name-unnamed changes nothing in SSM; adoption then names the unnamed targets and tasks in place (same ids), and --name-unnamed does it ahead", async () => {
     const wt = await walkthrough();
     const dir = outDir();
     const imported = await h.cli(["import", "--out", dir]);
     expect(imported.code, imported.err).toBe(0);
     expect(imported.err).toBe("");
-    expect(imported.out).toContain("not written to SSM: `reconcile --adopt` would register new ones under these names and deregister these");
-    expect(imported.out).toContain("rerun import with --name-unnamed");
+    expect(imported.out).toContain("not written to SSM: `reconcile --adopt` names each one in place (the Name only; ids and histories stay)");
     await expectValid(dir);
     const tuesdays = read(dir, "windows/Production-Tuesdays.yaml");
-    expect(tuesdays).toContain("Not in SSM yet: `reconcile --adopt` pairs targets and tasks by name");
-    expect(tuesdays).toContain("run `patchctl import --name-unnamed` (writes only the Name) before adopting");
+    expect(tuesdays).toContain("Not in SSM yet: `reconcile --adopt` writes it as this target's Name in place");
     const targets = await h.sdk.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: wt.tuesdays }));
     expect(targets.Targets![0]!.Name).toBeUndefined(); // read only
 
-    // What adoption does then (the engine pairs children by name): new named target and task, the unnamed ones
-    // deregistered — which the mass-delete guard refuses. This is why import documents it and offers --name-unnamed.
+    // What adoption does then: each unnamed target and task is paired with the imported entry that equals
+    // it but for the name, and named in place; nothing is registered or deregistered.
     const planned = await h.cli(["reconcile", dir, "--plan", "--adopt"]);
-    expect(planned.code).toBe(1);
-    expect(planned.out).toContain("+ WindowTarget/Production-Tuesdays/Database-Servers");
-    expect(planned.out).toContain("+ WindowTask/Production-Tuesdays/AWS-RunPatchBaseline-Install");
-    expect(planned.out).toMatch(/- WindowTarget\/Production-Tuesdays\/id:[0-9a-f-]+ {2}\(no longer in the desired state\)/);
-    expect(planned.err).toMatch(/refusing to delete/);
+    expect(planned.code, planned.out + planned.err).toBe(2);
+    expect(planned.out).toContain("~ WindowTarget/Production-Tuesdays/Database-Servers");
+    expect(planned.out).toContain("~ WindowTask/Production-Tuesdays/AWS-RunPatchBaseline-Install");
+    expect(planned.out).not.toMatch(/^\s*[-+] /m);
+    expect(planned.out).toContain("Plan: 0 to create, 7 to update, 0 to replace, 0 to delete");
 
-    // The remedy: import again with --name-unnamed; the same names, now in SSM; adoption is only the tags.
+    // Or ahead of adoption: import again with --name-unnamed; the same names, now in SSM; adoption is only the tags.
     const named = await h.cli(["import", "--out", dir, "--name-unnamed", "--force"]);
     expect(named.code, named.err).toBe(0);
     const renamed = read(dir, "windows/Production-Tuesdays.yaml");
