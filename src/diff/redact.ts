@@ -1,29 +1,86 @@
+import type { JsonObject, ResourceType } from "../reconciler/model.js";
+import { joinPath, REDACTED } from "../resources/field-paths.js";
+import { handlerFor } from "../resources/registry.js";
+
 /**
- * Values SSM marks sensitive (ssm-api-notes §0): window, target and task Description,
- * OwnerInformation, PatchSource Configuration, TaskParameters, RunCommand and
- * Automation Parameters, Lambda Payload, StepFunctions Input. They never appear in output or logs.
+ * Masking SSM call inputs for the dry-run listing and recorded calls. What is sensitive is
+ * the resource handler's answer (ResourceHandler.isSensitive), asked for each member of the
+ * input under the spec path it carries: `TaskInvocationParameters.RunCommand.Parameters.Operation`
+ * is the task's `runCommand.parameters.Operation`, decided with the call's TaskArn.
  */
-export const REDACTED = "(sensitive)";
+export { REDACTED };
 
-const ALWAYS = new Set(["OwnerInformation", "Configuration", "TaskParameters", "Parameters", "Payload", "Input"]);
-/** A baseline's Description is not sensitive; every other Description is. */
-const BASELINE_OPS = new Set(["CreatePatchBaseline", "UpdatePatchBaseline"]);
+/** The resource kind each call patchctl makes writes; a call not listed is masked whole. */
+const KIND_OF_OPERATION: Record<string, ResourceType> = {
+  CreatePatchBaseline: "PatchBaseline",
+  UpdatePatchBaseline: "PatchBaseline",
+  DeletePatchBaseline: "PatchBaseline",
+  RegisterPatchBaselineForPatchGroup: "PatchGroupRegistration",
+  DeregisterPatchBaselineForPatchGroup: "PatchGroupRegistration",
+  RegisterDefaultPatchBaseline: "DefaultBaseline",
+  CreateMaintenanceWindow: "MaintenanceWindow",
+  UpdateMaintenanceWindow: "MaintenanceWindow",
+  DeleteMaintenanceWindow: "MaintenanceWindow",
+  RegisterTargetWithMaintenanceWindow: "WindowTarget",
+  UpdateMaintenanceWindowTarget: "WindowTarget",
+  DeregisterTargetFromMaintenanceWindow: "WindowTarget",
+  RegisterTaskWithMaintenanceWindow: "WindowTask",
+  UpdateMaintenanceWindowTask: "WindowTask",
+  DeregisterTaskFromMaintenanceWindow: "WindowTask",
+  CreateRole: "ServiceRole",
+  UpdateRole: "ServiceRole",
+  UpdateAssumeRolePolicy: "ServiceRole",
+  AttachRolePolicy: "ServiceRole",
+  DetachRolePolicy: "ServiceRole",
+  PutRolePolicy: "ServiceRole",
+  DeleteRolePolicy: "ServiceRole",
+  TagRole: "ServiceRole",
+  UntagRole: "ServiceRole",
+  DeleteRole: "ServiceRole",
+};
 
-function redact(value: unknown, describeIsSensitive: boolean): unknown {
-  if (Array.isArray(value)) return value.map((v) => redact(v, describeIsSensitive));
-  if (value instanceof Uint8Array) return REDACTED;
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v === undefined) continue;
-      out[k] = ALWAYS.has(k) || (k === "Description" && describeIsSensitive) ? REDACTED : redact(v, describeIsSensitive);
-    }
-    return out;
+/** Tag calls name the kind they tag. */
+function kindOf(operation: string, input: Record<string, unknown>): ResourceType | undefined {
+  if (operation === "AddTagsToResource" || operation === "RemoveTagsFromResource") {
+    return input.ResourceType === "PatchBaseline" || input.ResourceType === "MaintenanceWindow" ? input.ResourceType : undefined;
   }
-  return value;
+  return KIND_OF_OPERATION[operation];
 }
 
-/** A copy of an SSM call's input, safe to print. */
+/** Members whose keys are names users chose (document parameters): kept as written in spec paths. */
+const VERBATIM_MAPS = new Set(["Parameters", "TaskParameters"]);
+
+function camel(key: string): string {
+  return key.charAt(0).toLowerCase() + key.slice(1);
+}
+
+/** A copy of an SSM (or IAM) call's input, safe to print. */
 export function redactCallInput(operation: string, input: Record<string, unknown>): Record<string, unknown> {
-  return redact(input, !BASELINE_OPS.has(operation)) as Record<string, unknown>;
+  const kind = kindOf(operation, input);
+  if (kind === undefined) return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => [k, REDACTED]));
+  const handler = handlerFor(kind);
+  // The part of the resource's spec the decision may depend on (a task's document).
+  const context: JsonObject = {};
+  if (typeof input.TaskArn === "string") context.taskArn = input.TaskArn;
+  if (typeof input.TaskType === "string") context.taskType = input.TaskType;
+  const walk = (value: unknown, path: string, verbatim: boolean): unknown => {
+    if (value instanceof Uint8Array) return REDACTED; // blobs (a Lambda Payload) are never printed
+    if (Array.isArray(value)) {
+      if (handler.isSensitive(path, context) && value.every((_, i) => handler.isSensitive(joinPath(path, i), context))) return REDACTED;
+      return value.map((v, i) => walk(v, joinPath(path, i), false));
+    }
+    if (value !== null && typeof value === "object") {
+      const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+      const child = (k: string): string => (path === "" && k === "TaskInvocationParameters" ? "" : joinPath(path, verbatim ? k : camel(k)));
+      if (path !== "" && handler.isSensitive(path, context) && entries.every(([k]) => handler.isSensitive(child(k), context))) return REDACTED;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of entries) {
+        const p = child(k);
+        out[k] = p === "" ? walk(v, "", false) : walk(v, p, VERBATIM_MAPS.has(k));
+      }
+      return out;
+    }
+    return handler.isSensitive(path, context) ? REDACTED : value;
+  };
+  return walk(input, "", false) as Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import type { Change, FieldChange, Json, JsonObject, Plan, ResourceType } from "../reconciler/model.js";
 import { RESOURCE_TYPES } from "../reconciler/model.js";
+import { isUnorderedList, joinPath, maskValue, REDACTED } from "../resources/field-paths.js";
 import { handlerFor } from "../resources/registry.js";
-import { REDACTED } from "./redact.js";
+import { canonicalJson } from "../resources/shape.js";
 
 /** "plan": what reconcile would do. "drift": the same comparison framed as what changed outside patchctl. */
 export type ReportMode = "plan" | "drift";
@@ -18,31 +19,161 @@ const DRIFT_WORD: Record<Change["action"], string> = {
   noop: "in sync",
 };
 
+/** A value on one line: scalars as JSON, short lists of scalars inline, masked values as "(sensitive)". */
 export function show(value: Json | undefined): string {
   if (value === undefined) return "(absent)";
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  if (value === REDACTED) return REDACTED;
+  if (Array.isArray(value)) return `[${value.map((v) => show(v)).join(",")}]`;
+  if (value !== null && typeof value === "object") return Object.keys(value).length === 0 ? "{}" : JSON.stringify(value);
+  return JSON.stringify(value);
 }
 
-function isSensitivePath(type: ResourceType, path: string): boolean {
-  return handlerFor(type).sensitive.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+/** Longest list of scalars shown on one line; longer ones, and anything nested, are indented blocks. */
+const INLINE_LIST_WIDTH = 72;
+
+function isInline(value: Json | undefined): boolean {
+  if (value === undefined || value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.length === 0 || (value.every((v) => v === null || typeof v !== "object") && show(value).length <= INLINE_LIST_WIDTH);
+  return Object.keys(value).length === 0;
+}
+
+function yamlKey(key: string): string {
+  return /^[A-Za-z0-9_./@-](?:[A-Za-z0-9_./@:-]*[A-Za-z0-9_./@-])?$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** A value as YAML-like lines (two spaces per level), never cut off. */
+export function blockLines(value: Json): string[] {
+  if (isInline(value)) return [show(value)];
+  if (Array.isArray(value)) return value.flatMap(entryLines);
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(value!)) {
+    if (isInline(v)) lines.push(`${yamlKey(k)}: ${show(v)}`);
+    else lines.push(`${yamlKey(k)}:`, ...blockLines(v).map((l) => `  ${l}`));
+  }
+  return lines;
+}
+
+/** One list entry: "- value", or "- key: value" with its other lines indented under it. */
+function entryLines(item: Json): string[] {
+  const sub = blockLines(item);
+  return [`- ${sub[0]!}`, ...sub.slice(1).map((l) => `  ${l}`)];
+}
+
+/** A field change as shown: values masked by the handler, each side by its own spec. */
+interface ShownField {
+  path: string;
+  before?: Json;
+  after?: Json;
+  sensitive: boolean;
+  /** Both sides are masked whole (or absent): nothing to show but that it changed. */
+  hidden: boolean;
+  unordered: boolean;
+}
+
+function shownFields(c: Change): ShownField[] {
+  const handler = handlerFor(c.type);
+  return c.fields.map((f) => {
+    const b = maskValue(f.before, f.path, c.before?.spec, handler.isSensitive);
+    const a = maskValue(f.after, f.path, c.after?.spec, handler.isSensitive);
+    const shown: ShownField = {
+      path: f.path,
+      sensitive: b.masked || a.masked,
+      hidden: (b.value === undefined || b.value === REDACTED) && (a.value === undefined || a.value === REDACTED),
+      unordered: isUnorderedList(f.path, handler.unorderedLists),
+    };
+    if (b.value !== undefined) shown.before = b.value;
+    if (a.value !== undefined) shown.after = a.value;
+    return shown;
+  });
 }
 
 /** Field changes with sensitive values masked: safe for every output. */
 export function safeFields(c: Change): FieldChange[] {
-  return c.fields.map((f) => (f.sensitive ? { path: f.path, before: f.before === undefined ? undefined : REDACTED, after: f.after === undefined ? undefined : REDACTED, sensitive: true } : f));
+  return shownFields(c).map((f) => {
+    const o: FieldChange = { path: f.path };
+    if (f.before !== undefined) o.before = f.before;
+    if (f.after !== undefined) o.after = f.after;
+    if (f.sensitive) o.sensitive = true;
+    return o;
+  });
 }
 
-/** A created resource's fields as path → value lines, masked. */
-export function flattenSpec(type: ResourceType, spec: JsonObject, prefix = ""): { path: string; value: Json }[] {
-  const out: { path: string; value: Json }[] = [];
-  for (const [k, v] of Object.entries(spec)) {
-    const path = prefix ? `${prefix}.${k}` : k;
-    if (isSensitivePath(type, path)) out.push({ path, value: REDACTED });
-    else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) out.push(...flattenSpec(type, v, path));
-    else out.push({ path, value: v });
+/** "(sensitive, changed)", "(sensitive, added)", "(sensitive, removed)". */
+function hiddenWord(f: ShownField): string {
+  return `(sensitive, ${f.before === undefined ? "added" : f.after === undefined ? "removed" : "changed"})`;
+}
+
+type Mark = "+" | "-" | " ";
+
+/**
+ * The entries of two lists, each marked unchanged, removed or added: by content for an
+ * order-insensitive list (additions in desired order, then removals), else along the
+ * longest common subsequence.
+ */
+function markedEntries(before: Json[], after: Json[], unordered: boolean): [Mark, Json][] {
+  const kb = before.map(canonicalJson);
+  const ka = after.map(canonicalJson);
+  const out: [Mark, Json][] = [];
+  if (unordered) {
+    const matched = new Set<number>();
+    for (const [j, v] of after.entries()) {
+      const i = kb.findIndex((k, n) => k === ka[j] && !matched.has(n));
+      if (i >= 0) matched.add(i);
+      out.push([i >= 0 ? " " : "+", v]);
+    }
+    for (const [i, v] of before.entries()) if (!matched.has(i)) out.push(["-", v]);
+    return out;
+  }
+  const lcs: number[][] = Array.from({ length: kb.length + 1 }, () => new Array<number>(ka.length + 1).fill(0));
+  for (let i = kb.length - 1; i >= 0; i--) for (let j = ka.length - 1; j >= 0; j--) lcs[i]![j] = kb[i] === ka[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  let i = 0;
+  let j = 0;
+  while (i < kb.length || j < ka.length) {
+    if (i < kb.length && j < ka.length && kb[i] === ka[j]) {
+      out.push([" ", after[j++]!]);
+      i++;
+    } else if (j < ka.length && (i >= kb.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push(["+", after[j++]!]);
+    else out.push(["-", before[i++]!]);
   }
   return out;
+}
+
+/** The marked lines of a nested change (without indentation): "+ key: value", "- - entry", "  unchanged". */
+function markedLines(f: ShownField): string[] {
+  const mark = (m: Mark, lines: string[]): string[] => lines.map((l) => `${m} ${l}`);
+  if (f.before === undefined) return mark("+", blockLines(f.after!));
+  if (f.after === undefined) return mark("-", blockLines(f.before));
+  if (Array.isArray(f.before) && Array.isArray(f.after)) return markedEntries(f.before, f.after, f.unordered).flatMap(([m, v]) => mark(m, entryLines(v)));
+  return [...mark("-", blockLines(f.before)), ...mark("+", blockLines(f.after))];
+}
+
+/** How a field change reads: on one line when both sides are short, else a header and marked lines. */
+function fieldLayout(f: ShownField, mode: ReportMode): { line: string } | { header: string; lines: string[] } {
+  if (f.hidden) return { line: hiddenWord(f) };
+  if (isInline(f.before) && isInline(f.after)) return { line: mode === "drift" ? `${show(f.before)} (actual) ≠ ${show(f.after)} (desired)` : `${show(f.before)} → ${show(f.after)}` };
+  const header = f.before === undefined ? (mode === "drift" ? "(in the desired state only)" : "(added)") : f.after === undefined ? (mode === "drift" ? "(in the account only)" : "(removed)") : mode === "drift" ? "(- actual, + desired)" : "";
+  return { header, lines: markedLines(f) };
+}
+
+/** A created resource's fields as path → value, masked; objects are flattened to their members' paths. */
+export function flattenSpec(type: ResourceType, spec: JsonObject): { path: string; value: Json }[] {
+  const isSensitive = handlerFor(type).isSensitive;
+  const out: { path: string; value: Json }[] = [];
+  const visit = (v: Json, path: string): void => {
+    const masked = maskValue(v, path, spec, isSensitive).value!;
+    if (masked !== null && typeof masked === "object" && !Array.isArray(masked) && Object.keys(masked).length > 0) {
+      for (const [k, x] of Object.entries(v as JsonObject)) visit(x, joinPath(path, k));
+    } else {
+      out.push({ path, value: masked });
+    }
+  };
+  for (const [k, v] of Object.entries(spec)) visit(v, k);
+  return out;
+}
+
+/** A created resource's value lines: "path: value", or "path:" and an indented block. */
+function createdLines(path: string, value: Json): string[] {
+  return isInline(value) ? [`${path}: ${show(value)}`] : [`${path}:`, ...blockLines(value).map((l) => `  ${l}`)];
 }
 
 export function summaryLine(plan: Plan, mode: ReportMode): string {
@@ -67,10 +198,12 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
     const reason = mode === "drift" ? DRIFT_WORD[c.action] : c.reason;
     lines.push(paint(c.action, `${GLYPH[c.action].padStart(3)} ${c.key}${reason ? `  (${reason})` : ""}`));
     if (c.action === "create" && c.after) {
-      for (const f of flattenSpec(c.type, c.after.spec)) lines.push(`        ${f.path}: ${show(f.value)}`);
+      for (const f of flattenSpec(c.type, c.after.spec)) lines.push(...createdLines(f.path, f.value).map((l) => `        ${l}`));
     }
-    for (const f of safeFields(c)) {
-      lines.push(mode === "drift" ? `        ${f.path}: ${show(f.before)} (actual) ≠ ${show(f.after)} (desired)` : `        ${f.path}: ${show(f.before)} → ${show(f.after)}`);
+    for (const f of shownFields(c)) {
+      const layout = fieldLayout(f, mode);
+      if ("line" in layout) lines.push(`        ${f.path}: ${layout.line}`);
+      else lines.push(`        ${f.path}:${layout.header ? ` ${layout.header}` : ""}`, ...layout.lines.map((l) => `          ${l}`));
     }
     for (const note of c.after?.notes ?? []) lines.push(`        note: ${note}`);
   }
@@ -129,6 +262,18 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/</g, "&lt;");
 }
 
+/** A table cell: the value as code, or the bare word for a masked one. */
+function mdCell(value: Json | undefined): string {
+  return value === REDACTED ? REDACTED : `\`${mdEscape(show(value))}\``;
+}
+
+/** A fenced code block that no backtick run in its lines can close. */
+function fenced(lang: string, lines: string[]): string[] {
+  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${lang}`, ...lines, fence];
+}
+
 /** A pull-request comment: a summary table by kind and action, then collapsible details per resource. */
 export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode } = {}): string {
   const mode = opts.mode ?? "plan";
@@ -147,10 +292,22 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode } = {})
   for (const c of active) {
     const label = mode === "drift" ? DRIFT_WORD[c.action] : c.action;
     lines.push("<details>", `<summary><code>${GLYPH[c.action]}</code> <b>${mdEscape(c.key)}</b> — ${mdEscape(label)}${c.reason && mode === "plan" ? ` (${mdEscape(c.reason)})` : ""}</summary>`, "");
-    const rows = c.action === "create" && c.after
-      ? flattenSpec(c.type, c.after.spec).map((f) => `| \`${f.path}\` | | \`${mdEscape(show(f.value))}\` |`)
-      : safeFields(c).map((f) => `| \`${f.path}\` | \`${mdEscape(show(f.before))}\` | \`${mdEscape(show(f.after))}\` |`);
+    const rows: string[] = [];
+    const blocks: string[] = [];
+    if (c.action === "create" && c.after) {
+      for (const f of flattenSpec(c.type, c.after.spec)) {
+        if (isInline(f.value)) rows.push(`| \`${mdEscape(f.path)}\` | | ${mdCell(f.value)} |`);
+        else blocks.push("", `\`${mdEscape(f.path)}\`:`, "", ...fenced("yaml", blockLines(f.value)));
+      }
+    }
+    for (const f of shownFields(c)) {
+      const layout = fieldLayout(f, mode);
+      if (f.hidden) rows.push(`| \`${mdEscape(f.path)}\` | ${f.before === undefined ? mdCell(undefined) : REDACTED} | ${hiddenWord(f)} |`);
+      else if ("line" in layout) rows.push(`| \`${mdEscape(f.path)}\` | ${mdCell(f.before)} | ${mdCell(f.after)} |`);
+      else blocks.push("", `\`${mdEscape(f.path)}\`${layout.header ? ` ${mdEscape(layout.header)}` : ""}:`, "", ...fenced("diff", layout.lines));
+    }
     if (rows.length > 0) lines.push(`| Field | ${mode === "drift" ? "Actual" : "Before"} | ${mode === "drift" ? "Desired" : "After"} |`, "|---|---|---|", ...rows);
+    lines.push(...(rows.length > 0 ? blocks : blocks.slice(1)));
     for (const note of c.after?.notes ?? []) lines.push("", `> note: ${mdEscape(note)}`);
     lines.push("", "</details>");
   }

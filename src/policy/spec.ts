@@ -7,6 +7,8 @@ import { policyMatches, subjectsOf } from "./match.js";
 import type { Subject } from "./match.js";
 import { compileRule, summariseErrors } from "./schema-errors.js";
 import type { SchemaProblem } from "./schema-errors.js";
+import type { JsonObject, ResourceType } from "../reconciler/model.js";
+import { handlerFor } from "../resources/registry.js";
 import { EXEMPT_ANNOTATION } from "./types.js";
 import type { Policy, PolicyFinding, PolicyResult } from "./types.js";
 import { configuredPolicies, withOverrides } from "./overrides.js";
@@ -23,11 +25,21 @@ function viewsOf(state: DesiredState): View[] {
   return list.map((v) => ({ ...v, subjects: subjectsOf(v.resources) }));
 }
 
-/** Field names whose values SSM treats as secrets: never echoed in a finding. */
-const SENSITIVE = new Set(["ownerInformation", "configuration", "taskParameters", "parameters", "payload", "input"]);
-
+/**
+ * Whether a finding may echo the value at `p` of a subject: the resource handler decides, as
+ * for plans. A window's own spec holds its targets and tasks: those are asked of their handlers.
+ */
 function isSensitive(subject: Subject, p: readonly (string | number)[]): boolean {
-  return p.some((seg, i) => typeof seg === "string" && (SENSITIVE.has(seg) || (seg === "description" && !(subject.kind === "PatchBaseline" && i === 0))));
+  let kind: ResourceType = subject.kind;
+  let spec = subject.spec;
+  let rest = p;
+  if (subject.kind === "MaintenanceWindow" && (p[0] === "targets" || p[0] === "tasks") && typeof p[1] === "number") {
+    kind = p[0] === "targets" ? "WindowTarget" : "WindowTask";
+    spec = valueAt(subject.spec, p.slice(0, 2));
+    rest = p.slice(2);
+  }
+  const own = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as JsonObject) : undefined;
+  return rest.length > 0 && handlerFor(kind).isSensitive(formatFieldPath(rest), own);
 }
 
 function valueAt(root: unknown, p: readonly (string | number)[]): unknown {

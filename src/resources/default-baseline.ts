@@ -9,6 +9,8 @@ export const defaultBaselineHandler: ResourceHandler = {
   type: "DefaultBaseline",
   forceNew: [],
   sensitive: [],
+  isSensitive: () => false,
+  unorderedLists: [],
   replaceOrder: "delete-then-create",
   normalize: (spec) => ({ ...spec }),
   createCalls(r, ctx) {

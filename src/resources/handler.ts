@@ -43,11 +43,23 @@ export interface ResourceHandler {
   type: ResourceType;
   /** Top-level spec fields that cannot be updated in place: a change replaces the resource. */
   forceNew: readonly string[];
-  /** Field paths (prefixes) whose values SSM marks sensitive; masked in every output. */
+  /** Fields (prefixes) that can hold values SSM marks sensitive; import notes them in what it writes. */
   sensitive: readonly string[];
+  /**
+   * Whether the value at `path` (e.g. "runCommand.parameters.Operation") of `spec` is masked.
+   * The one answer every output uses: plan renderers, the dry-run call listing, policy findings.
+   * `spec` is the side the value belongs to (a task's taskArn decides for its parameters).
+   */
+  isSensitive(path: string, spec: JsonObject | undefined): boolean;
+  /**
+   * Lists compared as multisets (`[]` for any index): a reordering alone is no change, and
+   * entries are paired by content so one changed field shows as one. They are sent in the
+   * order the desired state writes them; every other list is compared in order.
+   */
+  unorderedLists: readonly string[];
   /** Replace as delete-then-create (names or registrations must be free) or create-then-delete. */
   replaceOrder: "delete-then-create" | "create-then-delete";
-  /** Server defaults filled in, set-like lists sorted, server-computed fields dropped. Pure. */
+  /** Server defaults filled in, server-computed fields dropped; lists keep the order written. Pure. */
   normalize(spec: JsonObject): JsonObject;
   createCalls(r: Resource, ctx: CallContext): SsmCall[];
   updateCalls(change: Change, ctx: CallContext): SsmCall[];

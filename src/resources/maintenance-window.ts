@@ -1,17 +1,22 @@
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import type { JsonObject } from "../reconciler/model.js";
 import type { ResourceHandler, SsmCall } from "./handler.js";
+import { withinAny } from "./field-paths.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { pick, pickPascal } from "./patch-baseline.js";
 import { asObject, compact, tagMap, toCamel, toPascal } from "./shape.js";
 
 const CREATE_FIELDS = ["name", "description", "schedule", "scheduleTimezone", "scheduleOffset", "startDate", "endDate", "duration", "cutoff", "allowUnassociatedTargets"] as const;
 const READ_FIELDS = [...CREATE_FIELDS, "enabled"] as const;
+/** SSM marks a window's Description sensitive. */
+const SENSITIVE = ["description"];
 
 export const maintenanceWindowHandler: ResourceHandler = {
   type: "MaintenanceWindow",
   forceNew: [],
-  sensitive: ["description"],
+  sensitive: SENSITIVE,
+  isSensitive: (path) => withinAny(path, SENSITIVE),
+  unorderedLists: [],
   replaceOrder: "delete-then-create",
 
   normalize(spec) {

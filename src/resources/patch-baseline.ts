@@ -3,7 +3,8 @@ import type { PatchBaselineDoc } from "../model/desired.js";
 import type { Json, JsonObject } from "../reconciler/model.js";
 import type { ResourceHandler } from "./handler.js";
 import { taggedUpdateCalls } from "./handler.js";
-import { asArray, asObject, compact, normalizeKeyValues, sortedByCanonical, sortedStrings, tagMap, toCamel, toPascal } from "./shape.js";
+import { withinAny } from "./field-paths.js";
+import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel, toPascal } from "./shape.js";
 
 /** Fields of a baseline that UpdatePatchBaseline sends (everything but OS and tags). */
 const UPDATABLE = [
@@ -19,6 +20,22 @@ const UPDATABLE = [
   "sources",
   "availableSecurityUpdatesComplianceStatus",
 ] as const;
+
+/** A source's Configuration (a repository definition) is what SSM marks sensitive; its name and products are not. */
+const SENSITIVE = ["sources[].configuration"];
+
+/** Lists whose order means nothing to SSM: compared as sets, sent in the order written. */
+const UNORDERED = [
+  "globalFilters.patchFilters",
+  "globalFilters.patchFilters[].values",
+  "approvalRules.patchRules",
+  "approvalRules.patchRules[].patchFilterGroup.patchFilters",
+  "approvalRules.patchRules[].patchFilterGroup.patchFilters[].values",
+  "approvedPatches",
+  "rejectedPatches",
+  "sources",
+  "sources[].products",
+];
 
 function normalizeFilterGroup(group: Json | undefined): JsonObject {
   return { patchFilters: normalizeKeyValues(asObject(group)?.patchFilters) };
@@ -38,26 +55,29 @@ function normalizeRule(rule: Json): JsonObject {
 export const patchBaselineHandler: ResourceHandler = {
   type: "PatchBaseline",
   forceNew: ["operatingSystem"],
+  // Import notes "sources" (it holds the configurations); isSensitive masks the configurations only.
   sensitive: ["sources"],
+  isSensitive: (path) => withinAny(path, SENSITIVE),
+  unorderedLists: UNORDERED,
   replaceOrder: "delete-then-create",
 
   normalize(spec) {
     const sources = asArray(spec.sources).map((s) => {
       const o = asObject(s) ?? {};
-      return { name: String(o.name), products: sortedStrings(asArray(o.products)), configuration: String(o.configuration ?? "") } as JsonObject;
+      return { name: String(o.name), products: asArray(o.products).map(String), configuration: String(o.configuration ?? "") } as JsonObject;
     });
     return compact({
       name: spec.name,
       operatingSystem: (spec.operatingSystem as string | undefined) ?? "WINDOWS",
       description: spec.description,
       globalFilters: normalizeFilterGroup(spec.globalFilters),
-      approvalRules: { patchRules: sortedByCanonical(asArray(asObject(spec.approvalRules)?.patchRules).map(normalizeRule)) },
-      approvedPatches: sortedStrings(asArray(spec.approvedPatches)),
+      approvalRules: { patchRules: asArray(asObject(spec.approvalRules)?.patchRules).map(normalizeRule) },
+      approvedPatches: asArray(spec.approvedPatches).map(String),
       approvedPatchesComplianceLevel: (spec.approvedPatchesComplianceLevel as string | undefined) ?? "UNSPECIFIED",
       approvedPatchesEnableNonSecurity: (spec.approvedPatchesEnableNonSecurity as boolean | undefined) ?? false,
-      rejectedPatches: sortedStrings(asArray(spec.rejectedPatches)),
+      rejectedPatches: asArray(spec.rejectedPatches).map(String),
       rejectedPatchesAction: (spec.rejectedPatchesAction as string | undefined) ?? "ALLOW_AS_DEPENDENCY",
-      sources: [...sources].sort((a, b) => String(a.name).localeCompare(String(b.name))),
+      sources,
       availableSecurityUpdatesComplianceStatus: spec.availableSecurityUpdatesComplianceStatus,
       tags: asObject(spec.tags) ?? {},
     });

@@ -10,6 +10,8 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   type: "PatchGroupRegistration",
   forceNew: ["baseline", "patchGroup", "operatingSystem"],
   sensitive: [],
+  isSensitive: () => false,
+  unorderedLists: [],
   replaceOrder: "delete-then-create",
   normalize: (spec) => ({ ...spec }),
   createCalls(r, ctx) {

@@ -40,6 +40,9 @@ export const serviceRoleHandler: ResourceHandler = {
   // IAM cannot rename a role or move it to another path.
   forceNew: ["roleName", "path"],
   sensitive: [],
+  isSensitive: () => false,
+  // IAM lists attached policies in its own order; normalize sorts them as well.
+  unorderedLists: ["managedPolicyArns"],
   // Role names are unique in the account whatever the path: the old one must go first.
   replaceOrder: "delete-then-create",
 

@@ -65,14 +65,6 @@ export function sortedStrings(values: readonly Json[] | undefined): string[] {
   return out.length > 1 ? out.sort() : out;
 }
 
-/** A set-like list of objects in a stable order. */
-export function sortedByCanonical<T extends Json>(values: readonly T[] | undefined): T[] {
-  if (!values || values.length < 2) return values ? [...values] : [];
-  const keyed = values.map((v) => ({ v, k: canonicalJson(v) }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  return keyed.map((x) => x.v);
-}
-
 export function asObject(value: Json | undefined): JsonObject | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 }
@@ -81,13 +73,15 @@ export function asArray(value: Json | undefined): Json[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** `{Key, Values}` filters/targets: sorted by key, values sorted. */
+/**
+ * `{Key, Values}` filters/targets, in the order written (SSM keeps it, and the console shows
+ * it); handlers declare them order-insensitive, so a reordering alone is no change.
+ */
 export function normalizeKeyValues(list: Json | undefined): JsonObject[] {
-  const items = asArray(list).map((item) => {
+  return asArray(list).map((item) => {
     const o = asObject(item) ?? {};
-    return { key: String(o.key ?? ""), values: sortedStrings(asArray(o.values)) } as JsonObject;
+    return { key: String(o.key ?? ""), values: asArray(o.values).map(String) } as JsonObject;
   });
-  return sortedByCanonical(items);
 }
 
 /** Tags as a sorted map (patchctl's ownership tags included), without AWS's reserved aws: tags. */

@@ -1,5 +1,6 @@
 import type { WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import type { Json, JsonObject, Resource } from "../reconciler/model.js";
+import { withinAny } from "./field-paths.js";
 import type { CallContext, IdRef, ResourceHandler } from "./handler.js";
 import { asArray, asObject, compact, normalizeKeyValues, toCamel, toPascal } from "./shape.js";
 
@@ -16,6 +17,41 @@ export function taskKey(windowName: string, taskName: string): string {
 export function windowKey(windowName: string): string {
   return `MaintenanceWindow/${windowName}`;
 }
+/** SSM marks a target's OwnerInformation and Description sensitive. */
+const TARGET_SENSITIVE = ["ownerInformation", "description"];
+const TARGET_UNORDERED = ["targets", "targets[].values"];
+
+/**
+ * SSM marks a task's Description, its document parameters (RunCommand Parameters and the
+ * legacy TaskParameters), a Lambda Payload and a Step Functions Input sensitive.
+ */
+const TASK_SENSITIVE = ["description", "runCommand.parameters", "taskParameters", "lambda.payload", "stepFunctions.input"];
+const TASK_UNORDERED = ["targets", "targets[].values", "runCommand.notificationConfig.notificationEvents", "alarmConfiguration.alarms"];
+
+/** AWS's own patching documents: their parameters say what a patching run does and carry no secrets. */
+const PATCHING_DOCUMENTS = new Set(["AWS-RunPatchBaseline", "AWS-RunPatchBaselineAssociation", "AWS-RunPatchBaselineWithHooks"]);
+const PATCHING_PARAMETERS = new Set(["Operation", "RebootOption", "SnapshotId", "InstallOverrideList", "BaselineOverride"]);
+/** By name or by ARN (the "AWS-" prefix is reserved: no one else's document has these names). */
+const DOCUMENT_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]*:(?:\d{12})?:document\/([A-Za-z0-9_.-]+)$/;
+const DOCUMENT_PARAMETER = /^(?:runCommand\.parameters|taskParameters)\.([^.[\]]+)/;
+
+function runsPatchingDocument(spec: JsonObject | undefined): boolean {
+  if (!spec || (spec.taskType !== undefined && spec.taskType !== "RUN_COMMAND")) return false;
+  const arn = typeof spec.taskArn === "string" ? spec.taskArn : "";
+  return PATCHING_DOCUMENTS.has(DOCUMENT_ARN.exec(arn)?.[1] ?? arn);
+}
+
+/**
+ * Whether a task's field is masked: what SSM marks sensitive, except the parameters of
+ * AWS's patching documents that decide what the run does (Scan or Install, reboot or not),
+ * which a reviewer must see. `spec` is the task the value belongs to (its taskType and taskArn).
+ */
+export function taskFieldIsSensitive(path: string, spec: JsonObject | undefined): boolean {
+  const parameter = DOCUMENT_PARAMETER.exec(path)?.[1];
+  if (parameter !== undefined && PATCHING_PARAMETERS.has(parameter) && runsPatchingDocument(spec)) return false;
+  return withinAny(path, TASK_SENSITIVE);
+}
+
 function windowNameOf(r: Resource): string {
   return (r.parentKey ?? "").slice("MaintenanceWindow/".length);
 }
@@ -23,7 +59,9 @@ function windowNameOf(r: Resource): string {
 export const windowTargetHandler: ResourceHandler = {
   type: "WindowTarget",
   forceNew: ["resourceType"],
-  sensitive: ["ownerInformation", "description"],
+  sensitive: TARGET_SENSITIVE,
+  isSensitive: (path) => withinAny(path, TARGET_SENSITIVE),
+  unorderedLists: TARGET_UNORDERED,
   // Names need not be unique in SSM, so a new target can exist beside the old one while tasks move over.
   replaceOrder: "create-then-delete",
   normalize(spec) {
@@ -79,7 +117,9 @@ function targetInput(spec: JsonObject): Record<string, unknown> {
 export const windowTaskHandler: ResourceHandler = {
   type: "WindowTask",
   forceNew: ["taskType"],
-  sensitive: ["description", "runCommand.parameters", "lambda.payload", "stepFunctions.input"],
+  sensitive: TASK_SENSITIVE,
+  isSensitive: taskFieldIsSensitive,
+  unorderedLists: TASK_UNORDERED,
   replaceOrder: "delete-then-create",
   normalize(spec) {
     const targets = normalizeKeyValues(spec.targets);
@@ -145,7 +185,7 @@ function normalizeInvocation(block: (typeof INVOCATION_BLOCKS)[number], b: JsonO
     return compact({
       ...b,
       parameters: params ? Object.fromEntries(Object.keys(params).sort().map((k) => [k, asArray(params[k]).map(String)])) : undefined,
-      notificationConfig: notification ? compact({ ...notification, notificationEvents: notification.notificationEvents ? [...asArray(notification.notificationEvents)].map(String).sort() : undefined }) : undefined,
+      notificationConfig: notification ? compact({ ...notification, notificationEvents: notification.notificationEvents ? asArray(notification.notificationEvents).map(String) : undefined }) : undefined,
       cloudWatchOutputConfig: asObject(b.cloudWatchOutputConfig) ? compact({ ...asObject(b.cloudWatchOutputConfig)! }) : undefined,
     });
   }
