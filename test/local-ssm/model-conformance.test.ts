@@ -118,7 +118,7 @@ function compare(mine: Shape, modelName: string, where: string, problems: string
 describe("hand-written input shapes against the SSM model", () => {
   it("every operation served exists in the model, with an input shape", () => {
     const ops = SsmService.operations();
-    expect(ops).toHaveLength(35);
+    expect(ops).toHaveLength(36);
     for (const op of ops) {
       expect(model.operations[op], op).toBeDefined();
       expect(INPUT_SHAPES[op], op).toBeDefined();
@@ -210,6 +210,8 @@ describe("responses against the SSM model", () => {
     const { BaselineId: awsDefault } = (await run("GetDefaultPatchBaseline", {})) as { BaselineId: string };
     await run("RegisterDefaultPatchBaseline", { BaselineId });
     await run("RegisterDefaultPatchBaseline", { BaselineId: awsDefault });
+    await run("DescribePatchProperties", { OperatingSystem: "WINDOWS", Property: "PRODUCT", MaxResults: 2 });
+    await run("DescribePatchProperties", { OperatingSystem: "AMAZON_LINUX_2023", Property: "SEVERITY" });
     await run("AddTagsToResource", { ResourceType: "PatchBaseline", ResourceId: BaselineId, Tags: [{ Key: "c", Value: "d" }] });
     await run("RemoveTagsFromResource", { ResourceType: "PatchBaseline", ResourceId: BaselineId, TagKeys: ["a"] });
     await run("ListTagsForResource", { ResourceType: "PatchBaseline", ResourceId: BaselineId });

@@ -176,7 +176,7 @@ describe("accounts and regions are isolated", () => {
     const b = sdkClient(example.url, "eu-south-1", "555555555555");
     const aElsewhere = sdkClient(example.url, "eu-south-2", "444444444444");
     const defaultAccount = new ssm.SSMClient({ region: "eu-south-1", endpoint: example.url, credentials: { accessKeyId: "LOCALKEY", secretAccessKey: "x" }, maxAttempts: 1 });
-    await a.send(new CreatePatchBaselineCommand({ Name: "only-in-444" }));
+    await a.send(new CreatePatchBaselineCommand({ Name: "only-in-444", ApprovedPatches: ["KB1"] }));
     await a.send(new PutParameterCommand({ Name: "/only-in-444", Value: "x" }));
     const names = async (c: ssm.SSMClient) => ((await c.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: "OWNER", Values: ["Self"] }] }))).BaselineIdentities ?? []).map((x) => x.BaselineName);
     expect(await names(a)).toEqual(["only-in-444"]);

@@ -105,9 +105,10 @@ describe("patch baselines", () => {
   it("update with Replace=true resets every omitted optional field; Name is then required", async () => {
     const { BaselineId } = await client.send(new CreatePatchBaselineCommand({ Name: "repl-base", Description: "d", ApprovalRules: { PatchRules: [WINDOWS_RULE] }, ApprovedPatches: ["KB1"], RejectedPatchesAction: "BLOCK", ApprovedPatchesComplianceLevel: "HIGH", AvailableSecurityUpdatesComplianceStatus: "NON_COMPLIANT" }));
     await expectAwsError(client.send(new UpdatePatchBaselineCommand({ BaselineId, Replace: true })), "ValidationException", { message: "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null" });
-    await client.send(new UpdatePatchBaselineCommand({ BaselineId, Name: "repl-base-2", Replace: true }));
+    // A baseline must still approve something (rules or patches), so the Replace keeps one approved patch.
+    await client.send(new UpdatePatchBaselineCommand({ BaselineId, Name: "repl-base-2", ApprovedPatches: ["KB9"], Replace: true }));
     const got = await client.send(new GetPatchBaselineCommand({ BaselineId }));
-    expect(got).toMatchObject({ Name: "repl-base-2", ApprovalRules: { PatchRules: [] }, ApprovedPatches: [], RejectedPatchesAction: "ALLOW_AS_DEPENDENCY", ApprovedPatchesComplianceLevel: "UNSPECIFIED" });
+    expect(got).toMatchObject({ Name: "repl-base-2", ApprovalRules: { PatchRules: [] }, ApprovedPatches: ["KB9"], RejectedPatchesAction: "ALLOW_AS_DEPENDENCY", ApprovedPatchesComplianceLevel: "UNSPECIFIED" });
     expect(got.Description).toBeUndefined();
     expect(got.AvailableSecurityUpdatesComplianceStatus).toBeUndefined();
   });
@@ -132,7 +133,7 @@ describe("patch baselines", () => {
     await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "bad-until", ApprovalRules: { PatchRules: [{ PatchFilterGroup: WINDOWS_RULE.PatchFilterGroup, ApproveUntilDate: "2026-13-45" }] } })), "ValidationException", { message: /YYYY-MM-DD/ });
     await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "win-sources", Sources: [{ Name: "repo", Products: ["x"], Configuration: "y" }] })), "ValidationException", { message: /Linux operating systems only/ });
     await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "al2-asu", OperatingSystem: "AMAZON_LINUX_2", AvailableSecurityUpdatesComplianceStatus: "COMPLIANT" })), "ValidationException", { message: /WINDOWS only/ });
-    await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "dup-keys", ApprovalRules: { PatchRules: [{ ...WINDOWS_RULE, PatchFilterGroup: { PatchFilters: [{ Key: "PRODUCT", Values: ["a"] }, { Key: "PRODUCT", Values: ["b"] }] } }] } })), "ValidationException", { message: /more than once/ });
+    await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "dup-keys", ApprovalRules: { PatchRules: [{ ...WINDOWS_RULE, PatchFilterGroup: { PatchFilters: [{ Key: "PRODUCT", Values: ["WindowsServer2019"] }, { Key: "PRODUCT", Values: ["WindowsServer2022"] }] } }] } })), "ValidationException", { message: /more than once/ });
     // An update is checked on the result: a Replace that drops the delay of a Windows rule is refused.
     const { BaselineId } = await client.send(new CreatePatchBaselineCommand({ Name: "rules-upd", ApprovalRules: { PatchRules: [WINDOWS_RULE] } }));
     await expectAwsError(client.send(new UpdatePatchBaselineCommand({ BaselineId, ApprovalRules: { PatchRules: [{ PatchFilterGroup: WINDOWS_RULE.PatchFilterGroup }] } })), "ValidationException");
@@ -171,7 +172,7 @@ describe("patch baselines", () => {
 
   it("describe: NAME_PREFIX, OWNER and OPERATING_SYSTEM filters, identities only, MaxResults range, NextToken", async () => {
     for (const n of ["flt-a1", "flt-a2", "flt-b1"]) await client.send(new CreatePatchBaselineCommand({ Name: n, ApprovalRules: { PatchRules: [WINDOWS_RULE] }, Description: `about ${n}` }));
-    await client.send(new CreatePatchBaselineCommand({ Name: "flt-a3", OperatingSystem: "UBUNTU" }));
+    await client.send(new CreatePatchBaselineCommand({ Name: "flt-a3", OperatingSystem: "UBUNTU", ApprovalRules: { PatchRules: [{ PatchFilterGroup: { PatchFilters: [{ Key: "PRIORITY", Values: ["Required"] }] } }] } }));
     const prefixed = await client.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: "NAME_PREFIX", Values: ["flt-a"] }, { Key: "OWNER", Values: ["Self"] }] }));
     expect(prefixed.BaselineIdentities!.map((b) => b.BaselineName)).toEqual(["flt-a1", "flt-a2", "flt-a3"]);
     expect(prefixed.BaselineIdentities![0]).toEqual({ BaselineId: expect.stringMatching(/^pb-/), BaselineName: "flt-a1", OperatingSystem: "WINDOWS", BaselineDescription: "about flt-a1", DefaultBaseline: false });
@@ -225,19 +226,19 @@ describe("patch baselines", () => {
     const listed = await client.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: "NAME_PREFIX", Values: ["idem-"] }] }));
     expect(listed.BaselineIdentities!.map((b) => b.BaselineId)).toEqual([first.BaselineId]);
     // A token is per operation: the same string on another create operation is unrelated.
-    const other = await client.send(new CreatePatchBaselineCommand({ Name: "idem-base-2", ClientToken: "idem-token-2" }));
+    const other = await client.send(new CreatePatchBaselineCommand({ Name: "idem-base-2", ClientToken: "idem-token-2", ApprovedPatches: ["KB1"] }));
     expect(other.BaselineId).not.toBe(first.BaselineId);
   });
 
   it("quota: 50 custom baselines per account and region, then ResourceLimitExceededException", async () => {
     const quota = sdkClient(server.url, "eu-north-1", "222222222222");
-    await Promise.all(Array.from({ length: 50 }, (_, i) => quota.send(new CreatePatchBaselineCommand({ Name: `quota-${i}` }))));
-    await expectAwsError(quota.send(new CreatePatchBaselineCommand({ Name: "quota-51" })), "ResourceLimitExceededException", { cls: ssm.ResourceLimitExceededException });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => quota.send(new CreatePatchBaselineCommand({ Name: `quota-${i}`, ApprovedPatches: ["KB1"] }))));
+    await expectAwsError(quota.send(new CreatePatchBaselineCommand({ Name: "quota-51", ApprovedPatches: ["KB1"] })), "ResourceLimitExceededException", { cls: ssm.ResourceLimitExceededException });
     quota.destroy();
   });
 
   it("tags: at create, add (overwrite), remove, list; 50 per resource (TooManyTagsError); unknown or AWS-owned ids (InvalidResourceId)", async () => {
-    const { BaselineId } = await client.send(new CreatePatchBaselineCommand({ Name: "tagged-base", Tags: [{ Key: "Environment", Value: "Production" }, { Key: "patchctl:owner", Value: "demo" }] }));
+    const { BaselineId } = await client.send(new CreatePatchBaselineCommand({ Name: "tagged-base", ApprovedPatches: ["KB1"], Tags: [{ Key: "Environment", Value: "Production" }, { Key: "patchctl:owner", Value: "demo" }] }));
     const list = async () => (await client.send(new ListTagsForResourceCommand({ ResourceType: "PatchBaseline", ResourceId: BaselineId }))).TagList;
     expect(await list()).toEqual([{ Key: "Environment", Value: "Production" }, { Key: "patchctl:owner", Value: "demo" }]);
     await client.send(new AddTagsToResourceCommand({ ResourceType: "PatchBaseline", ResourceId: BaselineId, Tags: [{ Key: "Environment", Value: "Staging" }, { Key: "Team", Value: "" }] }));
@@ -248,7 +249,7 @@ describe("patch baselines", () => {
     expect(await list()).toHaveLength(2);
     await client.send(new AddTagsToResourceCommand({ ResourceType: "PatchBaseline", ResourceId: BaselineId, Tags: many.slice(0, 48) }));
     expect(await list()).toHaveLength(50);
-    await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "too-many-tags", Tags: [...many, { Key: "a", Value: "b" }, { Key: "c", Value: "d" }] })), "TooManyTagsError");
+    await expectAwsError(client.send(new CreatePatchBaselineCommand({ Name: "too-many-tags", ApprovedPatches: ["KB1"], Tags: [...many, { Key: "a", Value: "b" }, { Key: "c", Value: "d" }] })), "TooManyTagsError");
     await expectAwsError(client.send(new AddTagsToResourceCommand({ ResourceType: "PatchBaseline", ResourceId: BaselineId, Tags: [{ Key: "bad*key", Value: "v" }] })), "ValidationException", { message: /at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern/ });
     await expectAwsError(client.send(new ListTagsForResourceCommand({ ResourceType: "PatchBaseline", ResourceId: "pb-0000000000000000a" })), "InvalidResourceId", { cls: ssm.InvalidResourceId });
     const { BaselineId: aws } = await client.send(new GetDefaultPatchBaselineCommand({}));

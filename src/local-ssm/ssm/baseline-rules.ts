@@ -1,48 +1,38 @@
 import { DateTime } from "luxon";
+import { baselineFilterKeys, checkFilterValue, patchSetsOf } from "../../catalog/patch-properties.js";
 import { invalid } from "../errors.js";
 import type { BaselineRecord, PatchFilterGroup } from "./records.js";
 
 /**
  * The service's rules on a patch baseline's content beyond the model's
  * constraints (ValidationException), checked on the whole baseline after a
- * Create or an Update is applied.
+ * Create or an Update is applied. Filter keys and values come from the shared
+ * catalog (src/catalog/patch-properties.ts); docs/ssm-fidelity.md gives each
+ * rule's source.
  */
 
-const WINDOWS_KEYS = ["PATCH_SET", "PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY"];
-const RPM_KEYS = ["PRODUCT", "CLASSIFICATION", "SEVERITY", "SECURITY"];
-const DEB_KEYS = ["PRODUCT", "PRIORITY", "SECTION"];
-const MAC_KEYS = ["PRODUCT", "CLASSIFICATION"];
-
-/** Patch filter keys a baseline of each operating system accepts (DescribePatchProperties). */
-export const FILTER_KEYS_BY_OS: Readonly<Record<string, readonly string[]>> = {
-  WINDOWS: WINDOWS_KEYS,
-  AMAZON_LINUX: RPM_KEYS,
-  AMAZON_LINUX_2: RPM_KEYS,
-  AMAZON_LINUX_2022: RPM_KEYS,
-  AMAZON_LINUX_2023: RPM_KEYS,
-  REDHAT_ENTERPRISE_LINUX: RPM_KEYS,
-  CENTOS: RPM_KEYS,
-  ORACLE_LINUX: RPM_KEYS,
-  ROCKY_LINUX: RPM_KEYS,
-  ALMA_LINUX: RPM_KEYS,
-  SUSE: RPM_KEYS,
-  UBUNTU: DEB_KEYS,
-  DEBIAN: DEB_KEYS,
-  RASPBIAN: DEB_KEYS,
-  MACOS: MAC_KEYS,
-};
-
-/** Operating systems whose rules approve at once: neither ApproveAfterDays nor ApproveUntilDate. */
-const APPROVES_IMMEDIATELY = new Set(["UBUNTU", "DEBIAN", "RASPBIAN"]);
+/**
+ * Operating systems whose rules carry no approval delay: the model documents
+ * ApproveAfterDays and ApproveUntilDate as "Not supported on Debian Server or
+ * Ubuntu Server". ApproveAfterDays 0 (no delay) is accepted there all the same: the
+ * Terraform provider sends it for every rule without approve_until_date.
+ * RASPBIAN is not named, so its rules need one of the two like every other OS.
+ */
+const APPROVES_IMMEDIATELY = new Set(["UBUNTU", "DEBIAN"]);
 
 function checkFilterGroup(group: PatchFilterGroup, os: string, where: string): void {
-  const allowed = FILTER_KEYS_BY_OS[os] ?? [];
+  const allowed = baselineFilterKeys(os);
   const seen = new Set<string>();
+  const patchSets = patchSetsOf(group.PatchFilters.map((f) => ({ key: f.Key, values: f.Values })), os);
   for (const f of group.PatchFilters) {
-    if (!allowed.includes(f.Key)) throw invalid(`${where}: the patch filter key ${f.Key} is not supported for operating system ${os}. Supported keys: ${allowed.join(", ")}.`);
+    if (!(allowed as readonly string[]).includes(f.Key)) throw invalid(`${where}: the patch filter key ${f.Key} is not supported for operating system ${os}. Supported keys: ${allowed.join(", ")}.`);
     if (seen.has(f.Key)) throw invalid(`${where}: the patch filter key ${f.Key} appears more than once in a patch filter group.`);
     seen.add(f.Key);
-    if (f.Key === "PATCH_SET") for (const v of f.Values) if (v !== "OS" && v !== "APPLICATION") throw invalid(`${where}: PATCH_SET values must be OS or APPLICATION (got '${v}').`);
+    for (const v of f.Values) {
+      const verdict = checkFilterValue(os, f.Key, v, f.Key === "PATCH_SET" ? ["OS"] : patchSets);
+      // AWS's words (hashicorp/terraform-provider-aws#18359).
+      if (!verdict.ok) throw invalid(`Invalid Filter Value: ${v} for Key: ${f.Key}, valid values are: ${verdict.valid.join(", ")}`);
+    }
   }
 }
 
@@ -56,7 +46,7 @@ export function checkBaselineContent(b: BaselineRecord): void {
     const until = rule.ApproveUntilDate !== undefined;
     if (days && until) throw invalid(`${where}: specify either ApproveAfterDays or ApproveUntilDate, not both.`);
     if (APPROVES_IMMEDIATELY.has(os)) {
-      if (days || until) throw invalid(`${where}: ApproveAfterDays and ApproveUntilDate are not supported for operating system ${os}; its patches are approved immediately.`);
+      if (until || (days && rule.ApproveAfterDays !== 0)) throw invalid(`${where}: ApproveAfterDays and ApproveUntilDate are not supported for operating system ${os}; its patches are approved immediately.`);
     } else if (!days && !until) {
       throw invalid(`${where}: a patch rule must specify ApproveAfterDays or ApproveUntilDate.`);
     }
@@ -72,5 +62,9 @@ export function checkBaselineContent(b: BaselineRecord): void {
   for (const s of b.Sources) {
     if (sourceNames.has(s.Name)) throw invalid(`Sources: the patch source name ${s.Name} appears more than once.`);
     sourceNames.add(s.Name);
+  }
+  // Required one of, checked last (issue 19's audit; the service's wording is unconfirmed): a baseline approves something.
+  if (b.ApprovalRules.PatchRules.length === 0 && b.ApprovedPatches.length === 0) {
+    throw invalid("A patch baseline must have at least one approval rule (ApprovalRules) or one approved patch (ApprovedPatches).");
   }
 }

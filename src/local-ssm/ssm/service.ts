@@ -9,6 +9,7 @@ import { maintenanceWindowOperations } from "./maintenance-windows.js";
 import { parameterOperations } from "./parameters.js";
 import { patchBaselineOperations } from "./patch-baselines.js";
 import { patchGroupOperations } from "./patch-groups.js";
+import { patchPropertyOperations } from "./patch-properties.js";
 import type { RegionState } from "./records.js";
 import { tagOperations } from "./tags.js";
 import { windowTargetOperations } from "./window-targets.js";
@@ -17,6 +18,7 @@ import { windowTaskOperations } from "./window-tasks.js";
 const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   ...patchBaselineOperations,
   ...patchGroupOperations,
+  ...patchPropertyOperations,
   ...maintenanceWindowOperations,
   ...windowTargetOperations,
   ...windowTaskOperations,

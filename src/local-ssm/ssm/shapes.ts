@@ -1,3 +1,4 @@
+import { PATCH_PROPERTIES } from "../../catalog/patch-properties.js";
 import type { StructureShape } from "../validation.js";
 import { blob, bool, int, list, map, str, struct } from "../validation.js";
 
@@ -174,6 +175,11 @@ export const INPUT_SHAPES: Readonly<Record<string, StructureShape>> = {
   GetPatchBaselineForPatchGroup: struct("GetPatchBaselineForPatchGroupRequest", { PatchGroup, OperatingSystem }, ["PatchGroup"]),
   RegisterDefaultPatchBaseline: struct("RegisterDefaultPatchBaselineRequest", { BaselineId }, ["BaselineId"]),
   GetDefaultPatchBaseline: struct("GetDefaultPatchBaselineRequest", { OperatingSystem }),
+  DescribePatchProperties: struct(
+    "DescribePatchPropertiesRequest",
+    { OperatingSystem, Property: str({ enum: PATCH_PROPERTIES }), PatchSet: str({ enum: ["OS", "APPLICATION"] }), MaxResults: int({ min: 1, max: 50 }), NextToken },
+    ["OperatingSystem", "Property"],
+  ),
 
   CreateMaintenanceWindow: struct("CreateMaintenanceWindowRequest", { ...WindowFields, ClientToken, Tags: TagList }, ["Name", "Schedule", "Duration", "Cutoff", "AllowUnassociatedTargets"]),
   UpdateMaintenanceWindow: struct("UpdateMaintenanceWindowRequest", { WindowId, ...WindowFields, Enabled: bool(), Replace: bool() }, ["WindowId"]),
