@@ -185,6 +185,17 @@ export function summaryLine(plan: Plan, mode: ReportMode): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.noop} unchanged.`;
 }
 
+/**
+ * What a plan with no change to apply says. With conflicts the account does not match: the
+ * conflicting desired resources are neither there (as ours) nor created over what holds their names.
+ */
+function noChangesLine(plan: Plan, mode: ReportMode): string {
+  if (plan.conflicts.length > 0) {
+    return `No changes can be applied: ${plan.conflicts.length} desired resource(s) conflict with resources patchctl does not own (below); the account does not match the desired state.`;
+  }
+  return mode === "plan" ? "No changes. The account matches the desired state." : "No drift. The account matches the desired state.";
+}
+
 export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: boolean } = {}): string {
   const mode = opts.mode ?? "plan";
   const colour = opts.colour ?? false;
@@ -193,7 +204,7 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
   lines.push(mode === "plan" ? `patchctl plan: owner ${plan.owner}, region ${plan.region}` : `patchctl drift report: owner ${plan.owner}, region ${plan.region}`);
   lines.push("");
   const active = plan.changes.filter((c) => c.action !== "noop");
-  if (active.length === 0) lines.push(mode === "plan" ? "No changes. The account matches the desired state." : "No drift. The account matches the desired state.");
+  if (active.length === 0) lines.push(noChangesLine(plan, mode));
   for (const c of active) {
     const reason = mode === "drift" ? DRIFT_WORD[c.action] : c.reason;
     lines.push(paint(c.action, `${GLYPH[c.action].padStart(3)} ${c.key}${reason ? `  (${reason})` : ""}`));
