@@ -1,3 +1,4 @@
+import { baselineFilterKeys, checkFilterValue, patchSetsOf, WILDCARD } from "../catalog/patch-properties.js";
 import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
 import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilterGroup, ResourceKind, ServiceRoleDoc, WindowTaskSpec } from "../model/desired.js";
@@ -21,25 +22,25 @@ export const QUOTAS = {
 export const OWNERSHIP_TAG_COUNT = 2;
 export const RESERVED_TAG_PREFIXES = ["patchctl:", "aws:"];
 
+/**
+ * Operating systems whose rules take no approval delay: the model documents
+ * ApproveAfterDays and ApproveUntilDate as "Not supported on Debian Server or Ubuntu
+ * Server". RASPBIAN is not named there, so its rules need one of them (as the local
+ * endpoint requires); see docs/ssm-fidelity.md.
+ */
+const APPROVES_IMMEDIATELY: readonly OperatingSystem[] = ["DEBIAN", "UBUNTU"];
+
 const LINUX_LIKE: readonly OperatingSystem[] = [
   "AMAZON_LINUX", "AMAZON_LINUX_2", "AMAZON_LINUX_2022", "AMAZON_LINUX_2023", "CENTOS", "ORACLE_LINUX",
   "REDHAT_ENTERPRISE_LINUX", "SUSE", "ROCKY_LINUX", "ALMA_LINUX", "RASPBIAN", "DEBIAN", "UBUNTU",
 ];
 
-/** Filter keys valid per operating system (DescribePatchProperties documentation). */
+/**
+ * Filter keys valid per operating system: the catalog shared with the local
+ * endpoint (src/catalog/patch-properties.ts), DescribePatchProperties' keys.
+ */
 export function filterKeysFor(os: OperatingSystem): readonly string[] {
-  switch (os) {
-    case "WINDOWS":
-      return ["PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY", "PATCH_SET", "PATCH_ID"];
-    case "DEBIAN":
-    case "UBUNTU":
-    case "RASPBIAN":
-      return ["PRODUCT", "PRIORITY", "SECTION", "PATCH_SET"];
-    case "MACOS":
-      return ["PRODUCT", "CLASSIFICATION"];
-    default:
-      return ["PRODUCT", "CLASSIFICATION", "SEVERITY", "ARCH", "EPOCH", "NAME", "RELEASE", "REPOSITORY", "SECURITY", "VERSION", "ADVISORY_ID", "BUGZILLA_ID", "CVE_ID"];
-  }
+  return baselineFilterKeys(os);
 }
 
 const RATE_CONTROL = {
@@ -121,12 +122,20 @@ function checkFilterGroup(b: LoadedResource<PatchBaselineDoc>, group: PatchFilte
   if (!group) return;
   const allowed = filterKeysFor(os);
   const seen = new Set<string>();
+  const patchSets = patchSetsOf(group.patchFilters, os);
   group.patchFilters.forEach((filter, i) => {
     if (!allowed.includes(filter.key)) {
       f.add(b, [...path, "patchFilters", i, "key"], `filter key ${filter.key} is not valid for ${os}; valid keys: ${allowed.join(", ")}`, "filter");
+      return;
     }
     if (seen.has(filter.key)) f.add(b, [...path, "patchFilters", i, "key"], `filter key ${filter.key} appears twice in one filter group`, "filter");
     seen.add(filter.key);
+    filter.values.forEach((value, j) => {
+      const verdict = checkFilterValue(os, filter.key, value, filter.key === "PATCH_SET" ? ["OS"] : patchSets);
+      if (!verdict.ok) {
+        f.add(b, [...path, "patchFilters", i, "values", j], `'${value}' is not a valid ${filter.key} value for ${os}; valid values: ${verdict.valid.join(", ")} (or ${WILDCARD} for all)`, "filter");
+      }
+    });
   });
 }
 
@@ -140,8 +149,9 @@ function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings): void {
     checkFilterGroup(b, rule.patchFilterGroup, [...path, "patchFilterGroup"], os, f);
     const hasDays = rule.approveAfterDays !== undefined;
     const hasDate = rule.approveUntilDate !== undefined;
-    if (os === "DEBIAN" || os === "UBUNTU") {
-      if (hasDays) f.add(b, [...path, "approveAfterDays"], `approveAfterDays is not supported for ${os}: patches are approved as soon as they are released`, "os");
+    if (APPROVES_IMMEDIATELY.includes(os)) {
+      // 0 (no delay) is accepted: the Terraform provider sends it for every rule without approve_until_date.
+      if (hasDays && rule.approveAfterDays !== 0) f.add(b, [...path, "approveAfterDays"], `approveAfterDays is not supported for ${os}: patches are approved as soon as they are released (only 0 is accepted)`, "os");
       if (hasDate) f.add(b, [...path, "approveUntilDate"], `approveUntilDate is not supported for ${os}: patches are approved as soon as they are released`, "os");
     } else if (hasDays && hasDate) {
       f.add(b, [...path, "approveUntilDate"], "a rule carries either approveAfterDays or approveUntilDate, not both", "rule");
@@ -151,6 +161,9 @@ function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings): void {
     if (hasDate && !isCalendarDate(rule.approveUntilDate!)) f.add(b, [...path, "approveUntilDate"], `'${rule.approveUntilDate}' is not a calendar date (YYYY-MM-DD)`, "rule");
     if (rule.enableNonSecurity !== undefined && !linux) f.add(b, [...path, "enableNonSecurity"], `enableNonSecurity applies to Linux only, not ${os}`, "os");
   });
+  if ((spec.approvalRules?.patchRules ?? []).length === 0 && (spec.approvedPatches ?? []).length === 0) {
+    f.add(b, ["spec"], "a patch baseline needs at least one approval rule (approvalRules.patchRules) or one approved patch (approvedPatches); SSM refuses one that approves nothing", "rule", "error", true);
+  }
   if (spec.approvedPatchesEnableNonSecurity !== undefined && !linux) f.add(b, ["spec", "approvedPatchesEnableNonSecurity"], `approvedPatchesEnableNonSecurity applies to Linux only, not ${os}`, "os");
   if (spec.sources && spec.sources.length > 0 && !linux) f.add(b, ["spec", "sources"], `patch sources apply to Linux only, not ${os}`, "os");
   if (spec.availableSecurityUpdatesComplianceStatus !== undefined && os !== "WINDOWS") f.add(b, ["spec", "availableSecurityUpdatesComplianceStatus"], `availableSecurityUpdatesComplianceStatus applies to WINDOWS only, not ${os}`, "os");
