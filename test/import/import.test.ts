@@ -62,7 +62,7 @@ async function walkthrough(): Promise<{ baselineId: string; tuesdays: string; sa
 async function recipe(): Promise<{ baselineId: string; windowId: string }> {
   const [baseline, window] = await Promise.all([
     aws("create-patch-baseline", "--name", "custom-baseline-abc123", "--description", "Custom patch baseline for production instances", "--operating-system", "AMAZON_LINUX_2",
-      "--approval-rules", JSON.stringify({ PatchRules: [{ PatchFilterGroup: { PatchFilters: [{ Key: "CLASSIFICATION", Values: ["Security", "Bugfix", "Critical"] }] }, ApproveAfterDays: 7, ComplianceLevel: "CRITICAL" }] }),
+      "--approval-rules", JSON.stringify({ PatchRules: [{ PatchFilterGroup: { PatchFilters: [{ Key: "CLASSIFICATION", Values: ["Security", "Bugfix"] }] }, ApproveAfterDays: 7, ComplianceLevel: "CRITICAL" }] }),
       "--approved-patches-compliance-level", "CRITICAL"),
     aws("create-maintenance-window", "--name", "patch-window-abc123", "--description", "Weekly patching maintenance window", "--schedule", "cron(0 2 ? * SUN *)", "--duration", "4", "--cutoff", "1",
       "--schedule-timezone", "UTC", "--allow-unassociated-targets"),
