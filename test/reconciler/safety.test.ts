@@ -114,7 +114,7 @@ describe("reconcile safety and drift against the local endpoint", () => {
   });
 
   it("lists unmanaged resources and never touches them, even with the same kind and no desired state", async () => {
-    const foreign = await h.sdk.send(new CreatePatchBaselineCommand({ Name: "hand-made", OperatingSystem: "WINDOWS", Description: "not ours" }));
+    const foreign = await h.sdk.send(new CreatePatchBaselineCommand({ Name: "hand-made", OperatingSystem: "WINDOWS", Description: "not ours", ApprovedPatches: ["KB1"] }));
     const other = await h.sdk.send(new CreateMaintenanceWindowCommand({ Name: "other-team", Schedule: "rate(7 days)", Duration: 2, Cutoff: 1, AllowUnassociatedTargets: false, Tags: [{ Key: "patchctl:owner", Value: "another-team" }, { Key: "patchctl:name", Value: "app-window" }] }));
     const dir = writeTree({ "patchctl.yaml": CONFIG, "b.yaml": BASELINE(), "w.yaml": WINDOW() });
     const drift = await h.cli(["drift", dir, "--output", "json"]);
@@ -151,7 +151,7 @@ describe("reconcile safety and drift against the local endpoint", () => {
     const dir = writeTree({ "patchctl.yaml": CONFIG, "b.yaml": BASELINE() });
     const planFile = path.join(tmpdir(), `plan-${process.pid}-${Date.now()}.json`);
     expect((await h.cli(["reconcile", dir, "--plan", "--out", planFile])).code).toBe(2);
-    await h.sdk.send(new CreatePatchBaselineCommand({ Name: "sneaky", OperatingSystem: "WINDOWS" }));
+    await h.sdk.send(new CreatePatchBaselineCommand({ Name: "sneaky", OperatingSystem: "WINDOWS", ApprovedPatches: ["KB1"] }));
     const stale = await h.cli(["apply", planFile]);
     expect(stale.code).toBe(1);
     expect(stale.err).toMatch(/Saved plan is stale/);
