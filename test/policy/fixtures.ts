@@ -6,8 +6,8 @@ import type { DesiredState } from "../../src/desired/load.js";
 import { loadDesiredState } from "../../src/desired/load.js";
 import type { Policy, PolicyResult } from "../../src/policy/index.js";
 import { evaluateSpecPolicies, loadPolicies } from "../../src/policy/index.js";
-import type { Change, Plan, Resource } from "../../src/reconciler/model.js";
-import { summarize } from "../../src/reconciler/model.js";
+import type { Change, Plan, Resource } from "../../src/model/plan.js";
+import { summarize } from "../../src/model/plan.js";
 import { CONFIG, writeTree } from "../helpers/tmpdir.js";
 
 export interface BaselineOptions {
@@ -29,7 +29,7 @@ ${o.env ? `  tags: {Environment: ${o.env}}\n` : ""}${o.annotations ? `  annotati
   operatingSystem: ${o.os ?? "WINDOWS"}
   approvalRules:
     patchRules:
-      - patchFilterGroup: {patchFilters: [{key: CLASSIFICATION, values: [SecurityUpdates]}]}
+      - patchFilterGroup: {patchFilters: [{key: CLASSIFICATION, values: [${(o.os ?? "WINDOWS") === "WINDOWS" ? "SecurityUpdates" : "Security"}]}]}
         approveAfterDays: ${o.days ?? 7}
 ${o.approved ? `  approvedPatches: [${o.approved.join(", ")}]\n` : ""}${o.rejected ? `  rejectedPatches: [${o.rejected.join(", ")}]\n` : ""}  patchGroups: [${(o.groups ?? [`${name}-group`]).map((g) => JSON.stringify(g)).join(", ")}]
 `;
