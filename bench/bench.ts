@@ -20,7 +20,7 @@ import { planReconcile } from "../src/reconciler/engine.js";
 import { expandDesired } from "../src/reconciler/expand.js";
 import { computePlan } from "../src/reconciler/plan.js";
 import type { ActualResource } from "../src/reconciler/read-actual.js";
-import { SsmGateway } from "../src/reconciler/ssm-gateway.js";
+import { AwsGateway } from "../src/aws/gateway.js";
 
 export interface Fleet {
   baselines: number;
@@ -151,8 +151,8 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: num
   return { value, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 1024 / 1024 };
 }
 
-function gatewayFor(url: string, account = "000000000001", region = "eu-west-1", tps = TPS): SsmGateway {
-  return new SsmGateway({ region, endpointUrl: url, credentials: { accessKeyId: `AKIA${account}BNCH`, secretAccessKey: "bench" }, maxTps: tps });
+function gatewayFor(url: string, account = "000000000001", region = "eu-west-1", tps = TPS): AwsGateway {
+  return new AwsGateway({ region, endpointUrl: url, credentials: { accessKeyId: `AKIA${account}BNCH`, secretAccessKey: "bench" }, maxTps: tps });
 }
 
 async function load(dir: string): Promise<DesiredState> {
@@ -226,7 +226,7 @@ async function accountScenarios(fleet: Fleet, scenarios: Set<number>, rows: Row[
       const resources = noChange.value.plan.changes.length;
       const toChange = Math.max(1, Math.round(resources / 100));
       const tasks = noChange.value.plan.changes.filter((c) => c.type === "WindowTask").slice(0, toChange);
-      const raw = new SsmGateway({ region: "eu-west-1", endpointUrl: endpoint.url, credentials: { accessKeyId: "AKIA000000000001BNCH", secretAccessKey: "bench" }, maxTps: TPS });
+      const raw = new AwsGateway({ region: "eu-west-1", endpointUrl: endpoint.url, credentials: { accessKeyId: "AKIA000000000001BNCH", secretAccessKey: "bench" }, maxTps: TPS });
       for (const t of tasks) await raw.call("UpdateMaintenanceWindowTask", { WindowId: noChange.value.plan.ids[t.after!.parentKey!], WindowTaskId: t.before!.id, Priority: 42 });
       raw.destroy();
       await resetStats(endpoint.url);

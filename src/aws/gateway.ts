@@ -67,11 +67,11 @@ interface MiddlewareStack {
 }
 
 /**
- * The one door to SSM: every call goes through `call`, which counts it and
+ * The one door to AWS (Systems Manager, and IAM for service roles): every call goes through `call`, which counts it and
  * lets the SDK retry throttling and 5xx with backoff and jitter
  * (adaptive mode also paces the client when the service throttles).
  */
-export class SsmGateway {
+export class AwsGateway {
   readonly client: SSMClient;
   readonly stats: CallStats = { calls: {}, errors: {} };
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { SsmGateway } from "../reconciler/ssm-gateway.js";
+import { AwsGateway } from "../aws/gateway.js";
 import { UsageError } from "./output.js";
 
 /** Flags every command that talks to SSM accepts. */
@@ -44,7 +44,7 @@ export interface DeploymentAccess {
 }
 
 export interface Connection {
-  gateway: SsmGateway;
+  gateway: AwsGateway;
   region: string;
   /** Where the in-process local endpoint serves, with --local. */
   localUrl?: string;
@@ -62,7 +62,7 @@ export async function connect(flags: ConnectionFlags, configRegion?: string): Pr
     const { startLocalSsm } = await import("../local-ssm/index.js");
     mkdirSync(LOCAL_STATE_DIR, { recursive: true });
     const server = await startLocalSsm({ port: 0, dataFile: path.join(LOCAL_STATE_DIR, "local-ssm.json") });
-    const gateway = new SsmGateway({ region, endpointUrl: server.url, credentials: { accessKeyId: "AKIALOCALPATCHCTL", secretAccessKey: "local" }, maxTps: maxTpsOf(flags) });
+    const gateway = new AwsGateway({ region, endpointUrl: server.url, credentials: { accessKeyId: "AKIALOCALPATCHCTL", secretAccessKey: "local" }, maxTps: maxTpsOf(flags) });
     return {
       gateway,
       region,
@@ -73,7 +73,7 @@ export async function connect(flags: ConnectionFlags, configRegion?: string): Pr
       },
     };
   }
-  const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], profile: flags.profile, maxTps: maxTpsOf(flags) });
+  const gateway = new AwsGateway({ region, endpointUrl: flags["endpoint-url"], profile: flags.profile, maxTps: maxTpsOf(flags) });
   return { gateway, region, close: async () => gateway.destroy() };
 }
 
@@ -96,7 +96,7 @@ export async function connectDeployment(flags: ConnectionFlags, access: Deployme
       params: { RoleArn: access.roleArn, RoleSessionName: `patchctl-${access.name}`.slice(0, 64), ExternalId: access.externalId },
       clientConfig: { region },
     });
-    const gateway = new SsmGateway({ region, endpointUrl: flags["endpoint-url"], credentialProvider: credentials, maxTps: maxTpsOf(flags) });
+    const gateway = new AwsGateway({ region, endpointUrl: flags["endpoint-url"], credentialProvider: credentials, maxTps: maxTpsOf(flags) });
     return { gateway, region, close: async () => gateway.destroy() };
   }
   return connect({ ...flags, region, "endpoint-url": access.endpointUrl ?? flags["endpoint-url"], profile: access.profile ?? flags.profile, local: access.endpointUrl ? false : flags.local });

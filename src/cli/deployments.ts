@@ -1,6 +1,6 @@
 import type { DeploymentState, DesiredState } from "../desired/load.js";
 import { stateForDeployment } from "../desired/load.js";
-import { mapLimit } from "../reconciler/limit.js";
+import { mapLimit } from "../util/limit.js";
 import type { Connection, ConnectionFlags } from "./connection.js";
 import { connectDeployment } from "./connection.js";
 import type { Io, OutputFormat } from "./output.js";

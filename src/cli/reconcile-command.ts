@@ -6,11 +6,11 @@ import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-p
 import type { ApplyResult } from "../reconciler/apply.js";
 import type { LeaseScope, ReconcileOutcome } from "../pipeline/reconcile.js";
 import { applySavedPlan, prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
-import type { Plan } from "../reconciler/model.js";
-import { hasChanges, PLAN_FORMAT_VERSION } from "../reconciler/model.js";
+import type { Plan } from "../model/plan.js";
+import { hasChanges, PLAN_FORMAT_VERSION } from "../model/plan.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
-import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+import type { AwsGateway } from "../aws/gateway.js";
 import type { Connection } from "./connection.js";
 import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
 import type { DesiredState } from "../desired/load.js";
@@ -146,7 +146,7 @@ function parseSeconds(value: string | undefined, fallback: number): number {
 }
 
 /** Runs `fn` holding the owner's write lease in this account and region; renews it meanwhile. */
-async function withLease<T>(gateway: SsmGateway, owner: string, timeoutSeconds: number, io: Io, fn: () => Promise<T>): Promise<T> {
+async function withLease<T>(gateway: AwsGateway, owner: string, timeoutSeconds: number, io: Io, fn: () => Promise<T>): Promise<T> {
   const lease = new Lease(gateway, owner);
   try {
     await lease.acquireWaiting(timeoutSeconds * 1000, 1000, (r) => io.err(`waiting for the write lease held by ${r.holder} (until ${r.expiresAt})…`));
@@ -260,7 +260,7 @@ function parseReconcileArgs(argv: string[]) {
 }
 
 /** The write lease as the CLI holds it: waiting up to --lock-timeout, renewed while it runs. */
-function cliLease(gateway: SsmGateway, owner: string, values: { "lock-timeout"?: string }, io: Io): LeaseScope {
+function cliLease(gateway: AwsGateway, owner: string, values: { "lock-timeout"?: string }, io: Io): LeaseScope {
   return (fn) => withLease(gateway, owner, parseSeconds(values["lock-timeout"], 30), io, fn);
 }
 

@@ -1,8 +1,8 @@
 import type { DesiredState } from "../desired/load.js";
 import type { MaintenanceWindowDoc, PatchBaselineDoc } from "../model/desired.js";
-import { mapLimit } from "../reconciler/limit.js";
-import { NAME_TAG, OWNER_TAG } from "../reconciler/model.js";
-import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+import { mapLimit } from "../util/limit.js";
+import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
+import type { AwsGateway } from "../aws/gateway.js";
 
 /** DescribePatchGroupState counts, by their SSM names. */
 export const GROUP_STATE_FIELDS = [
@@ -93,7 +93,7 @@ export interface ComplianceOptions {
   concurrency?: number;
 }
 
-export async function readCompliance(gw: SsmGateway, opts: ComplianceOptions): Promise<ComplianceReport> {
+export async function readCompliance(gw: AwsGateway, opts: ComplianceOptions): Promise<ComplianceReport> {
   const concurrency = opts.concurrency ?? 8;
   const groups = await mapLimit(opts.patchGroups, concurrency, async (patchGroup) => {
     const out = await gw.call<Record<string, unknown>>("DescribePatchGroupState", { PatchGroup: patchGroup });

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
-import { builtInPolicyIds } from "../policy/load.js";
+import { builtInPolicyIds } from "./built-in-policies.js";
 import type { SourceDocument } from "./yaml-source.js";
 
 /**

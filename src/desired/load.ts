@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { mapLimit } from "../reconciler/limit.js";
+import { mapLimit } from "../util/limit.js";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { ConfigDoc, DeploymentSpec, ResourceDoc, ResourceKind } from "../model/desired.js";
@@ -13,32 +13,8 @@ import { POOL_THRESHOLD_BYTES, parsePoolAvailable, valuesFromPool } from "./pars
 import { decodeYamlFile, parseDecoded, withValue } from "./yaml-source.js";
 import type { SourceDocument } from "./yaml-source.js";
 
-/** A validated resource document and where it came from. */
-export interface LoadedResource<D extends ResourceDoc = ResourceDoc> {
-  doc: D;
-  source: SourceDocument;
-  /** "PatchBaseline/production-baseline" */
-  key: string;
-}
-
-/** The desired state for one deployment: its resources with its values substituted. */
-export interface DeploymentState {
-  spec: DeploymentSpec;
-  resources: LoadedResource[];
-}
-
-export interface DesiredState {
-  dir: string;
-  config: ConfigDoc;
-  configSource: SourceDocument;
-  /** Without deployments: all resources. With deployments: those of the first deployment (see `deployments`). */
-  resources: LoadedResource[];
-  /**
-   * One entry per deployment in patchctl.yaml, each validated on its own after
-   * substitution; without deployments, one implicit entry named "default" with no regions.
-   */
-  deployments: DeploymentState[];
-}
+export type { DeploymentState, DesiredState, LoadedResource } from "./state.js";
+import type { DeploymentState, DesiredState, LoadedResource } from "./state.js";
 
 /** The implicit deployment of a desired state without `deployments:`. */
 export const DEFAULT_DEPLOYMENT = "default";

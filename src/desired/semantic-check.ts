@@ -5,7 +5,7 @@ import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilt
 import { awsNameOf } from "../model/desired.js";
 import { parsePolicyDocument, PolicyDocumentError } from "../resources/policy-document.js";
 import { parseSchedule, ScheduleError, validateTimezone } from "../schedule/index.js";
-import type { LoadedResource } from "./load.js";
+import type { LoadedResource } from "./state.js";
 
 /** Account quotas and model limits from the SSM documentation (per account and region). */
 export const QUOTAS = {

@@ -1,5 +1,5 @@
 import equal from "fast-deep-equal";
-import type { FieldChange, Json, JsonObject } from "../reconciler/model.js";
+import type { FieldChange, Json, JsonObject } from "../model/plan.js";
 import { isUnorderedList, joinPath, maskValue } from "../resources/field-paths.js";
 import type { SensitiveTest } from "../resources/field-paths.js";
 

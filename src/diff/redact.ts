@@ -1,4 +1,4 @@
-import type { JsonObject, ResourceType } from "../reconciler/model.js";
+import type { JsonObject, ResourceType } from "../model/plan.js";
 import { joinPath, REDACTED } from "../resources/field-paths.js";
 import { handlerFor } from "../resources/registry.js";
 

@@ -1,5 +1,5 @@
-import type { Change, FieldChange, Json, JsonObject, Plan, ResourceType } from "../reconciler/model.js";
-import { RESOURCE_TYPES } from "../reconciler/model.js";
+import type { Change, FieldChange, Json, JsonObject, Plan, ResourceType } from "../model/plan.js";
+import { RESOURCE_TYPES } from "../model/plan.js";
 import { isUnorderedList, joinPath, maskValue, REDACTED } from "../resources/field-paths.js";
 import { handlerFor } from "../resources/registry.js";
 import { canonicalJson } from "../resources/shape.js";

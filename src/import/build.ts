@@ -1,6 +1,6 @@
 import type { ConfigDoc, MaintenanceWindowDoc, PatchBaselineDoc, ServiceRoleDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import { API_VERSION } from "../model/desired.js";
-import type { Json, JsonObject } from "../reconciler/model.js";
+import type { Json, JsonObject } from "../model/plan.js";
 import { maintenanceWindowHandler, windowFromDesired, windowFromSsm } from "../resources/maintenance-window.js";
 import { baselineFromDesired, baselineFromSsm, patchBaselineHandler } from "../resources/patch-baseline.js";
 import { decodePolicy, serviceRoleFromDesired } from "../resources/service-role.js";

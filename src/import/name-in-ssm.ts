@@ -1,4 +1,4 @@
-import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+import type { AwsGateway } from "../aws/gateway.js";
 import type { GeneratedName } from "./build.js";
 
 /**
@@ -7,7 +7,7 @@ import type { GeneratedName } from "./build.js";
  * pairs the imported target or task with the existing one in place instead of registering
  * a new one under the name and deregistering the old.
  */
-export async function writeGeneratedNames(gw: SsmGateway, names: GeneratedName[], onWrite?: (g: GeneratedName) => void): Promise<void> {
+export async function writeGeneratedNames(gw: AwsGateway, names: GeneratedName[], onWrite?: (g: GeneratedName) => void): Promise<void> {
   for (const g of names) {
     if (g.kind === "WindowTarget") {
       await gw.call("UpdateMaintenanceWindowTarget", { WindowId: g.windowId, WindowTargetId: g.id, Name: g.name, Replace: false });

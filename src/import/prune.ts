@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from "../reconciler/model.js";
+import type { Json, JsonObject } from "../model/plan.js";
 
 type Path = (string | number)[];
 

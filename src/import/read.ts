@@ -1,8 +1,8 @@
-import { mapLimit } from "../reconciler/limit.js";
-import { NAME_TAG, OWNER_TAG } from "../reconciler/model.js";
+import { mapLimit } from "../util/limit.js";
+import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 import { IAM_NOT_FOUND, unlessGone } from "../reconciler/not-found.js";
 import { ACCESS_DENIED, readRolePolicies } from "../reconciler/read-roles.js";
-import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+import type { AwsGateway } from "../aws/gateway.js";
 import type { IamRole } from "../resources/service-role.js";
 
 export type Tag = { Key?: string; Value?: string };
@@ -128,7 +128,7 @@ function choose<T>(items: T[], selectors: Selector[], kind: ImportKind, idOf: (t
  * their patch-group registrations and default status, and maintenance windows with their
  * targets and tasks — all of them, or those selected. Changes nothing.
  */
-export async function readForImport(gw: SsmGateway, opts: { owner: string; selectors: Selector[]; concurrency?: number }): Promise<ImportRead> {
+export async function readForImport(gw: AwsGateway, opts: { owner: string; selectors: Selector[]; concurrency?: number }): Promise<ImportRead> {
   const concurrency = opts.concurrency ?? 8;
   const wantBaselines = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "PatchBaseline");
   const wantWindows = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "MaintenanceWindow");
@@ -206,7 +206,7 @@ export function roleNameOfArn(arn: string): string | undefined {
  * manages them). Without IAM read permission, task roles stay ARNs (a warning says so);
  * a selected role then is an error.
  */
-async function readRoles(gw: SsmGateway, windows: RawWindow[], opts: { owner: string; selectors: Selector[]; concurrency?: number }, skipped: string[]): Promise<RawRole[]> {
+async function readRoles(gw: AwsGateway, windows: RawWindow[], opts: { owner: string; selectors: Selector[]; concurrency?: number }, skipped: string[]): Promise<RawRole[]> {
   const selected = opts.selectors.filter((s) => s.kind === "ServiceRole");
   const wanted = new Map<string, { arn?: string; selector?: Selector }>();
   for (const w of windows) {

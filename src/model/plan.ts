@@ -38,6 +38,26 @@ export interface Resource {
   notes?: string[];
 }
 
+/** A resource as read from the account: a Resource with its id, ownership and name in AWS. */
+export interface ActualResource extends Resource {
+  id: string;
+  /** Carries this run's owner tag (for targets, tasks and registrations: through their window or baseline). */
+  owned: boolean;
+  /** The patchctl:owner tag, when some patchctl owner has it. */
+  ownerTag?: string;
+  /** The name in SSM (not the logical name). */
+  ssmName: string;
+  /** Set when --adopt pairs this unnamed (or differently named) target or task with a desired one: what happens to it. */
+  adoptedAs?: string;
+}
+
+export interface ActualState {
+  resources: ActualResource[];
+  /** AWS-owned baseline id per OS (the default to move back to). */
+  awsBaselines: Record<string, string>;
+  fingerprint: string;
+}
+
 export type Action = "create" | "update" | "delete" | "replace" | "noop";
 
 export interface FieldChange {

@@ -18,9 +18,9 @@ import { applyPlan } from "../reconciler/apply.js";
 import { isPlanStale, planReconcile } from "../reconciler/engine.js";
 import type { DeleteGuardOptions } from "../reconciler/guard.js";
 import { checkDeleteGuard } from "../reconciler/guard.js";
-import type { Plan } from "../reconciler/model.js";
-import { hasChanges } from "../reconciler/model.js";
-import type { SsmGateway } from "../reconciler/ssm-gateway.js";
+import type { Plan } from "../model/plan.js";
+import { hasChanges } from "../model/plan.js";
+import type { AwsGateway } from "../aws/gateway.js";
 
 /** Why a plan is not applied, with a stable code a script or the controller can match on. */
 export interface Refusal {
@@ -59,7 +59,7 @@ export async function prepareState(state: DesiredState, policiesDir: string | un
 export type LeaseScope = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export interface ReconcileRequest {
-  gateway: SsmGateway;
+  gateway: AwsGateway;
   region: string;
   /** Default: the desired state's owner. */
   owner?: string;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { Ajv } from "ajv";
@@ -14,27 +14,8 @@ import type { SchemaProblem } from "./schema-errors.js";
 import { PLAN_CHECKS, SPEC_KINDS } from "./types.js";
 import type { JsonSchema, MatchKind, Policy, PolicyCheck, PolicySelector } from "./types.js";
 
-/** Where patchctl's own policies live. */
-export function builtInPolicyDir(): string {
-  return path.join(packageRoot(), "policies");
-}
-
-let builtInIds: ReadonlySet<string> | undefined;
-
-/** The ids of the built-in policies (what patchctl.yaml `policies:` may set), read once. */
-export function builtInPolicyIds(): ReadonlySet<string> {
-  if (builtInIds) return builtInIds;
-  const dir = builtInPolicyDir();
-  const ids = new Set<string>();
-  for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort()) {
-    const file = path.join(dir, name);
-    for (const doc of parseYamlFile(file, readFileSync(file)).documents) {
-      const v = doc.value;
-      if (isRecord(v) && v.kind === "Policy" && typeof v.id === "string" && v.disabled !== true) ids.add(v.id);
-    }
-  }
-  return (builtInIds = ids);
-}
+export { builtInPolicyDir, builtInPolicyIds } from "../desired/built-in-policies.js";
+import { builtInPolicyDir } from "../desired/built-in-policies.js";
 
 let validator: ValidateFunction | undefined;
 

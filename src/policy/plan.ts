@@ -1,7 +1,7 @@
 import type { DesiredState, LoadedResource } from "../desired/load.js";
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import type { FieldPath } from "../model/diagnostics.js";
-import type { Change, Plan, Resource } from "../reconciler/model.js";
+import type { Change, Plan, Resource } from "../model/plan.js";
 import { Collector } from "./collector.js";
 import type { FindingPlace } from "./collector.js";
 import { policyMatches } from "./match.js";

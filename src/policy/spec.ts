@@ -7,7 +7,7 @@ import { policyMatches, subjectsOf } from "./match.js";
 import type { Subject } from "./match.js";
 import { compileRule, summariseErrors } from "./schema-errors.js";
 import type { SchemaProblem } from "./schema-errors.js";
-import type { JsonObject, ResourceType } from "../reconciler/model.js";
+import type { JsonObject, ResourceType } from "../model/plan.js";
 import { handlerFor } from "../resources/registry.js";
 import { EXEMPT_ANNOTATION } from "./types.js";
 import type { Policy, PolicyFinding, PolicyResult } from "./types.js";

@@ -2,10 +2,10 @@ import type { CallContext, IdRef, SsmCall } from "../resources/handler.js";
 import { isIdRef } from "../resources/handler.js";
 import { handlerFor } from "../resources/registry.js";
 import { randomUUID } from "node:crypto";
-import { createLimiter } from "./limit.js";
-import type { Change, Plan, Resource } from "./model.js";
+import { createLimiter } from "../util/limit.js";
+import type { Change, Plan, Resource } from "../model/plan.js";
 import { phaseOf } from "./plan.js";
-import type { SsmGateway } from "./ssm-gateway.js";
+import type { AwsGateway } from "../aws/gateway.js";
 import { redactCallInput } from "../diff/redact.js";
 
 /*
@@ -96,7 +96,7 @@ export class ApplyError extends Error {}
  * Carries out a plan: the calls of every change, phase by phase. In a dry run
  * the same path runs and records the calls instead of making them.
  */
-export async function applyPlan(plan: Plan, gw: SsmGateway | undefined, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: ApplyOptions): Promise<ApplyResult> {
   if (!opts.dryRun && !gw) throw new ApplyError("applying needs an SSM connection");
   const oldIds = new Map(Object.entries(plan.ids));
   const newIds = new Map<string, string>();

@@ -1,15 +1,15 @@
 import type { DesiredState } from "../desired/load.js";
 import { packageVersion } from "../package-root.js";
 import { expandDesired } from "./expand.js";
-import type { Plan, Resource } from "./model.js";
+import type { Plan, Resource } from "../model/plan.js";
 import { computePlan, readScopeOf } from "./plan.js";
 import type { ActualState } from "./read-actual.js";
 import { readActualState } from "./read-actual.js";
-import type { SsmGateway } from "./ssm-gateway.js";
+import type { AwsGateway } from "../aws/gateway.js";
 
 export interface PlanRequest {
   state: DesiredState;
-  gateway: SsmGateway;
+  gateway: AwsGateway;
   owner?: string;
   region: string;
   adopt?: boolean;
@@ -39,7 +39,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
 }
 
 /** Reads the account again with a saved plan's scope; the plan is stale when the fingerprint moved. */
-export async function isPlanStale(plan: Plan, gateway: SsmGateway, concurrency?: number): Promise<boolean> {
+export async function isPlanStale(plan: Plan, gateway: AwsGateway, concurrency?: number): Promise<boolean> {
   const actual = await readActualState(gateway, {
     owner: plan.owner,
     desiredNames: { baselines: new Set(plan.readScope.baselines), windows: new Set(plan.readScope.windows), roles: new Set(plan.readScope.roles ?? []) },

@@ -6,8 +6,8 @@ import { baselineFromDesired } from "../resources/patch-baseline.js";
 import { registrationKey } from "../resources/patch-group-registration.js";
 import { serviceRoleFromDesired, serviceRoleKey } from "../resources/service-role.js";
 import { targetFromDesired, targetKey, taskFromDesired, taskKey, windowKey } from "../resources/window-children.js";
-import type { Resource } from "./model.js";
-import { NAME_TAG, OWNER_TAG } from "./model.js";
+import type { Resource } from "../model/plan.js";
+import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 
 /**
  * Where a resource is written. The line is looked up when first read: finding it needs the

@@ -1,4 +1,4 @@
-import type { Plan } from "./model.js";
+import type { Plan } from "../model/plan.js";
 
 export interface DeleteGuardOptions {
   /** Refuse when deletions exceed this share of owned resources. Default 30. */

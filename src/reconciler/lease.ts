@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import type { SsmGateway } from "./ssm-gateway.js";
+import type { AwsGateway } from "../aws/gateway.js";
 
 /**
  * One writer per owner, account and region: a lease held in SSM Parameter Store.
@@ -53,7 +53,7 @@ export class LeaseHeldError extends Error {
 export class Lease {
   private held = false;
   constructor(
-    private readonly gw: SsmGateway,
+    private readonly gw: AwsGateway,
     readonly owner: string,
     readonly holder: string = newHolderId(),
     private readonly ttlMs = 120_000,

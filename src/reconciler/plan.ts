@@ -2,8 +2,8 @@ import { diffSpecs } from "../diff/field-diff.js";
 import { asArray, asObject, canonicalJson } from "../resources/shape.js";
 import { handlerFor } from "../resources/registry.js";
 import type { ActualResource, ActualState } from "./read-actual.js";
-import type { Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "./model.js";
-import { NAME_TAG, OWNER_TAG, PLAN_FORMAT_VERSION, summarize } from "./model.js";
+import type { Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
+import { NAME_TAG, OWNER_TAG, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
 
 export interface PlanOptions {
   owner: string;

@@ -1,7 +1,7 @@
-import type { Resource } from "./model.js";
-import { NAME_TAG, OWNER_TAG } from "./model.js";
-import type { SsmGateway } from "./ssm-gateway.js";
-import { mapLimit } from "./limit.js";
+import type { ActualResource, ActualState } from "../model/plan.js";
+import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
+import type { AwsGateway } from "../aws/gateway.js";
+import { mapLimit } from "../util/limit.js";
 import { baselineFromSsm } from "../resources/patch-baseline.js";
 import { windowFromSsm } from "../resources/maintenance-window.js";
 import { registrationKey } from "../resources/patch-group-registration.js";
@@ -11,24 +11,7 @@ import { canonicalJson, sha256 } from "../resources/shape.js";
 import { unlessGone } from "./not-found.js";
 import { readServiceRoles } from "./read-roles.js";
 
-export interface ActualResource extends Resource {
-  id: string;
-  /** Carries this run's owner tag (for targets, tasks and registrations: through their window or baseline). */
-  owned: boolean;
-  /** The patchctl:owner tag, when some patchctl owner has it. */
-  ownerTag?: string;
-  /** The name in SSM (not the logical name). */
-  ssmName: string;
-  /** Set when --adopt pairs this unnamed (or differently named) target or task with a desired one: what happens to it. */
-  adoptedAs?: string;
-}
-
-export interface ActualState {
-  resources: ActualResource[];
-  /** AWS-owned baseline id per OS (the default to move back to). */
-  awsBaselines: Record<string, string>;
-  fingerprint: string;
-}
+export type { ActualResource, ActualState } from "../model/plan.js";
 
 export interface ReadOptions {
   owner: string;
@@ -48,7 +31,7 @@ function tagValue(tags: Tag[], key: string): string | undefined {
 }
 
 /** Tags of a baseline or window and what they say about ownership (one ListTagsForResource). */
-async function ownershipOf(gw: SsmGateway, resourceType: "PatchBaseline" | "MaintenanceWindow", id: string, ssmName: string, owner: string) {
+async function ownershipOf(gw: AwsGateway, resourceType: "PatchBaseline" | "MaintenanceWindow", id: string, ssmName: string, owner: string) {
   const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: resourceType, ResourceId: id })).TagList ?? [];
   const ownerTag = tagValue(tags, OWNER_TAG);
   const owned = ownerTag === owner;
@@ -73,7 +56,7 @@ export function baselineIdSuffix(id: string): string {
  * one DescribeMaintenanceWindowTasks, and GetMaintenanceWindowTask per task (Describe omits the
  * invocation parameters). No per-target reads, no repeated list walks. IAM roles: see read-roles.ts.
  */
-export async function readActualState(gw: SsmGateway, opts: ReadOptions): Promise<ActualState> {
+export async function readActualState(gw: AwsGateway, opts: ReadOptions): Promise<ActualState> {
   const concurrency = opts.concurrency ?? 8;
   const progress = opts.onProgress ?? (() => {});
   progress("listing baselines, patch groups and windows");
@@ -170,7 +153,7 @@ function windowIdOfChild(r: ActualResource): string {
   return childWindowIds.get(r) ?? "";
 }
 
-async function readWindow(gw: SsmGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string): Promise<ActualResource[] | undefined> {
+async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string): Promise<ActualResource[] | undefined> {
   const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindow", { WindowId: id }));
   if (!full) return undefined;
   const wKey = windowKey(logical);

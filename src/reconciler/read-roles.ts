@@ -1,11 +1,11 @@
 import type { IamRole } from "../resources/service-role.js";
 import { serviceRoleFromIam, serviceRoleKey } from "../resources/service-role.js";
 import { trustsService } from "../resources/policy-document.js";
-import { mapLimit } from "./limit.js";
-import { NAME_TAG, OWNER_TAG } from "./model.js";
+import { mapLimit } from "../util/limit.js";
+import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 import { IAM_NOT_FOUND, unlessGone } from "./not-found.js";
-import type { ActualResource } from "./read-actual.js";
-import type { SsmGateway } from "./ssm-gateway.js";
+import type { ActualResource } from "../model/plan.js";
+import type { AwsGateway } from "../aws/gateway.js";
 
 export interface RoleReadOptions {
   owner: string;
@@ -30,7 +30,7 @@ export const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "
  * Without IAM read access and with no ServiceRole desired, roles are left out (patchctl
  * then manages SSM only) instead of failing the run.
  */
-export async function readServiceRoles(gw: SsmGateway, opts: RoleReadOptions): Promise<ActualResource[]> {
+export async function readServiceRoles(gw: AwsGateway, opts: RoleReadOptions): Promise<ActualResource[]> {
   const wanted = new Set([...opts.desiredNames].map((n) => n.toLowerCase()));
   let roles: IamRole[];
   try {
@@ -64,7 +64,7 @@ export async function readServiceRoles(gw: SsmGateway, opts: RoleReadOptions): P
 }
 
 /** A role's attached managed policy ARNs and inline policy documents (as IAM returns them). */
-export async function readRolePolicies(gw: SsmGateway, name: string): Promise<{ managed: string[]; inline: Record<string, string> }> {
+export async function readRolePolicies(gw: AwsGateway, name: string): Promise<{ managed: string[]; inline: Record<string, string> }> {
   const [attached, inlineNames] = await Promise.all([
     gw.paginateIam<{ PolicyArn?: string }>("ListAttachedRolePolicies", { RoleName: name }, "AttachedPolicies", 1000),
     gw.paginateIam<string>("ListRolePolicies", { RoleName: name }, "PolicyNames", 1000),

@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from "../reconciler/model.js";
+import type { Json, JsonObject } from "../model/plan.js";
 
 /**
  * Field paths as plans name them ("approvalRules.patchRules[1].approveAfterDays") and the

@@ -1,5 +1,5 @@
-import type { AwsService } from "../reconciler/ssm-gateway.js";
-import type { Change, JsonObject, Resource, ResourceType } from "../reconciler/model.js";
+import type { AwsService } from "../aws/gateway.js";
+import type { Change, JsonObject, Resource, ResourceType } from "../model/plan.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
 export interface IdRef {

@@ -1,5 +1,5 @@
 import type { MaintenanceWindowDoc } from "../model/desired.js";
-import type { JsonObject } from "../reconciler/model.js";
+import type { JsonObject } from "../model/plan.js";
 import type { ResourceHandler, SsmCall } from "./handler.js";
 import { withinAny } from "./field-paths.js";
 import { taggedUpdateCalls } from "./handler.js";

@@ -1,6 +1,6 @@
 import type { GetPatchBaselineCommandOutput } from "@aws-sdk/client-ssm";
 import type { PatchBaselineDoc } from "../model/desired.js";
-import type { Json, JsonObject } from "../reconciler/model.js";
+import type { Json, JsonObject } from "../model/plan.js";
 import type { ResourceHandler } from "./handler.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { withinAny } from "./field-paths.js";

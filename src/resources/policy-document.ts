@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from "../reconciler/model.js";
+import type { Json, JsonObject } from "../model/plan.js";
 
 /**
  * IAM policy documents compared by meaning: key order does not matter, a single

@@ -1,4 +1,4 @@
-import type { ResourceType } from "../reconciler/model.js";
+import type { ResourceType } from "../model/plan.js";
 import { defaultBaselineHandler } from "./default-baseline.js";
 import type { ResourceHandler } from "./handler.js";
 import { maintenanceWindowHandler } from "./maintenance-window.js";

@@ -1,5 +1,5 @@
 import type { ServiceRoleDoc } from "../model/desired.js";
-import type { Json, JsonObject, Resource } from "../reconciler/model.js";
+import type { Json, JsonObject, Resource } from "../model/plan.js";
 import type { ResourceHandler, SsmCall } from "./handler.js";
 import { canonicalPolicy, SSM_TRUST_POLICY } from "./policy-document.js";
 import { asArray, asObject, compact, sortedStrings, tagMap } from "./shape.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Json, JsonObject } from "../reconciler/model.js";
+import type { Json, JsonObject } from "../model/plan.js";
 
 /** Maps whose keys are names chosen by users (document parameters), never case-converted. */
 const VERBATIM_KEY_MAPS = new Set(["parameters", "Parameters", "taskParameters", "TaskParameters"]);

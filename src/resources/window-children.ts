@@ -1,5 +1,5 @@
 import type { WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
-import type { Json, JsonObject, Resource } from "../reconciler/model.js";
+import type { Json, JsonObject, Resource } from "../model/plan.js";
 import { withinAny } from "./field-paths.js";
 import type { CallContext, IdRef, ResourceHandler } from "./handler.js";
 import { asArray, asObject, compact, normalizeKeyValues, toCamel, toPascal } from "./shape.js";

@@ -5,7 +5,7 @@ import { minimumReadCalls, removeWrittenFleets, sum, terraformStyleCalls, writeF
 import { loadDesiredState } from "../../src/desired/load.js";
 import { applyPlan } from "../../src/reconciler/apply.js";
 import { planReconcile } from "../../src/reconciler/engine.js";
-import { SsmGateway } from "../../src/reconciler/ssm-gateway.js";
+import { AwsGateway } from "../../src/aws/gateway.js";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 
@@ -18,7 +18,7 @@ const credentials = { accessKeyId: "AKIA000000000001TEST", secretAccessKey: "tes
 
 describe("bench call counts over HTTP", () => {
   let ssm: LocalSsm;
-  let gw: SsmGateway;
+  let gw: AwsGateway;
   let awsOwned = 0;
   beforeAll(async () => {
     ssm = await startLocalSsm();
@@ -29,7 +29,7 @@ describe("bench call counts over HTTP", () => {
       token = page.NextToken;
     }
     client.destroy();
-    gw = new SsmGateway({ region: "eu-west-1", endpointUrl: ssm.url, credentials });
+    gw = new AwsGateway({ region: "eu-west-1", endpointUrl: ssm.url, credentials });
   });
   afterAll(async () => {
     gw.destroy();

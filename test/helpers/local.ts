@@ -3,7 +3,7 @@ import { runCli } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/output.js";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
-import { SsmGateway } from "../../src/reconciler/ssm-gateway.js";
+import { AwsGateway } from "../../src/aws/gateway.js";
 import { relaxedPoliciesDir } from "./relaxed-policies.js";
 
 export const REGION = "us-east-1";
@@ -13,7 +13,7 @@ export interface LocalHarness {
   server: LocalSsm;
   url: string;
   sdk: SSMClient;
-  gateway(): SsmGateway;
+  gateway(): AwsGateway;
   /** Runs the patchctl CLI in-process against this endpoint; returns the exit code and what it printed. */
   cli(args: string[]): Promise<{ code: number; out: string; err: string }>;
   close(): Promise<void>;
@@ -24,13 +24,13 @@ export async function startHarness(opts: Parameters<typeof startLocalSsm>[0] = {
   process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
   const server = await startLocalSsm({ port: 0, ...opts });
   const sdk = new SSMClient({ region: REGION, endpoint: server.url, credentials: CREDENTIALS });
-  const gateways: SsmGateway[] = [];
+  const gateways: AwsGateway[] = [];
   return {
     server,
     url: server.url,
     sdk,
     gateway() {
-      const gw = new SsmGateway({ region: REGION, endpointUrl: server.url, credentials: CREDENTIALS });
+      const gw = new AwsGateway({ region: REGION, endpointUrl: server.url, credentials: CREDENTIALS });
       gateways.push(gw);
       return gw;
     },

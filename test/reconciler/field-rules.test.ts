@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { diffSpecs } from "../../src/diff/field-diff.js";
 import { redactCallInput } from "../../src/diff/redact.js";
 import { renderPlanText } from "../../src/diff/render-plan.js";
-import type { Change, JsonObject, Plan } from "../../src/reconciler/model.js";
+import type { Change, JsonObject, Plan } from "../../src/model/plan.js";
 import { maskValue } from "../../src/resources/field-paths.js";
 import { patchBaselineHandler } from "../../src/resources/patch-baseline.js";
 import { taskFieldIsSensitive, windowTaskHandler } from "../../src/resources/window-children.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
-import { SsmGateway } from "../../src/reconciler/ssm-gateway.js";
+import { AwsGateway } from "../../src/aws/gateway.js";
 import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
 
 // --max-tps: patchctl paces itself below the account's rate instead of bursting and retrying.
@@ -17,7 +17,7 @@ describe("client-side pacing (--max-tps)", () => {
 
   async function burst(maxTps: number | undefined): Promise<number> {
     ssm = await startLocalSsm({ tps: 10 });
-    const gw = new SsmGateway({ region: REGION, endpointUrl: ssm.url, credentials: CREDENTIALS, maxTps });
+    const gw = new AwsGateway({ region: REGION, endpointUrl: ssm.url, credentials: CREDENTIALS, maxTps });
     try {
       const results = await Promise.all(Array.from({ length: BURST }, () => gw.call<{ BaselineIdentities?: unknown[] }>("DescribePatchBaselines", {})));
       expect(results.every((r) => Array.isArray(r.BaselineIdentities))).toBe(true);

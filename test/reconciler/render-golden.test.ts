@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadDesiredState } from "../../src/desired/load.js";
 import { planToJson, renderPlanMarkdown, renderPlanText } from "../../src/diff/render-plan.js";
 import { expandDesired } from "../../src/reconciler/expand.js";
-import type { Plan } from "../../src/reconciler/model.js";
+import type { Plan } from "../../src/model/plan.js";
 import { computePlan } from "../../src/reconciler/plan.js";
 import type { ActualResource, ActualState } from "../../src/reconciler/read-actual.js";
 

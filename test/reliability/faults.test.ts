@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadDesiredState } from "../../src/desired/load.js";
 import { applyPlan } from "../../src/reconciler/apply.js";
 import { planReconcile } from "../../src/reconciler/engine.js";
-import { SsmGateway } from "../../src/reconciler/ssm-gateway.js";
+import { AwsGateway } from "../../src/aws/gateway.js";
 import type { LocalHarness } from "../helpers/local.js";
 import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
 import { census, duplicates } from "../helpers/account-census.js";
@@ -88,7 +88,7 @@ describe("faults survived", () => {
   it("a second reconcile stops with a clear message when it cannot get the lease in time", async () => {
     h = await startHarness();
     const { Lease } = await import("../../src/reconciler/lease.js");
-    const gw = new SsmGateway({ region: REGION, endpointUrl: h.url, credentials: CREDENTIALS });
+    const gw = new AwsGateway({ region: REGION, endpointUrl: h.url, credentials: CREDENTIALS });
     const holder = new Lease(gw, "walkthrough", "other-host:1:abc");
     await holder.acquire();
     const blocked = await h.cli(["reconcile", "examples/walkthrough", "--lock-timeout", "0"]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalPolicy, parsePolicyDocument, PolicyDocumentError, SSM_TRUST_POLICY, trustsService } from "../../src/resources/policy-document.js";
 import { decodePolicy, serviceRoleFromDesired, serviceRoleFromIam, serviceRoleHandler } from "../../src/resources/service-role.js";
 import type { ServiceRoleDoc } from "../../src/model/desired.js";
-import type { Change } from "../../src/reconciler/model.js";
+import type { Change } from "../../src/model/plan.js";
 
 const doc = (spec: ServiceRoleDoc["spec"], name = "mw-role"): ServiceRoleDoc => ({ apiVersion: "patchctl/v1", kind: "ServiceRole", metadata: { name }, spec });
 const ownership = { "patchctl:owner": "team", "patchctl:name": "mw-role" };
