@@ -1,7 +1,7 @@
 import { mapLimit } from "../util/limit.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
-import { IAM_NOT_FOUND, unlessGone } from "../reconciler/not-found.js";
-import { ACCESS_DENIED, readRolePolicies } from "../reconciler/read-roles.js";
+import { IAM_NOT_FOUND, unlessGone } from "../aws/not-found.js";
+import { ACCESS_DENIED, readRolePolicies } from "../resources/service-role.js";
 import type { AwsGateway } from "../aws/gateway.js";
 import type { IamRole } from "../resources/service-role.js";
 

@@ -149,3 +149,11 @@ export function hasChanges(plan: Plan): boolean {
 
 export const OWNER_TAG = "patchctl:owner";
 export const NAME_TAG = "patchctl:name";
+
+/** How a delete carried out by its parent's delete reads ("deleted with its window"). */
+export const DELETED_WITH_PREFIX = "deleted with its ";
+
+/** Whether a change is carried out by its parent's delete (which cascades): nothing of its own is applied. */
+export function isDeletedWithParent(c: Change): boolean {
+  return c.action === "delete" && c.reason !== undefined && c.reason.startsWith(DELETED_WITH_PREFIX);
+}

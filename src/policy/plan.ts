@@ -2,6 +2,7 @@ import type { DesiredState, LoadedResource } from "../desired/load.js";
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import type { FieldPath } from "../model/diagnostics.js";
 import type { Change, Plan, Resource } from "../model/plan.js";
+import { isDeletedWithParent } from "../model/plan.js";
 import { Collector } from "./collector.js";
 import type { FindingPlace } from "./collector.js";
 import { policyMatches } from "./match.js";
@@ -9,8 +10,6 @@ import { configuredPolicies, withOverrides } from "./overrides.js";
 import type { Policy, PolicyResult } from "./types.js";
 
 const WAIVED = "allowed by --allow-destructive";
-/** Deleting a window deletes its targets and tasks with it: one decision, counted once. */
-const WITH_WINDOW = "deleted with its window";
 
 function tagsOf(r: Resource | undefined): Record<string, string> | undefined {
   const t = r?.spec.tags;
@@ -100,7 +99,8 @@ function describe(ch: Change): string {
 function checkDestructive(p: Policy, ctx: PlanContext, c: Collector, allowDestructive: boolean): void {
   const actions = Array.isArray(p.parameters.actions) ? (p.parameters.actions as string[]) : ["delete", "replace"];
   for (const ch of ctx.plan.changes) {
-    if (!actions.includes(ch.action) || ch.reason === WITH_WINDOW) continue;
+    // Deleting a window deletes its targets and tasks with it: one decision, counted once.
+    if (!actions.includes(ch.action) || isDeletedWithParent(ch)) continue;
     const spec = (ch.after ?? ch.before)?.spec ?? {};
     const names = ctx.names(ch);
     if (!ctx.tagSets(ch).some((tags) => policyMatches(p, { kind: ch.type, names, tags, spec }))) continue;
@@ -112,7 +112,7 @@ function checkDestructive(p: Policy, ctx: PlanContext, c: Collector, allowDestru
 
 function checkMaxDeletions(p: Policy, ctx: PlanContext, c: Collector, allowDestructive: boolean): void {
   const max = typeof p.parameters.max === "number" ? p.parameters.max : 20;
-  const deletes = ctx.plan.changes.filter((ch) => ch.action === "delete" && ch.reason !== WITH_WINDOW);
+  const deletes = ctx.plan.changes.filter((ch) => ch.action === "delete" && !isDeletedWithParent(ch));
   const counted = deletes.filter((ch) => ctx.tagSets(ch).some((tags) => policyMatches(p, { kind: ch.type, names: ctx.names(ch), tags, spec: ch.before?.spec ?? {} })));
   if (counted.length <= max) return;
   const place = ctx.planPlace("Plan");

@@ -4,6 +4,7 @@ import { handlerFor } from "../resources/registry.js";
 import { randomUUID } from "node:crypto";
 import { createLimiter } from "../util/limit.js";
 import type { Change, Plan, Resource } from "../model/plan.js";
+import { isDeletedWithParent } from "../model/plan.js";
 import { phaseOf } from "./plan.js";
 import type { AwsGateway } from "../aws/gateway.js";
 import { redactCallInput } from "../diff/redact.js";
@@ -81,7 +82,7 @@ function partsOf(c: Change): Part[] {
     case "update":
       return [{ change: c, part: "update", phase: phaseOf(c, "update") }];
     case "delete":
-      return c.reason === "deleted with its window" ? [] : [{ change: c, part: "delete", phase: phaseOf(c, "delete") }];
+      return isDeletedWithParent(c) ? [] : [{ change: c, part: "delete", phase: phaseOf(c, "delete") }];
     case "replace":
       return [
         { change: c, part: "delete", phase: phaseOf(c, "delete") },
@@ -207,7 +208,7 @@ export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: Ap
 
   const outcomes: ChangeOutcome[] = plan.changes.map((c) => {
     if (c.action === "noop") return { key: c.key, action: c.action, status: "noop" };
-    const s = status.get(c.key) ?? (c.reason === "deleted with its window" ? "applied" : "skipped");
+    const s = status.get(c.key) ?? (isDeletedWithParent(c) ? "applied" : "skipped");
     const outcome: ChangeOutcome = { key: c.key, action: c.action, status: s };
     if (errors.has(c.key)) outcome.error = errors.get(c.key);
     if (newIds.has(c.key)) outcome.newId = newIds.get(c.key);

@@ -1,9 +1,15 @@
 import { diffSpecs } from "../diff/field-diff.js";
-import { asArray, asObject, canonicalJson } from "../resources/shape.js";
-import { handlerFor } from "../resources/registry.js";
-import type { ActualResource, ActualState } from "./read-actual.js";
-import type { Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
-import { NAME_TAG, OWNER_TAG, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
+import type { ActualResource, ActualState, Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
+import { DELETED_WITH_PREFIX, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
+import type { Reference } from "../resources/handler.js";
+import { allHandlers, handlerFor, kindRank } from "../resources/registry.js";
+import { canonicalJson } from "../resources/shape.js";
+
+/*
+ * The engine knows no kind by name: identity, AWS names, ownership, references (what blocks, what
+ * depends on what, what is re-pointed when something is replaced) and apply phases are declared by
+ * each kind's handler (src/resources/handler.ts) and read from it here.
+ */
 
 export interface PlanOptions {
   owner: string;
@@ -12,6 +18,14 @@ export interface PlanOptions {
   patchctlVersion: string;
   now?: Date;
 }
+
+/** The reason of a change deleted with the resource holding it (applied by its parent's delete; see isDeletedWithParent). */
+export function deletedWithReason(parentType: ResourceType): string {
+  return `${DELETED_WITH_PREFIX}${handlerFor(parentType).noun}`;
+}
+
+const refsOf = (r: Resource | undefined): Reference[] => (r ? handlerFor(r.type).references(r) : []);
+const isTopLevel = (type: ResourceType): boolean => handlerFor(type).ownership === "tags";
 
 /**
  * Pairs desired and actual resources by key and diffs each pair:
@@ -31,15 +45,16 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
 
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
-  /** Desired baselines/windows blocked by a conflict: what hangs off them waits too. */
+  /** Desired top-level resources blocked by a conflict: what they hold or own waits too. */
   const blocked = new Set<string>();
   /** Actual resources taken over with --adopt, re-keyed to the desired side. */
   const adopted = new Map<ActualResource, ActualResource>();
 
-  // Pass 1: baselines and windows, where ownership is decided.
+  // Pass 1: the kinds with their own ownership tags, where ownership is decided.
   for (const d of desired.filter((x) => isTopLevel(x.type))) {
     if (ownedByKey.has(d.key)) continue;
-    const other = unownedByName.get(nameKey(d.type, awsNameOfResource(d)));
+    const awsName = awsNameOfResource(d);
+    const other = unownedByName.get(nameKey(d.type, awsName));
     if (!other) continue;
     const adoptable = other.ownerTag === undefined;
     if (opts.adopt && adoptable) {
@@ -52,40 +67,37 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       id: other.id,
       adoptable,
       message: adoptable
-        ? `${d.type} '${awsNameOfResource(d)}' already exists (${other.id}) without patchctl ownership tags; rerun with --adopt to take it over instead of creating a duplicate`
-        : `${d.type} '${awsNameOfResource(d)}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
+        ? `${d.type} '${awsName}' already exists (${other.id}) without patchctl ownership tags; rerun with --adopt to take it over instead of creating a duplicate`
+        : `${d.type} '${awsName}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
     });
     blocked.add(d.key);
   }
 
-  // What hangs off an adopted baseline or window is ours from now on, under the desired names.
-  const adoptedBaselineIds = new Map<string, string>();
-  const adoptedWindowKeys = new Map<string, string>();
+  // What an adopted resource holds or owns is ours from now on, under the desired names.
+  const adoptedIds = new Map<string, string>();
+  const adoptedKeys = new Map<string, ActualResource>();
   for (const [from, to] of adopted) {
-    if (from.type === "PatchBaseline") adoptedBaselineIds.set(from.id, to.name);
-    else if (from.type === "MaintenanceWindow") adoptedWindowKeys.set(from.key, to.key);
+    adoptedIds.set(from.id, to.name);
+    adoptedKeys.set(from.key, to);
   }
   let resources = adopted.size === 0 ? actual.resources : actual.resources.map((a): ActualResource => {
     const taken = adopted.get(a);
     if (taken) return taken;
-    if (a.parentKey && adoptedWindowKeys.has(a.parentKey)) {
-      const parentKey = adoptedWindowKeys.get(a.parentKey)!;
-      const windowName = parentKey.slice("MaintenanceWindow/".length);
-      return { ...a, owned: true, parentKey, key: `${a.type}/${windowName}/${a.ssmName}`, name: `${windowName}/${a.ssmName}` };
+    const parent = a.parentKey === undefined ? undefined : adoptedKeys.get(a.parentKey);
+    if (parent) {
+      const key = handlerFor(a.type).key(a.ssmName, parent.name);
+      return { ...a, owned: true, parentKey: parent.key, key, name: `${parent.name}/${a.ssmName}` };
     }
-    if ((a.type === "PatchGroupRegistration" || a.type === "DefaultBaseline") && !a.owned) {
-      const id = String(a.spec.baseline).replace(/^id:/, "");
-      const logical = adoptedBaselineIds.get(id);
-      if (logical) return { ...a, owned: true, spec: { ...a.spec, baseline: logical } };
-    }
+    if (!a.owned) return handlerFor(a.type).adoptThrough?.(a, adoptedIds) ?? a;
     return a;
   });
-  if (adoptedWindowKeys.size > 0) resources = pairUnnamedChildren(desired, resources, new Set(adoptedWindowKeys.values()));
-  // Tasks may give a role we own (or adopt now) by ARN on one side and by logical name on the other.
-  const roleNames = ownedRoleNames(resources);
-  if (roleNames.size > 0) {
-    resources = resources.map((a) => withRoleName(a, roleNames));
-    desired = desired.map((d) => withRoleName(d, roleNames));
+  if (adopted.size > 0) resources = pairUnnamedChildren(desired, resources, new Set([...adopted.values()].map((a) => a.key)));
+  // References to owned resources may name them by id on one side and by logical name on the other.
+  const ownedIds = new Map<string, { type: ResourceType; name: string }>();
+  for (const r of resources) if (r.owned && isTopLevel(r.type)) ownedIds.set(r.id, { type: r.type, name: r.name });
+  if (ownedIds.size > 0) {
+    resources = resources.map((a) => handlerFor(a.type).withLogicalReferences?.(a, ownedIds) ?? a);
+    desired = desired.map((d) => handlerFor(d.type).withLogicalReferences?.(d, ownedIds) ?? d);
   }
   // Indexes into `resources` (not the objects): a Set of 70,000 objects costs an identity hash each.
   const actualByKey = new Map<string, number>();
@@ -96,42 +108,42 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
   for (const d of desired) {
     if (blocked.size > 0) {
       if (blocked.has(d.key)) continue;
-      const blockedBy = d.parentKey ?? (d.type === "PatchGroupRegistration" || d.type === "DefaultBaseline" ? `PatchBaseline/${String(d.spec.baseline)}` : undefined);
-      if (blockedBy && blocked.has(blockedBy)) continue;
+      if (refsOf(d).some((r) => (r.role === "parent" || r.ownedThrough) && blocked.has(r.key))) continue;
     }
     const index = actualByKey.get(d.key);
     const a = index === undefined ? undefined : resources[index];
-    const usable = a && (a.owned || d.type === "DefaultBaseline" || d.type === "PatchGroupRegistration");
+    const handler = handlerFor(d.type);
+    const usable = a && (a.owned || handler.ownership === "identity");
     if (!a || !usable) {
       changes.push({ key: d.key, type: d.type, name: d.name, action: "create", after: d, fields: [], dependsOn: [] });
       continue;
     }
     matched[index!] = 1;
-    if (d.type === "PatchGroupRegistration" && !a.owned && !opts.adopt) {
-      conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it` });
+    const conflict = !a.owned && !opts.adopt ? handler.unownedPairConflict?.(d, a) : undefined;
+    if (conflict !== undefined) {
+      conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: conflict });
       continue;
     }
     changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : a.adoptedAs ? `adopted: ${a.adoptedAs}` : undefined));
   }
 
   const unmanaged: UnmanagedResource[] = [];
-  const deletedWindows = new Set<string>();
+  const deleted = new Map<string, ResourceType>();
   for (const [i, a] of resources.entries()) {
     if (matched[i]) continue;
     if (a.owned) {
-      if (a.type === "MaintenanceWindow") deletedWindows.add(a.key);
+      deleted.set(a.key, a.type);
       changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
-    } else if (isTopLevel(a.type) || a.type === "PatchGroupRegistration") {
-      if (a.type === "PatchGroupRegistration" && String(a.spec.baseline).startsWith("id:arn:")) continue; // groups on AWS-owned baselines
+    } else if (isTopLevel(a.type) || handlerFor(a.type).listUnmanaged?.(a)) {
       unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag });
     }
   }
   for (const c of changes) {
-    if (c.action === "delete" && c.before?.parentKey && deletedWindows.has(c.before.parentKey)) c.reason = "deleted with its window";
+    const parent = c.action === "delete" ? c.before?.parentKey : undefined;
+    if (parent !== undefined && deleted.has(parent)) c.reason = deletedWithReason(deleted.get(parent)!);
   }
 
-  markTasksOfReplacedTargets(changes);
-  markTasksOfReplacedRoles(changes);
+  repointDependents(changes);
   addDependencies(changes);
   const ordered = orderChanges(changes);
   const ids: Record<string, string> = {};
@@ -164,35 +176,35 @@ function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
   if (forced.length > 0) {
     return { key: d.key, type: d.type, name: d.name, action: "replace", before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
   }
-  return { key: d.key, type: d.type, name: d.name, action: fields.length ? "update" : "noop", before, after: d, fields, reason: fields.length ? reason : undefined, dependsOn: [] };
+  return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason, dependsOn: [] };
 }
 
 /**
- * Adopting a window whose targets and tasks have no Name in SSM (what the AWS CLI and the console
- * make by default) or a name the desired state does not use: patchctl identifies children by name, so
- * each desired child without a same-named one is paired with an unmatched child of the adopted window
- * that equals it in everything but the name (a task's WindowTargetIds compared through the targets
- * paired so far). The change is then an update that writes the Name, in place: ids and histories stay,
- * instead of registering a copy and deregistering the original.
+ * Adopting a resource whose children have no Name in SSM (the AWS CLI and the console make window
+ * targets and tasks without one) or a name the desired state does not use: the engine identifies
+ * children by name, so each desired child without a same-named one is paired with an unmatched child
+ * of the adopted parent that equals it in everything but the name (references to siblings compared
+ * through the siblings paired so far, kinds in the registry's order). The change is then an update
+ * that writes the Name, in place: ids and histories stay, instead of registering a copy and
+ * deregistering the original.
  */
-function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], adoptedWindows: Set<string>): ActualResource[] {
+function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], adoptedParents: Set<string>): ActualResource[] {
   const desiredKeys = new Set(desired.map((d) => d.key));
   const actualKeys = new Set(resources.map((a) => a.key));
   const out = [...resources];
-  const targetNames = new Map<string, Map<string, string>>(); // window key → actual target ref ("id:wt-…" or its SSM name) → desired name
-  for (const type of ["WindowTarget", "WindowTask"] as const) {
+  const renamed = new Map<string, Map<string, string>>(); // parent key → actual reference (SSM name or "id:…") → desired name
+  for (const handler of allHandlers().filter((h) => h.ownership === "parent")) {
     for (const d of desired) {
-      if (d.type !== type || !d.parentKey || !adoptedWindows.has(d.parentKey) || actualKeys.has(d.key)) continue;
-      const refs = targetNames.get(d.parentKey) ?? new Map<string, string>();
-      const i = out.findIndex((a) => a.type === type && a.parentKey === d.parentKey && !desiredKeys.has(a.key) && !a.adoptedAs && equalButName(type === "WindowTask" ? withTargetRefs(a.spec, refs) : a.spec, d.spec));
+      if (d.type !== handler.type || !d.parentKey || !adoptedParents.has(d.parentKey) || actualKeys.has(d.key)) continue;
+      const refs = renamed.get(d.parentKey) ?? new Map<string, string>();
+      const compared = (a: ActualResource) => handler.withRenamedReferences?.(a.spec, refs) ?? a.spec;
+      const i = out.findIndex((a) => a.type === d.type && a.parentKey === d.parentKey && !desiredKeys.has(a.key) && !a.adoptedAs && equalButName(compared(a), d.spec));
       if (i < 0) continue;
       const a = out[i]!;
-      if (type === "WindowTarget") {
-        refs.set(a.ssmName, String(d.spec.name));
-        targetNames.set(d.parentKey, refs);
-      }
+      refs.set(a.ssmName, String(d.spec.name));
+      renamed.set(d.parentKey, refs);
       const was = a.ssmName.startsWith("id:") ? "it had no Name in SSM" : `it was named '${a.ssmName}' in SSM`;
-      out[i] = { ...a, key: d.key, name: d.name, spec: type === "WindowTask" ? withTargetRefs(a.spec, refs) : a.spec, adoptedAs: `the existing ${type === "WindowTarget" ? "target" : "task"} ${a.id} is named ${String(d.spec.name)} in place (${was})` };
+      out[i] = { ...a, key: d.key, name: d.name, spec: compared(a), adoptedAs: `the existing ${handler.noun} ${a.id} is named ${String(d.spec.name)} in place (${was})` };
       actualKeys.add(d.key);
     }
   }
@@ -205,120 +217,56 @@ function equalButName(a: Resource["spec"], b: Resource["spec"]): boolean {
   return canonicalJson(restA) === canonicalJson(restB);
 }
 
-/** A task's WindowTargetIds values mapped through `refs` (actual target reference → desired target name). */
-function withTargetRefs(spec: Resource["spec"], refs: Map<string, string>): Resource["spec"] {
-  if (refs.size === 0) return spec;
-  const targets = asArray(spec.targets).map((t) => {
-    const o = asObject(t);
-    if (o?.key !== "WindowTargetIds") return t;
-    return { ...o, values: asArray(o.values).map((v) => refs.get(String(v)) ?? v) };
-  });
-  return { ...spec, targets };
-}
-
-/** A task naming a replaced target must be re-pointed at the new target id, even if its own spec is unchanged. */
-function markTasksOfReplacedTargets(changes: Change[]): void {
-  const replacedTargets = new Set(changes.filter((c) => c.type === "WindowTarget" && c.action === "replace").map((c) => c.key));
-  if (replacedTargets.size === 0) return;
-  for (const c of changes) {
-    if (c.type !== "WindowTask" || c.action !== "noop" || !c.after) continue;
-    const names = referencedTargetKeys(c.after);
-    const hit = names.find((k) => replacedTargets.has(k));
-    if (hit) {
-      c.action = "update";
-      c.reason = `${hit} is replaced; the task is re-pointed at the new target`;
-    }
-  }
-}
-
-/** A replaced role has a new ARN (when its path changed) or a new role id: tasks running as it are given it again. */
-function markTasksOfReplacedRoles(changes: Change[]): void {
-  const replaced = new Set(changes.filter((c) => c.type === "ServiceRole" && c.action === "replace").map((c) => c.key));
+/**
+ * A resource referencing one that is replaced (a task naming a target or running as a role) is
+ * given the new id, even if its own spec is unchanged: its handler declares the reference with
+ * `repointOnReplace`.
+ */
+function repointDependents(changes: Change[]): void {
+  const replaced = new Set(changes.filter((c) => c.action === "replace").map((c) => c.key));
   if (replaced.size === 0) return;
   for (const c of changes) {
-    const role = c.after?.spec.serviceRole;
-    if (c.type !== "WindowTask" || c.action !== "noop" || role === undefined) continue;
-    if (replaced.has(`ServiceRole/${String(role)}`)) {
+    if (c.action !== "noop" || !c.after) continue;
+    const hit = refsOf(c.after).find((r) => r.repointOnReplace !== undefined && replaced.has(r.key));
+    if (hit) {
       c.action = "update";
-      c.reason = `ServiceRole/${String(role)} is replaced; the task is given the new role`;
+      c.reason = `${hit.key} ${hit.repointOnReplace}`;
     }
   }
 }
 
-export function referencedTargetKeys(task: Resource): string[] {
-  const windowName = (task.parentKey ?? "").slice("MaintenanceWindow/".length);
-  const keys: string[] = [];
-  for (const t of asArray(task.spec.targets)) {
-    const o = asObject(t);
-    if (o?.key !== "WindowTargetIds") continue;
-    for (const v of asArray(o.values)) if (!String(v).startsWith("id:")) keys.push(`WindowTarget/${windowName}/${String(v)}`);
-  }
-  return keys;
-}
-
+/**
+ * Dependencies from the declared references: a change waits for the changes of what it references
+ * (its parent from either side; what it uses from the desired side), and a delete or replace waits
+ * for the changes of what still references it with `blocksDelete` (moving off it first).
+ */
 function addDependencies(changes: Change[]): void {
   const active = new Map(changes.filter((c) => c.action !== "noop").map((c) => [c.key, c]));
   const dep = (c: Change, key: string): void => {
     if (active.has(key) && key !== c.key && !c.dependsOn.includes(key)) c.dependsOn.push(key);
   };
-  for (const c of changes) {
-    if (c.action === "noop") continue;
-    const r = c.after ?? c.before!;
-    switch (c.type) {
-      case "PatchGroupRegistration":
-      case "DefaultBaseline":
-        if (c.after) dep(c, `PatchBaseline/${String(c.after.spec.baseline)}`);
-        break;
-      case "WindowTarget":
-        dep(c, r.parentKey!);
-        break;
-      case "WindowTask":
-        dep(c, r.parentKey!);
-        if (c.after) for (const k of referencedTargetKeys(c.after)) dep(c, k);
-        if (c.after?.spec.serviceRole !== undefined) dep(c, `ServiceRole/${String(c.after.spec.serviceRole)}`);
-        break;
-      case "ServiceRole":
-        // A role is deleted only after every task that ran as it was moved off or removed.
-        if (c.action === "delete") {
-          for (const other of changes) {
-            if (other.type === "WindowTask" && other.action !== "noop" && other.before?.spec.serviceRole === c.name) dep(c, other.key);
-          }
-        }
-        break;
-      case "PatchBaseline":
-        if (c.action === "delete" || c.action === "replace") {
-          for (const other of changes) {
-            if ((other.type === "PatchGroupRegistration" || other.type === "DefaultBaseline") && other.before && String(other.before.spec.baseline) === c.name && other.action !== "noop") dep(c, other.key);
-          }
-        }
-        break;
-      case "MaintenanceWindow":
-        break;
+  /** key → active changes whose actual side references it with blocksDelete. */
+  const movingOff = new Map<string, Change[]>();
+  for (const c of active.values()) {
+    for (const r of refsOf(c.before)) {
+      if (!r.blocksDelete) continue;
+      const list = movingOff.get(r.key) ?? [];
+      list.push(c);
+      movingOff.set(r.key, list);
     }
+  }
+  for (const c of active.values()) {
+    for (const r of refsOf(c.after ?? c.before)) if (r.role === "parent") dep(c, r.key);
+    for (const r of refsOf(c.after)) if (r.role === "uses") dep(c, r.key);
+    if (c.action === "delete" || c.action === "replace") for (const other of movingOff.get(c.key) ?? []) dep(c, other.key);
   }
 }
 
-/** Apply phase of each part of a change; lower runs first. See the comment in apply.ts for why this order. */
+/** Apply phase of each part of a change, as its handler declares; lower runs first (see apply.ts). */
 export function phaseOf(c: Change, part: "delete" | "create" | "update"): number {
-  switch (c.type) {
-    case "ServiceRole":
-      // Roles exist before the tasks that run as them and go after every task moved off them;
-      // a replaced role (same name) is deleted just before it is created again.
-      if (part === "delete") return c.action === "replace" ? -1 : 11;
-      return 0;
-    case "WindowTask":
-      return part === "delete" ? 1 : 7;
-    case "PatchGroupRegistration":
-      return part === "delete" ? 2 : 4;
-    case "DefaultBaseline":
-      return part === "delete" ? 2 : 4;
-    case "PatchBaseline":
-      return part === "delete" ? 10 : 3;
-    case "MaintenanceWindow":
-      return part === "delete" ? 9 : 5;
-    case "WindowTarget":
-      return part === "delete" ? 8 : 6;
-  }
+  const phases = handlerFor(c.type).phases;
+  if (part === "delete") return c.action === "replace" ? phases.deleteForReplace ?? phases.delete : phases.delete;
+  return part === "create" ? phases.create : phases.update;
 }
 
 function firstPhase(c: Change): number {
@@ -327,56 +275,34 @@ function firstPhase(c: Change): number {
   return phaseOf(c, c.action === "create" ? "create" : "update");
 }
 
-/** ARN → logical name of the roles that are ours in this plan (owned, or adopted by it). */
-function ownedRoleNames(resources: ActualResource[]): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const r of resources) if (r.type === "ServiceRole" && r.owned) names.set(r.id, r.name);
-  return names;
-}
-
-/**
- * A task running as one of our roles, in one form on both sides: `serviceRole: <logical
- * name>` (what the desired state writes, and what apply resolves to the role's ARN).
- * Other resources, and tasks giving any other role's ARN, are returned as they are.
- */
-function withRoleName<T extends { type: ResourceType; spec: Resource["spec"] }>(r: T, roleNames: Map<string, string>): T {
-  if (r.type !== "WindowTask" || roleNames.size === 0) return r;
-  const arn = r.spec.serviceRoleArn;
-  const logical = typeof arn === "string" ? roleNames.get(arn) : undefined;
-  if (logical === undefined) return r;
-  const { serviceRoleArn: _arn, ...rest } = r.spec;
-  return { ...r, spec: { ...rest, serviceRole: logical } };
-}
-
-const TYPE_ORDER = ["ServiceRole", "PatchBaseline", "PatchGroupRegistration", "DefaultBaseline", "MaintenanceWindow", "WindowTarget", "WindowTask"];
-
 function orderChanges(changes: Change[]): Change[] {
-  // Rank computed once per change (a large plan sorts tens of thousands).
-  const ranked = changes.map((c) => ({ c, rank: firstPhase(c) * TYPE_ORDER.length + TYPE_ORDER.indexOf(c.type) }));
+  // Rank computed once per change (a large plan sorts tens of thousands): phase, then the registry's kind order.
+  const kinds = allHandlers().length;
+  const ranked = changes.map((c) => ({ c, rank: firstPhase(c) * kinds + kindRank(c.type) }));
   ranked.sort((a, b) => a.rank - b.rank || a.c.key.localeCompare(b.c.key));
   return ranked.map((r) => r.c);
 }
 
-/** IAM role names are unique regardless of case; SSM names are case-sensitive. */
+/** Names compared as AWS compares them (IAM role names regardless of case; SSM names exactly). */
 function nameKey(type: ResourceType, name: string): string {
-  return `${type}/${type === "ServiceRole" ? name.toLowerCase() : name}`;
+  return `${type}/${handlerFor(type).caseInsensitiveNames ? name.toLowerCase() : name}`;
 }
 
-/** Ownership tags the desired side carries; exported for tests and import. */
-export const OWNERSHIP_TAGS = [OWNER_TAG, NAME_TAG];
-
-/** The SSM names of desired baselines and windows: unowned resources with these names are read in full. */
+/** The AWS names of the desired top-level resources, per readScope: unowned resources with these names are read in full. */
 export function readScopeOf(desired: Resource[]): { baselines: string[]; windows: string[]; roles: string[] } {
-  const names = (type: string): string[] => [...new Set(desired.filter((d) => d.type === type).map((d) => awsNameOfResource(d)))].sort();
-  return { baselines: names("PatchBaseline"), windows: names("MaintenanceWindow"), roles: names("ServiceRole") };
+  const scope: Record<string, Set<string>> = {};
+  for (const h of allHandlers()) if (h.readScope) scope[h.readScope] = new Set();
+  for (const d of desired) {
+    const h = handlerFor(d.type);
+    if (h.readScope && h.awsName) scope[h.readScope]!.add(h.awsName(d));
+  }
+  const sorted = (k: string): string[] => [...(scope[k] ?? [])].sort();
+  return { baselines: sorted("baselines"), windows: sorted("windows"), roles: sorted("roles") };
 }
 
-/** The name in AWS of a desired baseline, window (SSM Name) or role (IAM RoleName). */
+/** The name in AWS of a desired top-level resource, as its handler declares. */
 export function awsNameOfResource(d: Resource): string {
-  return String(d.type === "ServiceRole" ? d.spec.roleName : d.spec.name);
-}
-
-/** Kinds that carry ownership tags themselves (the rest belong to a window or baseline). */
-export function isTopLevel(type: ResourceType): boolean {
-  return type === "PatchBaseline" || type === "MaintenanceWindow" || type === "ServiceRole";
+  const h = handlerFor(d.type);
+  if (!h.awsName) throw new Error(`${d.type} has no name in AWS of its own`);
+  return h.awsName(d);
 }

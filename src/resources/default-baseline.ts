@@ -1,4 +1,5 @@
 import type { ResourceHandler } from "./handler.js";
+import { adoptThroughBaseline, baselineReference } from "./patch-group-registration.js";
 
 /**
  * The default baseline of one operating system. Spec: { operatingSystem, baseline }.
@@ -7,6 +8,13 @@ import type { ResourceHandler } from "./handler.js";
  */
 export const defaultBaselineHandler: ResourceHandler = {
   type: "DefaultBaseline",
+  noun: "default baseline",
+  ownership: "identity",
+  key: (os) => defaultKey(os),
+  // After the baseline it names exists; moved back to AWS's before that baseline can be deleted.
+  references: (r) => baselineReference(r),
+  phases: { create: 4, update: 4, delete: 2 },
+  adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   forceNew: [],
   sensitive: [],
   isSensitive: () => false,

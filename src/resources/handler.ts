@@ -1,5 +1,6 @@
-import type { AwsService } from "../aws/gateway.js";
-import type { Change, JsonObject, Resource, ResourceType } from "../model/plan.js";
+import type { AwsGateway, AwsService } from "../aws/gateway.js";
+import type { ResourceDoc } from "../model/desired.js";
+import type { ActualResource, Change, JsonObject, Resource, ResourceType } from "../model/plan.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
 export interface IdRef {
@@ -35,12 +36,113 @@ export interface CallContext {
 }
 
 /**
- * What the engine knows about one resource type: how to normalise it, which
- * fields force replacement, which are sensitive, and which SSM calls create,
- * update and delete it. The engine itself knows nothing kind-specific.
+ * A reference from one resource to another, as its handler declares it: the engine derives
+ * dependencies, blocking, conflicts and re-pointing from these, never from kind names.
+ */
+export interface Reference {
+  /** The referenced resource's key. */
+  key: string;
+  /**
+   * "parent": the referenced resource holds this one (a window's target): it is created after it,
+   * deleted with it, blocked when it is, and owned through it. "uses": this one names it (a task's
+   * target or role, a registration's baseline): it is created after it.
+   */
+  role: "parent" | "uses";
+  /** The referenced resource, when it is replaced, gets a new id: this one is updated to point at it. */
+  repointOnReplace?: string;
+  /** A delete (or replace) of the referenced resource waits for this one to move off it. */
+  blocksDelete?: boolean;
+  /** This one is owned through the referenced resource (a registration through its baseline). */
+  ownedThrough?: boolean;
+}
+
+/** Apply phases of a kind's parts; lower runs first, changes within a phase concurrently (see reconciler/apply.ts). */
+export interface Phases {
+  create: number;
+  update: number;
+  delete: number;
+  /** The delete part of a replace, when it runs at another moment than a plain delete. */
+  deleteForReplace?: number;
+}
+
+/** Where a desired resource is written: a path inside its document (the line is looked up lazily). */
+export type SourceAt = (path?: (string | number)[]) => { file: string; line: number };
+
+/** What expanding one desired document needs from the engine. */
+export interface ExpandContext {
+  /** patchctl:owner and patchctl:name tags for what the document declares. */
+  ownership: Record<string, string>;
+  source: SourceAt;
+}
+
+/** One account read of a top-level kind: its resources and what it learned on the way. */
+export interface ReadContext {
+  owner: string;
+  /** AWS names of this kind in the desired state: unowned resources with these names are read in full (conflicts, adoption). */
+  desiredNames: Set<string>;
+  concurrency: number;
+  progress: (message: string) => void;
+}
+
+export interface ReadResult {
+  resources: ActualResource[];
+  /** AWS-owned baseline id per OS (the default to move back to). */
+  awsBaselines?: Record<string, string>;
+}
+
+/**
+ * A kind: everything the engine knows about one resource type — its identity and AWS name, how it
+ * is expanded from the desired documents and read from the account, how ownership is known, what it
+ * references, its field rules, its apply phases, and which calls create, update and delete it. The
+ * engine (src/reconciler) pairs, diffs, classifies and orders from these declarations and knows no
+ * kind by name.
  */
 export interface ResourceHandler {
   type: ResourceType;
+  /** What people call it ("window", "patch-group registration"), for messages. */
+  noun: string;
+  /**
+   * "tags": the resource carries patchctl's ownership tags itself (baselines, windows, roles);
+   * "parent": it is owned through its parent (targets, tasks); "identity": it is a registration of
+   * something (a patch group, an OS default) that any owner may pair with, owned through what it references.
+   */
+  ownership: "tags" | "parent" | "identity";
+  /** The desired document kind this handler expands (top-level kinds only). */
+  documentKind?: string;
+  /** Its desired resources (and those it declares: registrations, targets, tasks) from one document. */
+  expand?(doc: ResourceDoc, ctx: ExpandContext): Resource[];
+  /** Reads its resources (and those it declares) from the account (top-level kinds only). */
+  read?(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult>;
+  /** The name in AWS of a desired resource (top-level kinds): what a conflict is detected by. */
+  awsName?(r: Resource): string;
+  /** AWS compares its names case-insensitively (IAM role names). */
+  caseInsensitiveNames?: boolean;
+  /** The plan's readScope member listing its desired AWS names (top-level kinds). */
+  readScope?: "baselines" | "windows" | "roles";
+  /** What the resource references (from its spec and parentKey). */
+  references(r: Resource): Reference[];
+  /** A key of this kind from a logical name and, for children, the parent's logical name. */
+  key(name: string, parentName?: string): string;
+  phases: Phases;
+  /**
+   * A desired resource paired with an unowned actual one of this kind (identity kinds): a conflict
+   * message when it may not be taken over without --adopt, else undefined.
+   */
+  unownedPairConflict?(d: Resource, a: ActualResource): string | undefined;
+  /** Whether an unmatched actual resource nobody here owns is listed as unmanaged. */
+  listUnmanaged?(a: ActualResource): boolean;
+  /** An unowned identity resource, taken over with what it is owned through (adopted id → logical name). */
+  adoptThrough?(a: ActualResource, adoptedIds: Map<string, string>): ActualResource | undefined;
+  /**
+   * The resource with references to owned resources that name them by id (an ARN) written as their
+   * logical names instead, so both sides compare in one form (a task's serviceRoleArn → serviceRole).
+   */
+  withLogicalReferences?<T extends Resource>(r: T, ownedIds: Map<string, { type: ResourceType; name: string }>): T;
+  /**
+   * `spec` with its references to resources of its parent renamed (old reference → new name): when
+   * --adopt names an unnamed sibling in place, a task naming it by id is compared by the new name.
+   */
+  withRenamedReferences?(spec: JsonObject, renamed: Map<string, string>): JsonObject;
   /** Top-level spec fields that cannot be updated in place: a change replaces the resource. */
   forceNew: readonly string[];
   /** Fields (prefixes) that can hold values SSM marks sensitive; import notes them in what it writes. */

@@ -1,6 +1,12 @@
 import type { MaintenanceWindowDoc } from "../model/desired.js";
-import type { JsonObject } from "../model/plan.js";
-import type { ResourceHandler, SsmCall } from "./handler.js";
+import type { AwsGateway } from "../aws/gateway.js";
+import { unlessGone } from "../aws/not-found.js";
+import type { ActualResource, JsonObject, Resource } from "../model/plan.js";
+import { mapLimit } from "../util/limit.js";
+import type { ExpandContext, ReadContext, ReadResult, ResourceHandler, SsmCall } from "./handler.js";
+import type { Tag } from "./read-helpers.js";
+import { dedupe, ownershipOf } from "./read-helpers.js";
+import { targetFromDesired, targetFromSsm, targetKey, taskFromDesired, taskFromSsm, taskKey, windowKey } from "./window-children.js";
 import { withinAny } from "./field-paths.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { pick, pickPascal } from "./patch-baseline.js";
@@ -13,6 +19,17 @@ const SENSITIVE = ["description"];
 
 export const maintenanceWindowHandler: ResourceHandler = {
   type: "MaintenanceWindow",
+  noun: "window",
+  ownership: "tags",
+  documentKind: "MaintenanceWindow",
+  expand: (doc, ctx) => expandWindow(doc as MaintenanceWindowDoc, ctx),
+  read: (gw, ctx) => readWindows(gw, ctx),
+  awsName: (r) => String(r.spec.name),
+  readScope: "windows",
+  references: () => [],
+  key: (name) => windowKey(name),
+  // Created before its targets and tasks; deleted (which cascades whatever remains inside) after targets were deregistered.
+  phases: { create: 5, update: 5, delete: 9 },
   forceNew: [],
   sensitive: SENSITIVE,
   isSensitive: (path) => withinAny(path, SENSITIVE),
@@ -81,4 +98,83 @@ export function windowFromSsm(out: Record<string, unknown>, tags: { Key?: string
   const spec = toCamel(pickPascal(out, READ_FIELDS));
   spec.tags = tagMap(tags);
   return maintenanceWindowHandler.normalize(spec);
+}
+
+/** A window document: the window, its targets and its tasks. */
+function expandWindow(doc: MaintenanceWindowDoc, ctx: ExpandContext): Resource[] {
+  const wName = doc.metadata.name;
+  const wKey = windowKey(wName);
+  const out: Resource[] = [{ type: "MaintenanceWindow", key: wKey, name: wName, spec: windowFromDesired(doc, ctx.ownership), source: ctx.source() }];
+  (doc.spec.targets ?? []).forEach((t, i) => {
+    out.push({ type: "WindowTarget", key: targetKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec: targetFromDesired(t), source: ctx.source(["spec", "targets", i]) });
+  });
+  (doc.spec.tasks ?? []).forEach((t, i) => {
+    const notes: string[] = [];
+    const spec = taskFromDesired(t, notes);
+    out.push({ type: "WindowTask", key: taskKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec, source: ctx.source(["spec", "tasks", i]), notes: notes.length ? notes : undefined });
+  });
+  return out;
+}
+
+type WindowIdentity = { WindowId?: string; Name?: string };
+/** A window as read, with its children (kept together so the children of a duplicate go with it). */
+interface ReadWindow {
+  window: ActualResource;
+  children: ActualResource[];
+}
+
+/**
+ * Windows with their targets and tasks, with the fewest calls (ssm-api-notes §9):
+ * DescribeMaintenanceWindows once (paginated), ListTagsForResource once per window;
+ * per owned (or name-conflicting) window GetMaintenanceWindow, one DescribeMaintenanceWindowTargets,
+ * one DescribeMaintenanceWindowTasks and GetMaintenanceWindowTask per task (Describe omits the
+ * invocation parameters). No per-target reads, no repeated list walks.
+ */
+async function readWindows(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult> {
+  const windowIds = await gw.paginate<WindowIdentity>("DescribeMaintenanceWindows", {}, "WindowIdentities", 100);
+  ctx.progress(`reading ${windowIds.length} maintenance windows`);
+  const read = await mapLimit(windowIds, ctx.concurrency, async (w): Promise<ReadWindow | undefined> => {
+    const id = w.WindowId!;
+    const ssmName = w.Name ?? id;
+    const { tags, ownerTag, owned, logical } = await ownershipOf(gw, "MaintenanceWindow", id, ssmName, ctx.owner);
+    if (!owned && !ctx.desiredNames.has(ssmName)) {
+      return { window: { type: "MaintenanceWindow", key: windowKey(logical), name: logical, id, spec: { name: ssmName }, owned, ownerTag, ssmName }, children: [] };
+    }
+    return readWindow(gw, id, logical, tags, owned, ownerTag, ssmName);
+  });
+  const found = read.filter((r): r is ReadWindow => r !== undefined);
+  // A second window with the same logical name is keyed `key#id` (pruned, or unmanaged); its children go with it (DeleteMaintenanceWindow cascades).
+  const windows = dedupe(found.map((r) => r.window));
+  const kept = new Set(windows.filter((w) => !w.key.includes("#")).map((w) => w.id));
+  const children = dedupe(found.filter((r) => kept.has(r.window.id)).flatMap((r) => r.children));
+  return { resources: [...windows, ...children] };
+}
+
+async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string): Promise<ReadWindow | undefined> {
+  const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindow", { WindowId: id }));
+  if (!full) return undefined;
+  const wKey = windowKey(logical);
+  const window: ActualResource = { type: "MaintenanceWindow", key: wKey, name: logical, id, spec: windowFromSsm(full, tags), owned, ownerTag, ssmName };
+  const [targets, tasks] = await Promise.all([
+    gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100),
+    gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100),
+  ]);
+  const children: ActualResource[] = [];
+  const targetNameById = new Map<string, string>();
+  for (const t of targets) {
+    const tid = String(t.WindowTargetId);
+    const name = (t.Name as string | undefined) ?? `id:${tid}`;
+    targetNameById.set(tid, name);
+    children.push({ type: "WindowTarget", key: targetKey(logical, name), name: `${logical}/${name}`, id: tid, parentKey: wKey, spec: targetFromSsm(t), owned, ownerTag, ssmName: name });
+  }
+  const fullTasks = await Promise.all(
+    tasks.map((t) => unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId }))),
+  );
+  for (const t of fullTasks) {
+    if (!t) continue;
+    const tid = String(t.WindowTaskId);
+    const name = (t.Name as string | undefined) ?? `id:${tid}`;
+    children.push({ type: "WindowTask", key: taskKey(logical, name), name: `${logical}/${name}`, id: tid, parentKey: wKey, spec: taskFromSsm(t, targetNameById), owned, ownerTag, ssmName: name });
+  }
+  return { window, children };
 }

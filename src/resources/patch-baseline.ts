@@ -1,7 +1,13 @@
 import type { GetPatchBaselineCommandOutput } from "@aws-sdk/client-ssm";
 import type { PatchBaselineDoc } from "../model/desired.js";
-import type { Json, JsonObject } from "../model/plan.js";
-import type { ResourceHandler } from "./handler.js";
+import type { AwsGateway } from "../aws/gateway.js";
+import { unlessGone } from "../aws/not-found.js";
+import type { ActualResource, Json, JsonObject, Resource } from "../model/plan.js";
+import { mapLimit } from "../util/limit.js";
+import { defaultKey } from "./default-baseline.js";
+import type { ExpandContext, ReadContext, ReadResult, ResourceHandler } from "./handler.js";
+import { registrationKey } from "./patch-group-registration.js";
+import { dedupe, ownershipOf } from "./read-helpers.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { withinAny } from "./field-paths.js";
 import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel, toPascal } from "./shape.js";
@@ -54,6 +60,17 @@ function normalizeRule(rule: Json): JsonObject {
 
 export const patchBaselineHandler: ResourceHandler = {
   type: "PatchBaseline",
+  noun: "baseline",
+  ownership: "tags",
+  documentKind: "PatchBaseline",
+  expand: (doc, ctx) => expandBaseline(doc as PatchBaselineDoc, ctx),
+  read: (gw, ctx) => readBaselines(gw, ctx),
+  awsName: (r) => String(r.spec.name),
+  readScope: "baselines",
+  references: () => [],
+  key: (name) => `PatchBaseline/${name}`,
+  // Before anything registers against it; deleted after its groups and default moved away.
+  phases: { create: 3, update: 3, delete: 10 },
   forceNew: ["operatingSystem"],
   // Import notes "sources" (it holds the configurations); isSensitive masks the configurations only.
   sensitive: ["sources"],
@@ -137,3 +154,106 @@ function pickPascal(o: Record<string, unknown>, camelFields: readonly string[]):
 }
 
 export { pick, pickPascal };
+
+/** A baseline document: the baseline, a registration per patch group, and possibly its OS's default. */
+function expandBaseline(doc: PatchBaselineDoc, ctx: ExpandContext): Resource[] {
+  const name = doc.metadata.name;
+  const spec = baselineFromDesired(doc, ctx.ownership);
+  const os = String(spec.operatingSystem);
+  const out: Resource[] = [{ type: "PatchBaseline", key: patchBaselineHandler.key(name), name, spec, source: ctx.source() }];
+  (doc.spec.patchGroups ?? []).forEach((group, i) => {
+    out.push({
+      type: "PatchGroupRegistration",
+      key: registrationKey(os, group),
+      name: `${group} (${os})`,
+      spec: { patchGroup: group, operatingSystem: os, baseline: name },
+      source: ctx.source(["spec", "patchGroups", i]),
+    });
+  });
+  if (doc.spec.defaultForOperatingSystem) {
+    out.push({ type: "DefaultBaseline", key: defaultKey(os), name: os, spec: { operatingSystem: os, baseline: name }, source: ctx.source(["spec", "defaultForOperatingSystem"]) });
+  }
+  return out;
+}
+
+type BaselineIdentity = { BaselineId?: string; BaselineName?: string; OperatingSystem?: string; DefaultBaseline?: boolean };
+type PatchGroupMapping = { PatchGroup?: string; BaselineIdentity?: BaselineIdentity };
+
+function isAwsOwned(id: string): boolean {
+  return id.startsWith("arn:");
+}
+
+/** The pb-… suffix of a baseline id or ARN. */
+export function baselineIdSuffix(id: string): string {
+  const i = id.lastIndexOf("/");
+  return i >= 0 ? id.slice(i + 1) : id;
+}
+
+/**
+ * Baselines, their patch-group registrations and the OS defaults, with the fewest calls
+ * (ssm-api-notes §9): DescribePatchBaselines and DescribePatchGroups once each (paginated),
+ * ListTagsForResource once per custom baseline, GetPatchBaseline per owned (or name-conflicting) one.
+ */
+async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult> {
+  const [baselineIds, mappings] = await Promise.all([
+    gw.paginate<BaselineIdentity>("DescribePatchBaselines", {}, "BaselineIdentities", 100),
+    gw.paginate<PatchGroupMapping>("DescribePatchGroups", {}, "Mappings", 100),
+  ]);
+  const resources: ActualResource[] = [];
+  const awsBaselines: Record<string, string> = {};
+  for (const b of baselineIds) {
+    if (!b.BaselineId || !isAwsOwned(b.BaselineId) || !b.OperatingSystem) continue;
+    const current = awsBaselines[b.OperatingSystem];
+    const preferred = /DefaultPatchBaseline$/.test(b.BaselineName ?? "");
+    if (!current || preferred) awsBaselines[b.OperatingSystem] = b.BaselineId;
+  }
+
+  // Tags for every custom one, full read for ours and for name conflicts.
+  const custom = baselineIds.filter((b) => b.BaselineId && !isAwsOwned(b.BaselineId));
+  ctx.progress(`reading ${custom.length} custom baselines`);
+  const logicalBaseline = new Map<string, { name: string; owned: boolean }>();
+  const baselineResources = await mapLimit(custom, ctx.concurrency, async (b): Promise<ActualResource | undefined> => {
+    const id = b.BaselineId!;
+    const ssmName = b.BaselineName ?? id;
+    const { tags, ownerTag, owned, logical } = await ownershipOf(gw, "PatchBaseline", id, ssmName, ctx.owner);
+    logicalBaseline.set(id, { name: logical, owned });
+    const key = patchBaselineHandler.key(logical);
+    if (!owned && !ctx.desiredNames.has(ssmName)) {
+      return { type: "PatchBaseline", key, name: logical, id, spec: { name: ssmName, operatingSystem: b.OperatingSystem ?? "WINDOWS" }, owned, ownerTag, ssmName };
+    }
+    const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetPatchBaseline", { BaselineId: id }));
+    if (!full) return undefined;
+    return { type: "PatchBaseline", key, name: logical, id, spec: baselineFromSsm(full, tags), owned, ownerTag, ssmName };
+  });
+  resources.push(...dedupe(baselineResources.filter((r): r is ActualResource => r !== undefined)));
+
+  for (const m of mappings) {
+    const id = m.BaselineIdentity?.BaselineId;
+    const os = m.BaselineIdentity?.OperatingSystem ?? "WINDOWS";
+    if (!id || m.PatchGroup === undefined) continue;
+    const owner = logicalBaseline.get(id);
+    resources.push({
+      type: "PatchGroupRegistration",
+      key: registrationKey(os, m.PatchGroup),
+      name: `${m.PatchGroup} (${os})`,
+      id,
+      spec: { patchGroup: m.PatchGroup, operatingSystem: os, baseline: owner?.owned ? owner.name : `id:${id}` },
+      owned: owner?.owned ?? false,
+      ssmName: m.PatchGroup,
+    });
+  }
+  for (const b of baselineIds) {
+    if (!b.DefaultBaseline || !b.BaselineId || !b.OperatingSystem) continue;
+    const owner = logicalBaseline.get(b.BaselineId);
+    resources.push({
+      type: "DefaultBaseline",
+      key: defaultKey(b.OperatingSystem),
+      name: b.OperatingSystem,
+      id: b.BaselineId,
+      spec: { operatingSystem: b.OperatingSystem, baseline: owner?.owned ? owner.name : `id:${baselineIdSuffix(b.BaselineId)}` },
+      owned: owner?.owned ?? false,
+      ssmName: b.BaselineName ?? b.BaselineId,
+    });
+  }
+  return { resources, awsBaselines };
+}

@@ -1,4 +1,5 @@
-import type { ResourceHandler } from "./handler.js";
+import type { ActualResource, Resource } from "../model/plan.js";
+import type { Reference, ResourceHandler } from "./handler.js";
 
 /**
  * A patch group registered to a baseline. Identity is (operating system, patch group):
@@ -8,6 +9,16 @@ import type { ResourceHandler } from "./handler.js";
  */
 export const patchGroupRegistrationHandler: ResourceHandler = {
   type: "PatchGroupRegistration",
+  noun: "patch-group registration",
+  ownership: "identity",
+  key: (name) => `PatchGroupRegistration/${name}`,
+  references: (r) => baselineReference(r),
+  phases: { create: 4, update: 4, delete: 2 },
+  unownedPairConflict: (d, a) =>
+    `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it`,
+  // Groups registered to AWS-owned baselines are the account's own setup, not worth listing.
+  listUnmanaged: (a) => !String(a.spec.baseline).startsWith("id:arn:"),
+  adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   forceNew: ["baseline", "patchGroup", "operatingSystem"],
   sensitive: [],
   isSensitive: () => false,
@@ -39,5 +50,20 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
 };
 
 export function registrationKey(os: string, group: string): string {
-  return `PatchGroupRegistration/${os}/${group}`;
+  return patchGroupRegistrationHandler.key(`${os}/${group}`);
+}
+
+/**
+ * A registration or default names its baseline by logical name (ours) or as "id:<BaselineId>"
+ * (not ours): it is owned through the baseline, created after it, and moved off it before it goes.
+ */
+export function baselineReference(r: Resource): Reference[] {
+  const baseline = String(r.spec.baseline);
+  return baseline.startsWith("id:") ? [] : [{ key: `PatchBaseline/${baseline}`, role: "uses", blocksDelete: true, ownedThrough: true }];
+}
+
+/** An unowned registration or default of a baseline adopted now: ours, naming the baseline by its logical name. */
+export function adoptThroughBaseline(a: ActualResource, adoptedIds: Map<string, string>): ActualResource | undefined {
+  const logical = adoptedIds.get(String(a.spec.baseline).replace(/^id:/, ""));
+  return logical === undefined ? undefined : { ...a, owned: true, spec: { ...a.spec, baseline: logical } };
 }

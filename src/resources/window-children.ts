@@ -1,7 +1,8 @@
 import type { WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import type { Json, JsonObject, Resource } from "../model/plan.js";
 import { withinAny } from "./field-paths.js";
-import type { CallContext, IdRef, ResourceHandler } from "./handler.js";
+import type { CallContext, IdRef, Reference, ResourceHandler } from "./handler.js";
+import { serviceRoleKey } from "./service-role.js";
 import { asArray, asObject, compact, normalizeKeyValues, toCamel, toPascal } from "./shape.js";
 
 /** The role SSM reads back when a task names none. */
@@ -56,8 +57,31 @@ function windowNameOf(r: Resource): string {
   return (r.parentKey ?? "").slice("MaintenanceWindow/".length);
 }
 
+/** The window a target or task belongs to: created after it, deleted with it, owned through it. */
+function parentReference(r: Resource): Reference[] {
+  return r.parentKey ? [{ key: r.parentKey, role: "parent" }] : [];
+}
+
+/** The targets a task names (WindowTargetIds by name; "id:…" is a target that is not ours). */
+export function referencedTargetKeys(task: Resource): string[] {
+  const windowName = windowNameOf(task);
+  const keys: string[] = [];
+  for (const t of asArray(task.spec.targets)) {
+    const o = asObject(t);
+    if (o?.key !== "WindowTargetIds") continue;
+    for (const v of asArray(o.values)) if (!String(v).startsWith("id:")) keys.push(targetKey(windowName, String(v)));
+  }
+  return keys;
+}
+
 export const windowTargetHandler: ResourceHandler = {
   type: "WindowTarget",
+  noun: "target",
+  ownership: "parent",
+  references: parentReference,
+  key: (name, windowName) => targetKey(windowName ?? "", name),
+  // After its window exists; deregistered (Safe) after the tasks naming it were re-pointed or removed.
+  phases: { create: 6, update: 6, delete: 8 },
   forceNew: ["resourceType"],
   sensitive: TARGET_SENSITIVE,
   isSensitive: (path) => withinAny(path, TARGET_SENSITIVE),
@@ -116,6 +140,36 @@ function targetInput(spec: JsonObject): Record<string, unknown> {
 
 export const windowTaskHandler: ResourceHandler = {
   type: "WindowTask",
+  noun: "task",
+  ownership: "parent",
+  references(r) {
+    const refs: Reference[] = [...parentReference(r)];
+    for (const key of referencedTargetKeys(r)) refs.push({ key, role: "uses", repointOnReplace: "is replaced; the task is re-pointed at the new target" });
+    if (r.spec.serviceRole !== undefined) {
+      refs.push({ key: serviceRoleKey(String(r.spec.serviceRole)), role: "uses", blocksDelete: true, repointOnReplace: "is replaced; the task is given the new role" });
+    }
+    return refs;
+  },
+  key: (name, windowName) => taskKey(windowName ?? "", name),
+  // Deregistered first (nothing may still point at targets being removed); created after the targets it names.
+  phases: { create: 7, update: 7, delete: 1 },
+  withLogicalReferences(r, ownedIds) {
+    const arn = r.spec.serviceRoleArn;
+    const role = typeof arn === "string" ? ownedIds.get(arn) : undefined;
+    if (role?.type !== "ServiceRole") return r;
+    // One form on both sides: `serviceRole: <logical name>` (what apply resolves to the role's ARN).
+    const { serviceRoleArn: _arn, ...rest } = r.spec;
+    return { ...r, spec: { ...rest, serviceRole: role.name } };
+  },
+  withRenamedReferences(spec, renamed) {
+    if (renamed.size === 0) return spec;
+    const targets = asArray(spec.targets).map((t) => {
+      const o = asObject(t);
+      if (o?.key !== "WindowTargetIds") return t;
+      return { ...o, values: asArray(o.values).map((v) => renamed.get(String(v)) ?? v) };
+    });
+    return { ...spec, targets };
+  },
   forceNew: ["taskType"],
   sensitive: TASK_SENSITIVE,
   isSensitive: taskFieldIsSensitive,

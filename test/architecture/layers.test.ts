@@ -74,6 +74,28 @@ function folderOf(file: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
+/** The kinds, as the plan vocabulary lists them. */
+const KINDS = [...readFileSync("src/model/plan.ts", "utf8").matchAll(/^export type ResourceType = (.*);$/gm)][0]![1]!.split("|").map((k) => k.trim().replace(/"/g, ""));
+
+describe("the engine knows no kind by name", () => {
+  it("finds the kinds it looks for", () => {
+    expect(KINDS).toContain("MaintenanceWindow");
+    expect(KINDS.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it("no kind name in src/reconciler or src/controller: each kind's rules live in its handler", () => {
+    const engine = files.filter((f) => /^src[\\/](reconciler|controller)[\\/]/.test(f));
+    expect(engine.length).toBeGreaterThan(5);
+    const found: string[] = [];
+    for (const f of engine) {
+      readFileSync(f, "utf8").split("\n").forEach((line, i) => {
+        for (const k of KINDS) if (new RegExp(`["'\`]${k}\\b`).test(line)) found.push(`${f}:${i + 1}: ${k}`);
+      });
+    }
+    expect(found).toEqual([]);
+  });
+});
+
 describe("layers", () => {
   it("reads the imports it checks (the checker is not blind)", () => {
     expect(files.length).toBeGreaterThan(50);
