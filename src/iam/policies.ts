@@ -60,7 +60,7 @@ export const LEASE_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:Delet
 
 export interface PolicyDocument {
   Version: "2012-10-17";
-  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string | string[] }[];
+  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string>> }[];
 }
 
 export function iamPolicy(readOnly: boolean): PolicyDocument {
@@ -74,6 +74,16 @@ export function iamPolicy(readOnly: boolean): PolicyDocument {
     statements.push({ Sid: "PatchctlWriteRoles", Effect: "Allow", Action: [...IAM_WRITE_ACTIONS], Resource: "arn:aws:iam::*:role/*" });
     // Tasks that name a service role: SSM checks the caller may pass it.
     statements.push({ Sid: "PassMaintenanceWindowRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: "*" });
+    // RegisterTaskWithMaintenanceWindow without a ServiceRoleArn creates Systems Manager's
+    // service-linked role when the account has none (the API reference of ServiceRoleArn), which
+    // the caller must be allowed to do: only that role, only for Systems Manager.
+    statements.push({
+      Sid: "CreateSsmServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: "arn:aws:iam::*:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM",
+      Condition: { StringEquals: { "iam:AWSServiceName": "ssm.amazonaws.com" } },
+    });
   }
   return { Version: "2012-10-17", Statement: statements };
 }

@@ -53,4 +53,10 @@ describe("iam-policy", () => {
     const all = new Set([...called.reads, ...called.writes]);
     for (const a of [...SSM_READ_ACTIONS, ...SSM_WRITE_ACTIONS, ...LEASE_ACTIONS, ...IAM_READ_ACTIONS, ...IAM_WRITE_ACTIONS]) expect(all, a).toContain(a);
   });
+  it("lets the apply role create only Systems Manager's service-linked role (a task without ServiceRoleArn creates it when missing)", () => {
+    const statement = iamPolicy(false).Statement.find((x) => x.Action.includes("iam:CreateServiceLinkedRole"));
+    expect(statement?.Resource).toBe("arn:aws:iam::*:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM");
+    expect(statement?.Condition).toEqual({ StringEquals: { "iam:AWSServiceName": "ssm.amazonaws.com" } });
+    expect(iamPolicy(true).Statement.some((x) => x.Action.includes("iam:CreateServiceLinkedRole"))).toBe(false);
+  });
 });
