@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { parse } from "yaml";
 
 /**
@@ -18,9 +18,15 @@ import { parse } from "yaml";
  *       OperationStartTime: 2026-11-17T22:05:00Z
  *       OperationEndTime: 2026-11-17T22:31:00Z
  *       InstalledCount: 212               # and the other counts; absent = 0
- *   executions:                           # past runs, by maintenance window name
+ *   executions:                           # runs, by maintenance window name
  *     Production-Tuesdays:
  *       - {Status: SUCCESS, StartTime: 2026-11-17T22:00:00Z, EndTime: 2026-11-17T22:41:00Z}
+ *       - {Status: IN_PROGRESS, StartTime: 2026-11-24T22:00:00Z}   # running: no EndTime
+ *
+ * The endpoint reads the file again whenever it changes (size or modification time), so a test or
+ * a demo can start an execution and end it (rewrite the entry with an EndTime and a final status)
+ * while the endpoint runs. Write the file whole (to a temporary file, then rename it): a file that
+ * does not parse is reported once and the previous fleet stays in force until it does.
  */
 
 export const PATCH_COUNT_FIELDS = [
@@ -66,6 +72,8 @@ export interface Fleet {
 export const EMPTY_FLEET: Fleet = { instances: [], executions: {} };
 
 const EXECUTION_STATUSES = ["PENDING", "IN_PROGRESS", "SUCCESS", "FAILED", "TIMED_OUT", "CANCELLING", "CANCELLED", "SKIPPED_OVERLAPPING"];
+/** Statuses of an execution that has not ended: it has no EndTime yet (the recorded describe-maintenance-window-executions example). */
+const RUNNING_STATUSES = ["PENDING", "IN_PROGRESS", "CANCELLING"];
 const INSTANCE_ID = /^(i-(\w{8}|\w{17})|mi-\w{17})$/;
 
 class FleetError extends Error {}
@@ -141,7 +149,10 @@ function executionOf(raw: unknown, where: string): FleetExecution {
   const status = String(raw.Status ?? "SUCCESS");
   if (!EXECUTION_STATUSES.includes(status)) throw new FleetError(`${where}.Status: expected one of ${EXECUTION_STATUSES.join(", ")}`);
   const e: FleetExecution = { Status: status, StartTime: seconds(raw.StartTime, `${where}.StartTime`) };
-  if (raw.EndTime !== undefined) e.EndTime = seconds(raw.EndTime, `${where}.EndTime`);
+  if (raw.EndTime !== undefined) {
+    if (RUNNING_STATUSES.includes(status)) throw new FleetError(`${where}.EndTime: an execution that is ${status} has not ended; leave EndTime out (or give it a final status)`);
+    e.EndTime = seconds(raw.EndTime, `${where}.EndTime`);
+  }
   const details = optionalString(raw.StatusDetails, `${where}.StatusDetails`);
   if (details !== undefined) e.StatusDetails = details;
   const id = optionalString(raw.WindowExecutionId, `${where}.WindowExecutionId`);
@@ -168,5 +179,46 @@ export function loadFleet(file: string): Fleet {
     return { instances, executions };
   } catch (err) {
     throw new Error(`fleet file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * The fleet of a file, read again when the file changes (its size or modification time), so
+ * executions can start and end while the endpoint runs. Without a file, the empty fleet.
+ */
+export class FleetSource {
+  private fleet: Fleet = EMPTY_FLEET;
+  private seen = "";
+  private reported = "";
+
+  constructor(private readonly file?: string) {
+    if (file) {
+      this.fleet = loadFleet(file);
+      this.seen = this.signature() ?? "";
+    }
+  }
+
+  private signature(): string | undefined {
+    try {
+      const st = statSync(this.file!);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  current(): Fleet {
+    if (!this.file) return this.fleet;
+    const sig = this.signature();
+    if (sig === undefined || sig === this.seen) return this.fleet;
+    try {
+      this.fleet = loadFleet(this.file);
+      this.seen = sig;
+    } catch (err) {
+      // Half-written, or wrong: keep the previous fleet, say so once, read it again on the next call.
+      if (this.reported !== sig) process.stderr.write(`local-ssm: ${err instanceof Error ? err.message : String(err)}; keeping the previous fleet\n`);
+      this.reported = sig;
+    }
+    return this.fleet;
   }
 }

@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { Fleet } from "./fleet.js";
-import { EMPTY_FLEET, loadFleet } from "./fleet.js";
+import { FleetSource } from "./fleet.js";
 import { createLocalServer } from "./server.js";
 import type { LocalStats } from "./stats.js";
 import { Store } from "./store.js";
@@ -13,7 +12,7 @@ export interface LocalSsmOptions {
   port?: number;
   /** Persist every acknowledged mutation here (temp file, fsync, rename). */
   dataFile?: string;
-  /** Simulated managed instances and window executions (YAML or JSON). */
+  /** Simulated managed instances and window executions (YAML or JSON); read again whenever the file changes. */
   fleetFile?: string;
   /** Added to every AWS call. */
   latencyMs?: number;
@@ -51,7 +50,7 @@ function nonNegative(name: string, v: number | undefined): number {
 export async function startLocalSsm(opts: LocalSsmOptions = {}): Promise<LocalSsm> {
   const accountId = opts.accountId ?? "000000000000";
   if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits (got '${accountId}')`);
-  const fleet: Fleet = opts.fleetFile ? loadFleet(opts.fleetFile) : EMPTY_FLEET;
+  const fleet = new FleetSource(opts.fleetFile);
   const store = new Store(opts.dataFile);
   const { server, stats, resetStats } = createLocalServer({
     store,

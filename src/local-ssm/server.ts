@@ -6,7 +6,7 @@ import { callerOf } from "./caller.js";
 import { AwsError, internalError } from "./errors.js";
 import type { FaultOptions } from "./faults.js";
 import { Faults } from "./faults.js";
-import type { Fleet } from "./fleet.js";
+import type { FleetSource } from "./fleet.js";
 import { IamService } from "./iam/service.js";
 import type { Protocol, ProtocolRequest, ProtocolResponse } from "./protocol.js";
 import { AwsQueryProtocol } from "./query-protocol.js";
@@ -19,7 +19,8 @@ export type { LocalStats };
 
 export interface ServerOptions extends FaultOptions {
   store: Store;
-  fleet: Fleet;
+  /** The simulated fleet, read again when its file changes. */
+  fleet: FleetSource;
   /** The account of callers whose access key names none. */
   defaultAccount: string;
 }

@@ -87,8 +87,11 @@ export function memberPath(parent: string, member: string): string {
 /**
  * A Java regular expression as a JavaScript one (Unicode mode). The model's
  * patterns differ only in escapes Java allows anywhere and JavaScript's Unicode
- * mode only inside a character class (`\-` outside one).
+ * mode does not: `\-` outside a character class, and a backslash before
+ * punctuation that is no syntax character (`\:` in DocumentDisplayName), which
+ * Java reads as the character itself.
  */
+const JS_ESCAPABLE_PUNCTUATION = new Set([..."^$\\.*+?()[]{}|/"]);
 function javaToJs(pattern: string): string {
   let out = "";
   let inClass = false;
@@ -96,7 +99,9 @@ function javaToJs(pattern: string): string {
     const c = pattern[i]!;
     if (c === "\\") {
       const next = pattern[i + 1] ?? "";
-      out += !inClass && next === "-" ? "-" : c + next;
+      if (next === "-") out += inClass ? "\\-" : "-";
+      else if (/[\p{P}\p{S}]/u.test(next) && !JS_ESCAPABLE_PUNCTUATION.has(next)) out += next;
+      else out += c + next;
       i++;
       continue;
     }

@@ -118,7 +118,7 @@ function compare(mine: Shape, modelName: string, where: string, problems: string
 describe("hand-written input shapes against the SSM model", () => {
   it("every operation served exists in the model, with an input shape", () => {
     const ops = SsmService.operations();
-    expect(ops).toHaveLength(36);
+    expect(ops).toHaveLength(43);
     for (const op of ops) {
       expect(model.operations[op], op).toBeDefined();
       expect(INPUT_SHAPES[op], op).toBeDefined();
@@ -239,6 +239,17 @@ describe("responses against the SSM model", () => {
     await run("PutParameter", { Name: "/conform", Value: "v" });
     await run("GetParameter", { Name: "/conform" });
     await run("DeleteParameter", { Name: "/conform" });
+    const calendar = (type: string, event: string): string => `BEGIN:VCALENDAR\r\nPRODID:-//AWS//Change Calendar 1.0//EN\r\nVERSION:2.0\r\nX-CALENDAR-TYPE:${type}\r\n${event}END:VCALENDAR\r\n`;
+    const event = "BEGIN:VEVENT\r\nUID:e1\r\nDTSTART:20261220T000000Z\r\nDTEND:20270104T000000Z\r\nSUMMARY:year-end\r\nEND:VEVENT\r\n";
+    await run("CreateDocument", { Name: "conform-calendar", DocumentType: "ChangeCalendar", DocumentFormat: "TEXT", Content: calendar("DEFAULT_OPEN", ""), Tags: [{ Key: "t", Value: "v" }], VersionName: "v1", DisplayName: "Conform" });
+    await run("UpdateDocument", { Name: "conform-calendar", Content: calendar("DEFAULT_OPEN", event), DocumentVersion: "$LATEST" });
+    await run("UpdateDocumentDefaultVersion", { Name: "conform-calendar", DocumentVersion: "2" });
+    await run("GetDocument", { Name: "conform-calendar" });
+    await run("DescribeDocument", { Name: "conform-calendar", DocumentVersion: "1" });
+    await run("GetCalendarState", { CalendarNames: ["conform-calendar"], AtTime: "2026-12-24T00:00:00Z" });
+    await run("GetCalendarState", { CalendarNames: ["conform-calendar"] });
+    await run("DeleteDocument", { Name: "conform-calendar", DocumentVersion: "1" });
+    await run("DeleteDocument", { Name: "conform-calendar" });
     await run("DeregisterTaskFromMaintenanceWindow", { WindowId, WindowTaskId });
     await run("DeregisterTargetFromMaintenanceWindow", { WindowId, WindowTargetId });
     await run("DeleteMaintenanceWindow", { WindowId });

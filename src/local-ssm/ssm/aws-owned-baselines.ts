@@ -95,7 +95,7 @@ function predefinedId(region: string, name: string): string {
 
 /** A new account-and-region: AWS's predefined baselines, each default for its OS. */
 export function freshRegionState(region: string): RegionState {
-  const state: RegionState = { baselines: {}, patchGroups: [], defaults: {}, windows: {}, targets: {}, tasks: {}, parameters: {}, tokens: {} };
+  const state: RegionState = { baselines: {}, patchGroups: [], defaults: {}, windows: {}, targets: {}, tasks: {}, parameters: {}, documents: {}, tokens: {} };
   for (const p of PREDEFINED) {
     const id = predefinedId(region, p.name);
     const b: BaselineRecord = {
@@ -125,6 +125,7 @@ export function freshRegionState(region: string): RegionState {
 /** Brings a region state written by an older version up to date (in place). */
 export function upgradeRegionState(state: RegionState): RegionState {
   state.patchGroups ??= [];
+  state.documents ??= {};
   for (const b of Object.values(state.baselines)) {
     const legacy = b as BaselineRecord & { PatchGroups?: string[] };
     if (legacy.PatchGroups) {

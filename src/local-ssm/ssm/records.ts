@@ -130,6 +130,32 @@ export interface ParameterRecord {
   Tags: Tag[];
 }
 
+/** One version of an SSM document. */
+export interface DocumentVersionRecord {
+  DocumentVersion: string;
+  Content: string;
+  DocumentFormat: string;
+  /** Sha256 of the content, hex. */
+  Hash: string;
+  /** Epoch seconds. */
+  CreatedDate: number;
+  VersionName?: string;
+  DisplayName?: string;
+}
+
+/** An SSM document (served: type ChangeCalendar), with its versions in order. */
+export interface DocumentRecord {
+  Name: string;
+  DocumentType: string;
+  TargetType?: string;
+  /** Epoch seconds. */
+  CreatedDate: number;
+  DefaultVersion: string;
+  LatestVersion: string;
+  Versions: DocumentVersionRecord[];
+  Tags: Tag[];
+}
+
 /** A ClientToken seen by a create operation: the request it came with and the id it returned. */
 export interface TokenRecord {
   hash: string;
@@ -149,6 +175,8 @@ export interface RegionState {
   targets: Record<string, TargetRecord>;
   tasks: Record<string, TaskRecord>;
   parameters: Record<string, ParameterRecord>;
+  /** SSM documents by name. */
+  documents: Record<string, DocumentRecord>;
   /** Keyed by `${operation}/${clientToken}`. */
   tokens: Record<string, TokenRecord>;
 }

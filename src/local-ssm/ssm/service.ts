@@ -1,9 +1,10 @@
 import type { Caller } from "../caller.js";
 import { AwsError } from "../errors.js";
-import type { Fleet } from "../fleet.js";
+import type { FleetSource } from "../fleet.js";
 import type { Store } from "../store.js";
 import { freshRegionState, upgradeRegionState } from "./aws-owned-baselines.js";
 import { complianceOperations } from "./compliance.js";
+import { documentOperations } from "./documents.js";
 import type { OperationHandler, SsmContext } from "./context.js";
 import { maintenanceWindowOperations } from "./maintenance-windows.js";
 import { parameterOperations } from "./parameters.js";
@@ -25,6 +26,7 @@ const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   ...tagOperations,
   ...complianceOperations,
   ...parameterOperations,
+  ...documentOperations,
 };
 
 /**
@@ -41,7 +43,7 @@ export class SsmService {
 
   constructor(
     private readonly store: Store,
-    private readonly fleet: Fleet,
+    private readonly fleet: FleetSource,
   ) {}
 
   static operations(): string[] {
@@ -60,7 +62,7 @@ export class SsmService {
       upgradeRegionState(state);
       this.upgraded.add(state);
     }
-    const ctx: SsmContext = { state, account: caller.account, region: caller.region, fleet: this.fleet, now: new Date(), mutated: false };
+    const ctx: SsmContext = { state, account: caller.account, region: caller.region, fleet: this.fleet.current(), now: new Date(), mutated: false };
     const out = handler(body, ctx);
     if (ctx.mutated) this.store.persist();
     return out;

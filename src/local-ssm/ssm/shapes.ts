@@ -162,6 +162,29 @@ const WindowFields = {
 
 const ParameterName = str({ min: 1, max: 2048 });
 
+const DocumentName = str({ pattern: "^[a-zA-Z0-9_\\-.]{3,128}$" });
+const DocumentArn = str({ pattern: "^[a-zA-Z0-9_\\-.:/]{3,128}$" });
+const DocumentVersionName = str({ pattern: "^[a-zA-Z0-9_\\-.]{1,128}$" });
+const DocumentFormat = str({ enum: ["YAML", "JSON", "TEXT"] });
+export const DOCUMENT_TYPES = [
+  "Command", "Policy", "Automation", "Session", "Package", "ApplicationConfiguration", "ApplicationConfigurationSchema", "DeploymentStrategy", "ChangeCalendar",
+  "Automation.ChangeTemplate", "ProblemAnalysis", "ProblemAnalysisTemplate", "CloudFormation", "ConformancePackTemplate", "QuickSetup",
+] as const;
+const DocumentDisplayName = str({ max: 1024, pattern: "^[\\w\\.\\-\\:\\/ ]*$" });
+const TargetType = str({ max: 200, pattern: "^\\/[\\w\\.\\-\\:\\/]*$" });
+const AttachmentsSourceList = list(
+  struct("AttachmentsSource", {
+    Key: str({ enum: ["SourceUrl", "S3FileUrl", "AttachmentReference"] }),
+    Values: list(str({ min: 1, max: 1024 }), { min: 1, max: 1 }),
+    Name: str({ pattern: "^[a-zA-Z0-9_\\-.]{3,128}$" }),
+  }),
+  { min: 0, max: 20 },
+);
+const DocumentRequiresList = list(
+  struct("DocumentRequires", { Name: DocumentArn, Version: DocumentVersion, RequireType: str({ max: 128, pattern: "^[a-zA-Z0-9_\\-.]{1,128}$" }), VersionName: DocumentVersionName }, ["Name"]),
+  { min: 1 },
+);
+
 /** Input shape of every operation served, by operation name. */
 export const INPUT_SHAPES: Readonly<Record<string, StructureShape>> = {
   CreatePatchBaseline: struct("CreatePatchBaselineRequest", { OperatingSystem, ...BaselineFields, ClientToken, Tags: TagList }, ["Name"]),
@@ -265,6 +288,33 @@ export const INPUT_SHAPES: Readonly<Record<string, StructureShape>> = {
   ),
   GetParameter: struct("GetParameterRequest", { Name: ParameterName, WithDecryption: bool() }, ["Name"]),
   DeleteParameter: struct("DeleteParameterRequest", { Name: ParameterName }, ["Name"]),
+
+  CreateDocument: struct(
+    "CreateDocumentRequest",
+    {
+      Content: str({ min: 1 }),
+      Requires: DocumentRequiresList,
+      Attachments: AttachmentsSourceList,
+      Name: DocumentName,
+      DisplayName: DocumentDisplayName,
+      VersionName: DocumentVersionName,
+      DocumentType: str({ enum: DOCUMENT_TYPES }),
+      DocumentFormat,
+      TargetType,
+      Tags: TagList,
+    },
+    ["Content", "Name"],
+  ),
+  UpdateDocument: struct(
+    "UpdateDocumentRequest",
+    { Content: str({ min: 1 }), Attachments: AttachmentsSourceList, Name: DocumentName, DisplayName: DocumentDisplayName, VersionName: DocumentVersionName, DocumentVersion, DocumentFormat, TargetType },
+    ["Content", "Name"],
+  ),
+  UpdateDocumentDefaultVersion: struct("UpdateDocumentDefaultVersionRequest", { Name: DocumentName, DocumentVersion: str({ pattern: "(^[1-9][0-9]*$)" }) }, ["Name", "DocumentVersion"]),
+  DeleteDocument: struct("DeleteDocumentRequest", { Name: DocumentName, DocumentVersion, VersionName: DocumentVersionName, Force: bool() }, ["Name"]),
+  GetDocument: struct("GetDocumentRequest", { Name: DocumentArn, VersionName: DocumentVersionName, DocumentVersion, DocumentFormat }, ["Name"]),
+  DescribeDocument: struct("DescribeDocumentRequest", { Name: DocumentArn, DocumentVersion, VersionName: DocumentVersionName }, ["Name"]),
+  GetCalendarState: struct("GetCalendarStateRequest", { CalendarNames: list(str()), AtTime: str() }, ["CalendarNames"]),
 };
 
 /** Members that must be present when an Update is sent with Replace=true (those the Create/Register requires). */
