@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load.js";
 import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
 import type { ApplyResult } from "../reconciler/apply.js";
-import type { LeaseScope, ReconcileOutcome } from "../pipeline/reconcile.js";
+import type { LeaseScope, ReconcileOutcome, ReviewContext, SavedPlan } from "../pipeline/reconcile.js";
 import { applySavedPlan, prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import type { Plan } from "../model/plan.js";
 import { hasChanges, PLAN_FORMAT_VERSION } from "../model/plan.js";
@@ -18,6 +18,8 @@ import { deploymentTargets, forEachDeployment, reportDeployments } from "./deplo
 import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
 import type { PolicyResult } from "../policy/index.js";
 import { hasDenials, policyResultToJson, renderPolicyMarkdown, renderPolicyText } from "../policy/index.js";
+import type { FreezeStatus } from "../freeze/status.js";
+import { describeFreezes, freezeSettingsOf } from "../freeze/status.js";
 import type { Io, OutputFormat } from "./output.js";
 import { EXIT, parseOutputFormat, UsageError } from "./output.js";
 
@@ -39,6 +41,7 @@ export const RECONCILE_FLAGS = {
   "allow-destructive": { type: "boolean" },
   "timeline-base": { type: "string" },
   released: { type: "string" },
+  "ignore-freeze": { type: "string" },
 } as const;
 
 export const RECONCILE_HELP = `usage: patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] [--adopt] [--auto-approve] [options]
@@ -61,6 +64,8 @@ write lease, after a 'yes' on a terminal. Only resources patchctl owns are ever 
   --lock-timeout SECONDS    how long to wait for the write lease held by another run (default 30)
   --policies DIR            your own policies, checked besides the built-in ones
   --allow-destructive       waive the plan-level policy checks (destructive changes, deletions) for this run
+  --ignore-freeze REASON    apply during a change freeze (patchctl.yaml freezes:, a CLOSED change calendar)
+                            anyway; the reason is required, and printed with the apply
   --timeline                also print when a patch released at --released is approved and installed per
                             patch group (offline), or how that changed from --timeline-base
   --timeline-base DIR       the desired state before the change (e.g. the base branch), for --timeline
@@ -75,8 +80,14 @@ ${CONNECTION_HELP}
 
 With deployments, --profile and --endpoint-url apply only where a deployment sets none.
 
+During a change freeze (a freeze of patchctl.yaml in force, or a listed change calendar CLOSED) applying
+is refused (exit 1) and nothing changes; --plan and --dry-run work and say that applying is frozen.
+Changes to a window, its targets or tasks while one of its executions is running are deferred: marked
+in the plan and the apply output, not applied now; everything else is applied.
+
 exit codes: 0 in sync or applied, 1 error (invalid input, conflicts, refused or failed apply, policy
-denial, SSM errors), 2 changes present (--plan, --dry-run)`;
+denial, a change freeze, SSM errors), 2 changes present (--plan, --dry-run), or applied but deferred
+changes remain (nothing failed; a later run applies them)`;
 
 export const DRIFT_HELP = `usage: patchctl drift DIR [--output text|json|markdown] [options]
 
@@ -104,7 +115,7 @@ missing and what exists unmanaged. Changes nothing.
   --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION, then region: in
                             patchctl.yaml); with deployments, only region R
 ${CONNECTION_HELP}
-  --plan, --auto-approve, --lock-timeout SECONDS
+  --plan, --auto-approve, --lock-timeout SECONDS, --ignore-freeze REASON
                             accepted because drift shares reconcile's flags; no effect here
 
 With deployments, --profile and --endpoint-url apply only where a deployment sets none.
@@ -118,6 +129,7 @@ export const APPLY_FLAGS = {
   "allow-mass-delete": { type: "boolean" },
   "max-delete-percent": { type: "string" },
   "lock-timeout": { type: "string" },
+  "ignore-freeze": { type: "string" },
 } as const;
 
 export const APPLY_HELP = `usage: patchctl apply PLAN.json [--auto-approve] [options]
@@ -131,12 +143,18 @@ write lease, after a 'yes' on a terminal. Refuses it when the account changed si
                             (default 30)
   --allow-mass-delete       apply such a plan anyway
   --lock-timeout SECONDS    how long to wait for the write lease held by another run (default 30)
+  --ignore-freeze REASON    apply during a change freeze (the plan's freezes, a CLOSED change calendar)
+                            anyway; the reason is required, and printed with the apply
   -o, --output FORMAT       text (default), json or markdown
   --region R                the plan's region (default); another region is refused
   --owner NAME              accepted but not used: the plan's owner applies
 ${CONNECTION_HELP}
 
-exit codes: 0 applied (or nothing to apply), 1 error (stale or refused plan, failed apply, SSM errors)`;
+The freezes of the desired state the plan was made from travel in the plan file; change calendars are
+asked again. Changes to a window that is executing are deferred (not applied now).
+
+exit codes: 0 applied (or nothing to apply), 1 error (stale or refused plan, a change freeze, failed
+apply, SSM errors), 2 applied but deferred changes remain (nothing failed)`;
 
 function parseSeconds(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -195,28 +213,59 @@ function clearProgress(): void {
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 }
 
-export function renderPlan(plan: Plan, format: OutputFormat, mode: "plan" | "drift", policy?: PolicyResult): string {
-  if (format === "json") return JSON.stringify({ ...planToJson(plan, mode), ...(policy ? { policy: policyResultToJson(policy) } : {}) }, null, 2);
-  if (format === "markdown") return `${renderPlanMarkdown(plan, { mode })}${policy ? `\n\n${renderPolicyMarkdown(policy)}` : ""}`;
-  return `${renderPlanText(plan, { mode, colour: process.stdout.isTTY === true })}${policy ? `\n\n${renderPolicyText(policy)}` : ""}`;
+/** What the plan output says about a change freeze: frozen (and by what, until when), or waived and why. */
+export function freezeNotice(freeze: FreezeStatus | undefined, applying: boolean): string | undefined {
+  if (!freeze?.frozen) return undefined;
+  if (freeze.waived !== undefined) return `Change freeze waived by --ignore-freeze "${freeze.waived}": ${describeFreezes(freeze)}.`;
+  return applying ? `Applying is frozen: ${describeFreezes(freeze)}. Nothing is applied.` : `Applying is frozen: ${describeFreezes(freeze)}. This plan is shown; applying it would be refused (--ignore-freeze "<reason>" applies anyway).`;
 }
 
-function renderApply(result: ApplyResult, format: OutputFormat, dryRun: boolean): string {
-  if (format === "json") return JSON.stringify({ formatVersion: 1, kind: dryRun ? "dry-run" : "apply", ok: result.ok, calls: result.calls, outcomes: result.outcomes }, null, 2);
+/** The JSON form of a freeze status (in plan, drift and apply documents). */
+function freezeJson(freeze: FreezeStatus): Record<string, unknown> {
+  return { at: freeze.at, frozen: freeze.frozen, active: freeze.active, ...(freeze.waived !== undefined ? { waived: freeze.waived } : {}) };
+}
+
+export function renderPlan(plan: Plan, format: OutputFormat, mode: "plan" | "drift", policy?: PolicyResult, context?: ReviewContext & { applying?: boolean }): string {
+  const deferred = context?.deferred ?? [];
+  const notice = freezeNotice(context?.freeze, context?.applying ?? false);
+  if (format === "json") {
+    return JSON.stringify(
+      { ...planToJson(plan, mode, { deferred }), ...(context?.freeze ? { freeze: freezeJson(context.freeze) } : {}), ...(deferred.length ? { deferred } : {}), ...(policy ? { policy: policyResultToJson(policy) } : {}) },
+      null,
+      2,
+    );
+  }
+  if (format === "markdown") return `${renderPlanMarkdown(plan, { mode, deferred })}${notice ? `\n\n> :snowflake: ${notice}` : ""}${policy ? `\n\n${renderPolicyMarkdown(policy)}` : ""}`;
+  return `${renderPlanText(plan, { mode, colour: process.stdout.isTTY === true, deferred })}${notice ? `\n\n${notice}` : ""}${policy ? `\n\n${renderPolicyText(policy)}` : ""}`;
+}
+
+function renderApply(result: ApplyResult | undefined, format: OutputFormat, dryRun: boolean, outcome: ReconcileOutcome): string {
+  const deferred = outcome.deferred;
+  if (format === "json") {
+    return JSON.stringify(
+      { formatVersion: 1, kind: dryRun ? "dry-run" : "apply", ok: result?.ok ?? true, calls: result?.calls ?? [], outcomes: result?.outcomes ?? [], deferred, ...(outcome.freeze ? { freeze: freezeJson(outcome.freeze) } : {}) },
+      null,
+      2,
+    );
+  }
   const lines: string[] = [];
   if (dryRun) {
-    lines.push("", `Dry run: ${result.calls.length} SSM call(s) would be made, in this order:`);
-    result.calls.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${c.operation} ${JSON.stringify(c.input)}`));
+    lines.push("", `Dry run: ${result?.calls.length ?? 0} SSM call(s) would be made, in this order:`);
+    result?.calls.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${c.operation} ${JSON.stringify(c.input)}`));
+    if (deferred.length) lines.push(`  (none for the ${deferred.length} deferred change(s): their windows are executing)`);
     return lines.join("\n");
   }
   lines.push("");
-  for (const o of result.outcomes) {
+  for (const o of result?.outcomes ?? []) {
     if (o.status === "noop") continue;
     lines.push(`  ${o.status.padEnd(8)} ${o.action.padEnd(8)} ${o.key}${o.error ? `: ${o.error}` : ""}`);
   }
-  const n = (s: string): number => result.outcomes.filter((o) => o.status === s).length;
-  lines.push("", `Apply ${result.ok ? "complete" : "incomplete"}: ${n("applied")} applied, ${n("failed")} failed, ${n("skipped")} skipped, ${result.calls.length} SSM call(s).`);
-  if (!result.ok) lines.push("Rerun patchctl reconcile to retry what did not complete; what succeeded is not repeated.");
+  for (const d of deferred) lines.push(`  ${"deferred".padEnd(8)} ${d.action.padEnd(8)} ${d.key}: ${d.reason}`);
+  const n = (s: string): number => (result?.outcomes ?? []).filter((o) => o.status === s).length;
+  const ok = result?.ok ?? true;
+  lines.push("", `Apply ${ok ? "complete" : "incomplete"}: ${n("applied")} applied, ${n("failed")} failed, ${n("skipped")} skipped, ${deferred.length} deferred, ${result?.calls.length ?? 0} SSM call(s).`);
+  if (!ok) lines.push("Rerun patchctl reconcile to retry what did not complete; what succeeded is not repeated.");
+  if (deferred.length) lines.push(`${deferred.length} change(s) deferred while their windows execute: rerun patchctl reconcile once the executions end (patchctl watch applies them by itself).`);
   return lines.join("\n");
 }
 
@@ -296,24 +345,48 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
     onProgress: progressReporter(io),
     onApplyEvent: applyProgress(),
     afterWrite: crashAfterWrites(),
-    review: async (plan, policy, refusals) => {
+    ignoreFreeze: runMode === "apply" ? values["ignore-freeze"] : undefined,
+    review: async (plan, policy, refusals, context) => {
       clearProgress();
-      io.out(renderPlan(plan, format, mode, policy));
+      io.out(renderPlan(plan, format, mode, policy, { ...context, applying: runMode === "apply" }));
       if (!hasDenials(policy)) {
         if (values.timeline) io.out(await rolloutComparison(state, values));
-        if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2), { mode: 0o600 });
+        const saved: SavedPlan = { ...plan, freeze: freezeSettingsOf(state.config) };
+        if (values.out) await writeFile(values.out, JSON.stringify(saved, null, 2), { mode: 0o600 });
       }
       if (runMode !== "apply" || refusals.length > 0 || !hasChanges(plan)) return true;
       return !(process.stdin.isTTY && !values["auto-approve"]) || (await confirm(io));
     },
   });
-  if (outcome.result) io.out(renderApply(outcome.result, format, runMode === "dry-run"));
+  const applied = outcome.refusals.length === 0 && !outcome.cancelled && runMode !== "plan";
+  if (outcome.result || (applied && outcome.deferred.length > 0)) io.out(renderApply(outcome.result, format, runMode === "dry-run", outcome));
+  logWaiver(outcome, io);
   const reason = exitReason(outcome);
   if (reason) io.err(reason);
   if (outcome.refusals.length > 0 || outcome.cancelled || outcome.plan.conflicts.length > 0) return EXIT.ERROR;
-  if (outcome.result && runMode === "apply") return outcome.result.ok ? EXIT.OK : EXIT.ERROR;
-  if (runMode === "apply") return EXIT.OK;
+  if (outcome.result && runMode === "apply" && !outcome.result.ok) return EXIT.ERROR;
+  if (runMode === "apply") return deferredExit(outcome, io);
   return hasChanges(outcome.plan) ? EXIT.CHANGES : EXIT.OK;
+}
+
+/** --ignore-freeze that waived a freeze: said on stderr (the run's log), besides the output. */
+function logWaiver(outcome: ReconcileOutcome, io: Io): void {
+  const f = outcome.freeze;
+  if (f?.frozen && f.waived !== undefined) io.err(`warning: applying during a change freeze (${describeFreezes(f)}): --ignore-freeze "${f.waived}"`);
+}
+
+/** An apply that left deferred changes exits 2: changes remain, nothing failed. */
+function deferredExit(outcome: ReconcileOutcome, io: Io): number {
+  if (outcome.deferred.length === 0) return EXIT.OK;
+  io.err(`${outcome.deferred.length} change(s) deferred (their windows are executing): exit 2, changes remain; rerun once the executions end`);
+  return EXIT.CHANGES;
+}
+
+/** --ignore-freeze REASON: the reason is required. */
+function ignoreFreezeReason(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "") throw new UsageError('--ignore-freeze needs a reason, e.g. --ignore-freeze "security fix approved by the CAB"');
+  return value.trim();
 }
 
 /** patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] … */
@@ -322,6 +395,7 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
   const format = parseOutputFormat(values.output);
   if (positionals.length !== 1) throw new UsageError(mode === "drift" ? "usage: patchctl drift DIR [--output text|json|markdown]" : "usage: patchctl reconcile DIR [--plan|--dry-run] [--out plan.json] [--adopt] [--auto-approve]");
   parsePercent(values["max-delete-percent"]);
+  ignoreFreezeReason(values["ignore-freeze"]);
   const loaded = await loadDesiredState(positionals[0]!);
   if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
   const state = loaded.state;
@@ -353,9 +427,10 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: APPLY_FLAGS });
   const format = parseOutputFormat(values.output);
   if (positionals.length !== 1) throw new UsageError("usage: patchctl apply plan.json");
-  let plan: Plan;
+  const ignoreFreeze = ignoreFreezeReason(values["ignore-freeze"]);
+  let plan: SavedPlan;
   try {
-    plan = JSON.parse(await readFile(positionals[0]!, "utf8")) as Plan;
+    plan = JSON.parse(await readFile(positionals[0]!, "utf8")) as SavedPlan;
   } catch (err) {
     throw new UsageError(`cannot read plan ${positionals[0]}: ${(err as Error).message}`);
   }
@@ -368,18 +443,22 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
       region: conn.region,
       deleteGuard: { maxDeletePercent: parsePercent(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false },
       lease: cliLease(conn.gateway, plan.owner, values, io),
-      review: async (p, _policy, refusals) => {
+      ignoreFreeze,
+      review: async (p, _policy, refusals, context) => {
         if (refusals.length > 0) return false;
-        io.out(renderPlan(p, format, "plan"));
+        io.out(renderPlan(p, format, "plan", undefined, { ...context, applying: true }));
         if (!hasChanges(p)) return true;
         return !(process.stdin.isTTY && !values["auto-approve"]) || (await confirm(io));
       },
     });
-    if (outcome.result) io.out(renderApply(outcome.result, format, false));
+    const applied = outcome.refusals.length === 0 && !outcome.cancelled;
+    if (outcome.result || (applied && outcome.deferred.length > 0)) io.out(renderApply(outcome.result, format, false, outcome));
+    logWaiver(outcome, io);
     const reason = exitReason(outcome);
     if (reason) io.err(reason);
     if (outcome.refusals.length > 0 || outcome.cancelled) return EXIT.ERROR;
-    return !outcome.result || outcome.result.ok ? EXIT.OK : EXIT.ERROR;
+    if (outcome.result && !outcome.result.ok) return EXIT.ERROR;
+    return deferredExit(outcome, io);
   } finally {
     await conn.close();
   }

@@ -6,6 +6,7 @@ import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
 import type { PolicyResult } from "../policy/index.js";
 import { evaluateSpecPolicies, hasDenials, loadPolicies, policyResultToJson, renderPolicyText } from "../policy/index.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
+import { upcomingFreezes } from "../freeze/periods.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
 
@@ -34,6 +35,38 @@ export function upcomingRuns(state: DesiredState, now: Date, count = 3): WindowR
   return out;
 }
 
+export interface FreezeRuns {
+  freeze: string;
+  reason?: string;
+  /** "fixed" (start and end) or the cron schedule. */
+  schedule: string;
+  timezone: string;
+  /** The next periods (in force at --now, or later): start and end in the freeze's timezone, and ISO-8601 UTC. */
+  periods: { start: string; end?: string; startUtc: string; endUtc?: string; inForce: boolean }[];
+}
+
+/** The next `count` periods of every freeze of patchctl.yaml (one for a fixed freeze), in the freeze's timezone. */
+export function upcomingFreezePeriods(state: DesiredState, now: Date, count = 3): FreezeRuns[] {
+  const periods = upcomingFreezes(state.config.freezes, now, count);
+  return (state.config.freezes ?? []).map((f) => {
+    const timezone = f.timezone ?? "UTC";
+    return {
+      freeze: f.name,
+      ...(f.reason !== undefined ? { reason: f.reason } : {}),
+      schedule: f.schedule ?? "fixed",
+      timezone,
+      periods: periods
+        .filter((p) => p.name === f.name)
+        .map((p) => ({
+          start: formatInZone(p.start, timezone),
+          ...(p.end ? { end: formatInZone(p.end, timezone), endUtc: p.end.toISOString() } : {}),
+          startUtc: p.start.toISOString(),
+          inForce: p.start.getTime() <= now.getTime(),
+        })),
+    };
+  });
+}
+
 export const VALIDATE_FLAGS = {
   output: { type: "string", short: "o" },
   now: { type: "string" },
@@ -43,10 +76,12 @@ export const VALIDATE_FLAGS = {
 export const VALIDATE_HELP = `usage: patchctl validate DIR [--output text|json] [--now DATE-TIME] [--policies DIR]
 
 Checks the desired state in DIR offline (no AWS access, no credentials) and against the policies,
-reporting findings as file:line:column, and prints each maintenance window's next runs.
+reporting findings as file:line:column, and prints each maintenance window's next runs and the next
+periods of each change freeze (patchctl.yaml freezes:; change calendars are read only online).
 
   -o, --output FORMAT       text (default) or json
-  --now DATE-TIME           count the next window runs from this ISO-8601 date-time (default: now)
+  --now DATE-TIME           count the next window runs and freeze periods from this ISO-8601 date-time
+                            (default: now)
   --policies DIR            your own policies, checked besides the built-in ones
 
 exit codes: 0 valid, 1 invalid or denied by a policy`;
@@ -59,10 +94,11 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 date-time (got '${values.now}')`);
   const result = await loadDesiredState(positionals[0]!);
   const runs = result.state ? upcomingRuns(result.state, now) : [];
+  const freezes = result.state ? upcomingFreezePeriods(result.state, now) : [];
   const policy = result.state ? await specPolicyResult(result.state, values.policies) : undefined;
   const ok = result.state !== undefined && !(policy && hasDenials(policy));
   if (format === "json") {
-    io.out(JSON.stringify({ formatVersion: 1, valid: ok, diagnostics: result.diagnostics, windows: runs, policy: policy ? policyResultToJson(policy) : undefined }, null, 2));
+    io.out(JSON.stringify({ formatVersion: 1, valid: ok, diagnostics: result.diagnostics, windows: runs, freezes, policy: policy ? policyResultToJson(policy) : undefined }, null, 2));
     return ok ? EXIT.OK : EXIT.ERROR;
   }
   if (policy && hasDenials(policy)) {
@@ -85,6 +121,13 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     if (w.nextRuns.length === 0) lines.push("    no future runs");
     for (const run of w.nextRuns) lines.push(`    next: ${run}`);
   }
+  if (freezes.length > 0) lines.push("Change freezes (patchctl.yaml):");
+  for (const f of freezes) {
+    lines.push(`  ${f.freeze}  ${f.schedule}  [${f.timezone}]${f.reason ? `  ${f.reason}` : ""}`);
+    if (f.periods.length === 0) lines.push("    no future periods");
+    for (const p of f.periods) lines.push(`    ${p.inForce ? "in force" : "next"}: ${p.start} → ${p.end ?? "(no end within a year)"}`);
+  }
+  for (const c of state.config.changeCalendars ?? []) lines.push(`  change calendar ${c}: read online (GetCalendarState) by reconcile, apply and watch`);
   if (policy) lines.push(renderPolicyText(policy));
   io.out(lines.join("\n"));
   return EXIT.OK;

@@ -6,6 +6,7 @@ import type { ConfigDoc, DeploymentSpec, ResourceDoc, ResourceKind } from "../mo
 import { substituteValues } from "./deployment-values.js";
 import { API_VERSION, RESOURCE_KINDS } from "../model/desired.js";
 import { findDesiredStateFiles } from "./find-files.js";
+import { checkConfigFreezes } from "./config-freezes.js";
 import { checkConfigPolicies } from "./config-policies.js";
 import { checkAgainstSchema } from "./schema-check.js";
 import { checkSemantics } from "./semantic-check.js";
@@ -99,7 +100,9 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
         const errs = checkAgainstSchema("Config", source, "Config");
         diagnostics.push(...errs);
         diagnostics.push(...checkConfigPolicies(value, source));
-        if (errs.length === 0) configs.push({ doc: value as unknown as ConfigDoc, source });
+        const freezeErrors = checkConfigFreezes(value, source);
+        diagnostics.push(...freezeErrors);
+        if (errs.length === 0 && freezeErrors.length === 0) configs.push({ doc: value as unknown as ConfigDoc, source });
         continue;
       }
       if (typeof kind !== "string" || !(RESOURCE_KINDS as readonly string[]).includes(kind)) {

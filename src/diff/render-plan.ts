@@ -7,6 +7,22 @@ import { canonicalJson } from "../resources/shape.js";
 /** "plan": what reconcile would do. "drift": the same comparison framed as what changed outside patchctl. */
 export type ReportMode = "plan" | "drift";
 
+/** A change held back this run (its window is executing), with the words that say why. */
+export interface DeferredMark {
+  key: string;
+  reason: string;
+}
+
+function deferredIndex(list: readonly DeferredMark[] | undefined): Map<string, string> {
+  return new Map((list ?? []).map((d) => [d.key, d.reason]));
+}
+
+/** "Deferred: 2 change(s) wait for running window executions; a later run applies them." */
+function deferredLine(list: readonly DeferredMark[] | undefined): string | undefined {
+  const n = list?.length ?? 0;
+  return n === 0 ? undefined : `Deferred: ${n} change(s) wait for running window executions (marked deferred above); they are not applied now, a later run applies them once the executions end.`;
+}
+
 const GLYPH: Record<Change["action"], string> = { create: "+", update: "~", delete: "-", replace: "-/+", noop: " " };
 const COLOUR: Record<Change["action"], string> = { create: "\x1b[32m", update: "\x1b[33m", delete: "\x1b[31m", replace: "\x1b[35m", noop: "" };
 const RESET = "\x1b[0m";
@@ -196,8 +212,9 @@ function noChangesLine(plan: Plan, mode: ReportMode): string {
   return mode === "plan" ? "No changes. The account matches the desired state." : "No drift. The account matches the desired state.";
 }
 
-export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: boolean } = {}): string {
+export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: boolean; deferred?: readonly DeferredMark[] } = {}): string {
   const mode = opts.mode ?? "plan";
+  const deferred = deferredIndex(opts.deferred);
   const colour = opts.colour ?? false;
   const paint = (action: Change["action"], text: string): string => (colour && COLOUR[action] ? `${COLOUR[action]}${text}${RESET}` : text);
   const lines: string[] = [];
@@ -207,7 +224,8 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
   if (active.length === 0) lines.push(noChangesLine(plan, mode));
   for (const c of active) {
     const reason = mode === "drift" ? DRIFT_WORD[c.action] : c.reason;
-    lines.push(paint(c.action, `${GLYPH[c.action].padStart(3)} ${c.key}${reason ? `  (${reason})` : ""}`));
+    const held = deferred.get(c.key);
+    lines.push(paint(c.action, `${GLYPH[c.action].padStart(3)} ${c.key}${reason ? `  (${reason})` : ""}${held ? `  [${held}]` : ""}`));
     if (c.action === "create" && c.after) {
       for (const f of flattenSpec(c.type, c.after.spec)) lines.push(...createdLines(f.path, f.value).map((l) => `        ${l}`));
     }
@@ -227,13 +245,16 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
     for (const u of plan.unmanaged) lines.push(`  ? ${u.type} ${u.name} (${u.id})${u.owner ? ` owned by '${u.owner}'` : ""}`);
   }
   lines.push("", summaryLine(plan, mode));
+  const held = deferredLine(opts.deferred);
+  if (held) lines.push(held);
   return lines.join("\n");
 }
 
 export const REPORT_FORMAT_VERSION = 1;
 
 /** The documented, versioned JSON document (see docs/json-output.md). Sensitive values are masked. */
-export function planToJson(plan: Plan, mode: ReportMode = "plan"): JsonObject {
+export function planToJson(plan: Plan, mode: ReportMode = "plan", opts: { deferred?: readonly DeferredMark[] } = {}): JsonObject {
+  const deferred = deferredIndex(opts.deferred);
   return {
     formatVersion: REPORT_FORMAT_VERSION,
     kind: mode,
@@ -248,6 +269,8 @@ export function planToJson(plan: Plan, mode: ReportMode = "plan"): JsonObject {
         const entry: JsonObject = { key: c.key, type: c.type, name: c.name, action: c.action };
         if (c.before?.id) entry.id = c.before.id;
         if (c.reason) entry.reason = c.reason;
+        const held = deferred.get(c.key);
+        if (held) entry.deferred = held;
         entry.fields = safeFields(c).map((f) => {
           const o: JsonObject = { path: f.path };
           if (f.before !== undefined) o.before = f.before;
@@ -286,11 +309,14 @@ function fenced(lang: string, lines: string[]): string[] {
 }
 
 /** A pull-request comment: a summary table by kind and action, then collapsible details per resource. */
-export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode } = {}): string {
+export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode; deferred?: readonly DeferredMark[] } = {}): string {
   const mode = opts.mode ?? "plan";
+  const deferred = deferredIndex(opts.deferred);
   const lines: string[] = [];
   lines.push(mode === "plan" ? `### patchctl plan — \`${plan.owner}\` in \`${plan.region}\`` : `### patchctl drift report — \`${plan.owner}\` in \`${plan.region}\``);
   lines.push("", `**${summaryLine(plan, mode)}**`, "");
+  const heldLine = deferredLine(opts.deferred);
+  if (heldLine) lines.push(`> ${mdEscape(heldLine)}`, "");
   lines.push("| Kind | Create | Update | Replace | Delete | Unchanged |", "|---|---:|---:|---:|---:|---:|");
   for (const type of RESOURCE_TYPES) {
     const of = plan.changes.filter((c) => c.type === type);
@@ -302,7 +328,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode } = {})
   if (active.length > 0) lines.push("");
   for (const c of active) {
     const label = mode === "drift" ? DRIFT_WORD[c.action] : c.action;
-    lines.push("<details>", `<summary><code>${GLYPH[c.action]}</code> <b>${mdEscape(c.key)}</b> — ${mdEscape(label)}${c.reason && mode === "plan" ? ` (${mdEscape(c.reason)})` : ""}</summary>`, "");
+    lines.push("<details>", `<summary><code>${GLYPH[c.action]}</code> <b>${mdEscape(c.key)}</b> — ${mdEscape(label)}${c.reason && mode === "plan" ? ` (${mdEscape(c.reason)})` : ""}${deferred.has(c.key) ? ` — <i>${mdEscape(deferred.get(c.key)!)}</i>` : ""}</summary>`, "");
     const rows: string[] = [];
     const blocks: string[] = [];
     if (c.action === "create" && c.after) {

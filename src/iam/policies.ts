@@ -16,6 +16,8 @@ export const SSM_READ_ACTIONS = [
   "ssm:GetMaintenanceWindow",
   "ssm:GetMaintenanceWindowTask",
   "ssm:ListTagsForResource",
+  // Change freezes: patchctl.yaml changeCalendars: are asked for their state before applying.
+  "ssm:GetCalendarState",
 ] as const;
 
 export const SSM_WRITE_ACTIONS = [

@@ -279,6 +279,29 @@ export interface ConfigDoc {
   deployments?: DeploymentSpec[];
   /** Built-in policies' severity, by policy id, without copying their files ("off" switches one off). */
   policies?: Record<string, PolicySetting>;
+  /** Change freezes: while one is in force, nothing is applied (without --ignore-freeze). */
+  freezes?: FreezeSpec[];
+  /** SSM Change Calendar documents (names or ARNs): applying is frozen while any is CLOSED (GetCalendarState). */
+  changeCalendars?: string[];
+}
+
+/**
+ * A change freeze: a fixed period (`start`, `end`) or a recurring one (`schedule`, a cron expression
+ * in SSM's syntax, opening a period of `duration` hours at each of its times, read in `timezone`).
+ */
+export interface FreezeSpec {
+  name: string;
+  /** Shown with every refusal and notification. */
+  reason?: string;
+  /** ISO-8601; without an offset it is read in `timezone`. */
+  start?: string;
+  end?: string;
+  /** cron(...) in SSM's syntax. */
+  schedule?: string;
+  /** Hours each recurring period lasts. */
+  duration?: number;
+  /** IANA time zone of the schedule (and of offset-less start/end); default UTC. */
+  timezone?: string;
 }
 
 /** A severity set in patchctl.yaml `policies:`. */

@@ -3,7 +3,8 @@
  * controller cycle go through these functions, so what one refuses the others refuse too.
  *
  *   load → validate → spec policies            prepareDesired (once per commit or run)
- *   lease → plan → plan policies → delete guard → apply     reconcilePrepared / applySavedPlan
+ *   lease → plan → plan policies → delete guard → freeze → defer running windows → apply
+ *                                              reconcilePrepared / applySavedPlan
  *
  * Nothing here prints: the result says what happened and why, and the CLI or the controller
  * renders it.
@@ -21,11 +22,30 @@ import { checkDeleteGuard } from "../reconciler/guard.js";
 import type { Plan } from "../model/plan.js";
 import { hasChanges } from "../model/plan.js";
 import type { AwsGateway } from "../aws/gateway.js";
+import type { FreezeSettings, FreezeStatus } from "../freeze/status.js";
+import { describeFreezes, freezeSettingsOf, freezeStatus, hasFreezeSettings } from "../freeze/status.js";
+import type { DeferredChange } from "./deferral.js";
+import { deferredChanges, runningExecutions, withoutDeferred } from "./deferral.js";
+
+export type { DeferredChange } from "./deferral.js";
+export type { FreezeSettings, FreezeStatus } from "../freeze/status.js";
 
 /** Why a plan is not applied, with a stable code a script or the controller can match on. */
 export interface Refusal {
-  code: "policy-denied" | "delete-guard" | "stale-plan";
+  code: "policy-denied" | "delete-guard" | "stale-plan" | "frozen";
   message: string;
+}
+
+/** A plan saved with --out: the engine's Plan, plus the freezes of the desired state it was made from. */
+export interface SavedPlan extends Plan {
+  freeze?: FreezeSettings;
+}
+
+/** What the reviewer is shown besides the plan: whether applying is frozen, and what is deferred. */
+export interface ReviewContext {
+  /** Absent when the desired state has no freezes and no change calendars. */
+  freeze?: FreezeStatus;
+  deferred: DeferredChange[];
 }
 
 /** A desired state that passed loading, validation and the spec-level policies. */
@@ -74,7 +94,14 @@ export interface ReconcileRequest {
    * Shown the plan, its findings and its refusals once they are known, before anything is applied
    * (to render it, save it, ask for a 'yes'); false cancels the apply.
    */
-  review?: (plan: Plan, policy: PolicyResult, refusals: Refusal[]) => Promise<boolean>;
+  review?: (plan: Plan, policy: PolicyResult, refusals: Refusal[], context: ReviewContext) => Promise<boolean>;
+  /**
+   * --ignore-freeze: apply during a freeze, for this reason (required, non-empty), which the outcome
+   * carries so every output shows it.
+   */
+  ignoreFreeze?: string;
+  /** The instant freezes and change calendars are evaluated at (default: now). */
+  now?: Date;
   onProgress?: (message: string) => void;
   onApplyEvent?: (e: ApplyEvent) => void;
   afterWrite?: (call: RecordedCall) => void;
@@ -91,6 +118,10 @@ export interface ReconcileOutcome {
   result?: ApplyResult;
   /** The reviewer said no. */
   cancelled?: boolean;
+  /** Whether applying is frozen (absent when the desired state has no freezes and no change calendars). */
+  freeze?: FreezeStatus;
+  /** Changes held back because their window is executing; applied by a later run. */
+  deferred: DeferredChange[];
 }
 
 /** What blocks a plan: denied policies, then the delete guard. */
@@ -111,7 +142,7 @@ export async function reconcilePrepared(prepared: PreparedDesired, req: Reconcil
   const run = async (): Promise<ReconcileOutcome> => {
     const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, onProgress: req.onProgress });
     const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
-    return finish(plan, policy, req);
+    return finish(plan, policy, req, freezeSettingsOf(prepared.state.config));
   };
   if (req.mode !== "apply") return run();
   if (!req.lease) throw new Error("applying needs the write lease");
@@ -122,28 +153,43 @@ export async function reconcilePrepared(prepared: PreparedDesired, req: Reconcil
  * A plan saved with --out, applied exactly: refused when the account moved since it was made
  * (its policies were checked when it was saved: a denied plan is never written).
  */
-export async function applySavedPlan(plan: Plan, req: Omit<ReconcileRequest, "mode" | "adopt" | "owner" | "allowDestructive">): Promise<ReconcileOutcome> {
+export async function applySavedPlan(plan: SavedPlan, req: Omit<ReconcileRequest, "mode" | "adopt" | "owner" | "allowDestructive">): Promise<ReconcileOutcome> {
   if (!req.lease) throw new Error("applying needs the write lease");
   const empty: PolicyResult = { findings: [], exemptions: [], errors: [] };
   return req.lease(async () => {
     if (await isPlanStale(plan, req.gateway)) {
-      return { plan, policy: empty, refusals: [{ code: "stale-plan", message: "Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again" }] };
+      return { plan, policy: empty, refusals: [{ code: "stale-plan", message: "Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again" }], deferred: [] };
     }
-    return finish(plan, empty, { ...req, mode: "apply" });
+    return finish(plan, empty, { ...req, mode: "apply" }, plan.freeze);
   });
 }
 
-async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest): Promise<ReconcileOutcome> {
+/** The freeze refusal: what is in force, why, until when, and how to apply anyway. */
+function freezeRefusal(status: FreezeStatus): Refusal {
+  return { code: "frozen", message: `applying is frozen: ${describeFreezes(status)}. --ignore-freeze "<reason>" applies anyway` };
+}
+
+async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, settings: FreezeSettings | undefined): Promise<ReconcileOutcome> {
   const refusals = refusalsOf(plan, policy, req.deleteGuard);
-  const outcome: ReconcileOutcome = { plan, policy, refusals };
-  const proceed = req.review ? await req.review(plan, policy, refusals) : true;
+  if (req.ignoreFreeze !== undefined && req.ignoreFreeze.trim() === "") throw new Error("--ignore-freeze needs a reason");
+  // Frozen is reported in every mode; it refuses only an apply, and --ignore-freeze waives it.
+  const freeze = hasFreezeSettings(settings) ? await freezeStatus(settings, req.gateway, req.now ?? new Date()) : undefined;
+  if (freeze?.frozen && req.mode === "apply") {
+    if (req.ignoreFreeze !== undefined) freeze.waived = req.ignoreFreeze.trim();
+    else refusals.push(freezeRefusal(freeze));
+  }
+  const deferred = hasChanges(plan) ? deferredChanges(plan, await runningExecutions(plan, req.gateway)) : [];
+  const outcome: ReconcileOutcome = { plan, policy, refusals, deferred };
+  if (freeze) outcome.freeze = freeze;
+  const proceed = req.review ? await req.review(plan, policy, refusals, { freeze, deferred }) : true;
   if (refusals.length > 0 || req.mode === "plan") return outcome;
   if (!proceed) return { ...outcome, cancelled: true };
+  const applicable = withoutDeferred(plan, deferred);
   if (req.mode === "dry-run") {
-    outcome.result = await applyPlan(plan, undefined, { owner: plan.owner, dryRun: true });
+    outcome.result = await applyPlan(applicable, undefined, { owner: plan.owner, dryRun: true });
     return outcome;
   }
-  if (!hasChanges(plan)) return outcome;
-  outcome.result = await applyPlan(plan, req.gateway, { owner: plan.owner, dryRun: false, signal: req.signal, afterWrite: req.afterWrite, onEvent: req.onApplyEvent });
+  if (!hasChanges(applicable)) return outcome;
+  outcome.result = await applyPlan(applicable, req.gateway, { owner: plan.owner, dryRun: false, signal: req.signal, afterWrite: req.afterWrite, onEvent: req.onApplyEvent });
   return outcome;
 }

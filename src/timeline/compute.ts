@@ -4,6 +4,7 @@ import { awsNameOf, OPERATING_SYSTEMS } from "../model/desired.js";
 import type { RunOptions, Schedule } from "../schedule/index.js";
 import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
 import { formatUtc, isoUtc } from "./format.js";
+import { activeFreezes } from "../freeze/periods.js";
 import type {
   AppliedBaseline,
   Approval,
@@ -509,6 +510,19 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
     if (nextRuns(w.schedule, now, 1, w.runOptions).length === 0) {
       findings.push({ kind: "window-never-runs", severity: "warning", window: w.name, message: `window ${w.name} never runs again: ${whyNoMoreRuns(w, now)}` });
     }
+  }
+
+  // Installs that start inside a change freeze of the desired state: SSM runs them anyway (a freeze
+  // holds back patchctl's changes, not the windows), so a reviewer should see it.
+  for (const row of rows) {
+    const run = row.install;
+    if (!run) continue;
+    const frozen = activeFreezes(state.config.freezes, new Date(run.at));
+    if (frozen.length === 0) continue;
+    run.frozen = frozen.map((p) => ({ freeze: p.name, ...(p.reason !== undefined ? { reason: p.reason } : {}), ...(p.end ? { until: isoUtc(p.end) } : {}) }));
+    const names = frozen.map((p) => `'${p.name}'${p.reason ? ` (${p.reason})` : ""}${p.end ? ` until ${formatUtc(isoUtc(p.end))}` : ""}`).join(", ");
+    run.notes.push(`installs inside change freeze ${names}`);
+    findings.push({ kind: "install-in-freeze", severity: "warning", group: row.group, window: run.window, message: `patch group '${row.lane}' installs ${formatUtc(run.at)} (${run.window}/${run.task}), inside change freeze ${names}` });
   }
 
   rows.sort(compareRows);

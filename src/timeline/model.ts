@@ -78,6 +78,8 @@ export interface WindowRun {
   durationHours: number;
   cutoffHours: number;
   notes: string[];
+  /** Freezes of patchctl.yaml in force when this run starts (the install still runs: SSM knows nothing of them). */
+  frozen?: { freeze: string; reason?: string; until?: string }[];
 }
 
 export type Stage = "Development" | "Staging" | "Production";
@@ -107,7 +109,8 @@ export type FindingKind =
   | "stage-order"
   | "window-never-runs"
   | "window-disabled"
-  | "untracked-install-targets";
+  | "untracked-install-targets"
+  | "install-in-freeze";
 
 export interface Finding {
   kind: FindingKind;

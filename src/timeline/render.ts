@@ -15,7 +15,7 @@ export function headline(t: Timeline): string {
 }
 
 function installCell(r: GroupTimeline): string {
-  if (r.install) return formatUtc(r.install.at);
+  if (r.install) return `${formatUtc(r.install.at)}${r.install.frozen?.length ? " (frozen)" : ""}`;
   return r.approval.status === "unknown" && r.installWindows.length ? "unknown" : "never";
 }
 
