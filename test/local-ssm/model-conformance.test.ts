@@ -41,6 +41,11 @@ const NEWER_THAN_CLI_MODEL: Record<string, string[]> = {
   GetPatchBaselineResult: ["AvailableSecurityUpdatesComplianceStatus"],
   DescribePatchGroupStateResult: ["InstancesWithAvailableSecurityUpdates"],
   InstancePatchState: ["AvailableSecurityUpdateCount"],
+  CreateAssociationRequest: ["Duration", "AssociationDispatchAssumeRole"],
+  UpdateAssociationRequest: ["Duration", "AssociationDispatchAssumeRole"],
+  AssociationDescription: ["Duration", "AssociationDispatchAssumeRole"],
+  Association: ["Duration"],
+  AssociationVersionInfo: ["Duration", "AssociationDispatchAssumeRole"],
 };
 /** Where the endpoint is deliberately stricter than the model, as the service is (see shapes.ts). */
 const STRICTER: Record<string, Partial<ModelShape>> = {
@@ -118,7 +123,7 @@ function compare(mine: Shape, modelName: string, where: string, problems: string
 describe("hand-written input shapes against the SSM model", () => {
   it("every operation served exists in the model, with an input shape", () => {
     const ops = SsmService.operations();
-    expect(ops).toHaveLength(43);
+    expect(ops).toHaveLength(50);
     for (const op of ops) {
       expect(model.operations[op], op).toBeDefined();
       expect(INPUT_SHAPES[op], op).toBeDefined();
@@ -250,6 +255,22 @@ describe("responses against the SSM model", () => {
     await run("GetCalendarState", { CalendarNames: ["conform-calendar"] });
     await run("DeleteDocument", { Name: "conform-calendar", DocumentVersion: "1" });
     await run("DeleteDocument", { Name: "conform-calendar" });
+    const association = {
+      Name: "AWS-RunPatchBaseline", AssociationName: "conform-scan", Parameters: { Operation: ["Scan"], RebootOption: ["NoReboot"] }, Targets: [{ Key: "tag:Patch Group", Values: ["Database Servers"] }],
+      ScheduleExpression: "cron(0 1 ? * * *)", ScheduleOffset: 1, ApplyOnlyAtCronInterval: true, Duration: 2, MaxConcurrency: "10%", MaxErrors: "1", ComplianceSeverity: "HIGH", SyncCompliance: "AUTO",
+      OutputLocation: { S3Location: { OutputS3BucketName: "patch-logs", OutputS3KeyPrefix: "scan", OutputS3Region: "us-east-1" } }, AlarmConfiguration: { Alarms: [{ Name: "a" }] }, Tags: [{ Key: "t", Value: "v" }],
+    };
+    const { AssociationDescription } = (await run("CreateAssociation", association)) as { AssociationDescription: { AssociationId: string } };
+    const AssociationId = AssociationDescription.AssociationId;
+    await run("UpdateAssociation", { AssociationId, ...association, Tags: undefined, ApplyOnlyAtCronInterval: false, ScheduleOffset: undefined, Duration: undefined, AssociationVersion: "$LATEST" });
+    await run("DescribeAssociation", { AssociationId });
+    await run("DescribeAssociation", { AssociationId, AssociationVersion: "1" });
+    await run("ListAssociations", { AssociationFilterList: [{ key: "AssociationName", value: "conform-scan" }], MaxResults: 1 });
+    await run("ListAssociationVersions", { AssociationId });
+    await run("DescribeAssociationExecutions", { AssociationId });
+    await run("AddTagsToResource", { ResourceType: "Association", ResourceId: AssociationId, Tags: [{ Key: "c", Value: "d" }] });
+    await run("ListTagsForResource", { ResourceType: "Association", ResourceId: AssociationId });
+    await run("DeleteAssociation", { AssociationId });
     await run("DeregisterTaskFromMaintenanceWindow", { WindowId, WindowTaskId });
     await run("DeregisterTargetFromMaintenanceWindow", { WindowId, WindowTargetId });
     await run("DeleteMaintenanceWindow", { WindowId });

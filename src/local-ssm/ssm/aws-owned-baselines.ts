@@ -95,7 +95,7 @@ function predefinedId(region: string, name: string): string {
 
 /** A new account-and-region: AWS's predefined baselines, each default for its OS. */
 export function freshRegionState(region: string): RegionState {
-  const state: RegionState = { baselines: {}, patchGroups: [], defaults: {}, windows: {}, targets: {}, tasks: {}, parameters: {}, documents: {}, tokens: {} };
+  const state: RegionState = { baselines: {}, patchGroups: [], defaults: {}, windows: {}, targets: {}, tasks: {}, parameters: {}, documents: {}, associations: {}, tokens: {} };
   for (const p of PREDEFINED) {
     const id = predefinedId(region, p.name);
     const b: BaselineRecord = {
@@ -126,6 +126,7 @@ export function freshRegionState(region: string): RegionState {
 export function upgradeRegionState(state: RegionState): RegionState {
   state.patchGroups ??= [];
   state.documents ??= {};
+  state.associations ??= {};
   for (const b of Object.values(state.baselines)) {
     const legacy = b as BaselineRecord & { PatchGroups?: string[] };
     if (legacy.PatchGroups) {

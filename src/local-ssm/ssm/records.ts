@@ -1,4 +1,4 @@
-import type { AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskInvocationParameters, MaintenanceWindowTaskParameterValueExpression } from "@aws-sdk/client-ssm";
+import type { AlarmConfiguration, InstanceAssociationOutputLocation, LoggingInfo, MaintenanceWindowTaskInvocationParameters, MaintenanceWindowTaskParameterValueExpression, TargetLocation } from "@aws-sdk/client-ssm";
 
 /**
  * A type as it travels in AWS JSON 1.1: blobs are base64 strings and timestamps
@@ -156,6 +156,60 @@ export interface DocumentRecord {
   Tags: Tag[];
 }
 
+/** One version of a State Manager association: what CreateAssociation / UpdateAssociation set. */
+export interface AssociationVersionRecord {
+  AssociationVersion: string;
+  /** Epoch seconds. */
+  CreatedDate: number;
+  /** The document. */
+  Name: string;
+  DocumentVersion: string;
+  Parameters?: Record<string, string[]>;
+  Targets: Target[];
+  ScheduleExpression?: string;
+  OutputLocation?: Wire<InstanceAssociationOutputLocation>;
+  AssociationName?: string;
+  MaxErrors?: string;
+  MaxConcurrency?: string;
+  ComplianceSeverity?: string;
+  SyncCompliance?: string;
+  ApplyOnlyAtCronInterval: boolean;
+  CalendarNames?: string[];
+  TargetLocations?: Wire<TargetLocation>[];
+  ScheduleOffset?: number;
+  Duration?: number;
+  TargetMaps?: Record<string, string[]>[];
+  AlarmConfiguration?: Wire<AlarmConfiguration>;
+  AutomationTargetParameterName?: string;
+  AssociationDispatchAssumeRole?: string;
+}
+
+/** One run of an association (DescribeAssociationExecutions). */
+export interface AssociationExecutionRecord {
+  ExecutionId: string;
+  AssociationVersion: string;
+  Status: string;
+  DetailedStatus: string;
+  /** Epoch seconds. */
+  CreatedTime: number;
+  /** "{Success=3}" */
+  ResourceCountByStatus: string;
+}
+
+export interface AssociationRecord {
+  AssociationId: string;
+  /** Legacy single-instance associations. */
+  InstanceId?: string;
+  /** Epoch seconds. */
+  Date: number;
+  LastUpdateAssociationDate: number;
+  /** Every version, oldest first; the last is in force. */
+  Versions: AssociationVersionRecord[];
+  /** Newest last. */
+  Executions: AssociationExecutionRecord[];
+  Tags: Tag[];
+}
+
 /** A ClientToken seen by a create operation: the request it came with and the id it returned. */
 export interface TokenRecord {
   hash: string;
@@ -177,6 +231,8 @@ export interface RegionState {
   parameters: Record<string, ParameterRecord>;
   /** SSM documents by name. */
   documents: Record<string, DocumentRecord>;
+  /** State Manager associations by AssociationId, in creation order. */
+  associations: Record<string, AssociationRecord>;
   /** Keyed by `${operation}/${clientToken}`. */
   tokens: Record<string, TokenRecord>;
 }

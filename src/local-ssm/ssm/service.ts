@@ -3,6 +3,7 @@ import { AwsError } from "../errors.js";
 import type { FleetSource } from "../fleet.js";
 import type { Store } from "../store.js";
 import { freshRegionState, upgradeRegionState } from "./aws-owned-baselines.js";
+import { associationOperations } from "./associations.js";
 import { complianceOperations } from "./compliance.js";
 import { documentOperations } from "./documents.js";
 import type { OperationHandler, SsmContext } from "./context.js";
@@ -27,6 +28,7 @@ const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   ...complianceOperations,
   ...parameterOperations,
   ...documentOperations,
+  ...associationOperations,
 };
 
 /**

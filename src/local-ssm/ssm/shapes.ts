@@ -185,6 +185,49 @@ const DocumentRequiresList = list(
   { min: 1 },
 );
 
+const AssociationId = str({ pattern: "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}" });
+const AssociationVersion = str({ pattern: "([$]LATEST)|([1-9][0-9]*)" });
+const AssociationDocument = str({ pattern: "^[a-zA-Z0-9_\\-.:/]{3,128}$" });
+const InstanceId = str({ pattern: "(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)" });
+const MaxErrors = str({ min: 1, max: 7, pattern: "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$" });
+const MaxConcurrency = str({ min: 1, max: 7, pattern: "^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$" });
+const AssociationMaxResults = int({ min: 1, max: 50 });
+const AssociationFields = {
+  Parameters: map(str(), list(str()), { sensitive: true }),
+  DocumentVersion,
+  ScheduleExpression: str({ min: 1, max: 256 }),
+  OutputLocation: struct("InstanceAssociationOutputLocation", {
+    S3Location: struct("S3OutputLocation", { OutputS3Region: str({ min: 3, max: 20 }), OutputS3BucketName: S3BucketName, OutputS3KeyPrefix: S3KeyPrefix }),
+  }),
+  Targets,
+  AssociationName: str({ pattern: "^[a-zA-Z0-9_\\-.]{3,128}$" }),
+  AutomationTargetParameterName: str({ min: 1, max: 50 }),
+  MaxErrors,
+  MaxConcurrency,
+  ComplianceSeverity: str({ enum: ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"] }),
+  SyncCompliance: str({ enum: ["AUTO", "MANUAL"] }),
+  ApplyOnlyAtCronInterval: bool(),
+  CalendarNames: list(str()),
+  TargetLocations: list(
+    struct("TargetLocation", {
+      Accounts: list(str(), { min: 1, max: 50 }),
+      Regions: list(str(), { min: 1, max: 50 }),
+      TargetLocationMaxConcurrency: MaxConcurrency,
+      TargetLocationMaxErrors: MaxErrors,
+      ExecutionRoleName: str({ min: 1, max: 64, pattern: "[\\w+=,.@/-]+" }),
+      TargetLocationAlarmConfiguration: AlarmConfiguration,
+    }),
+    { min: 1, max: 100 },
+  ),
+  ScheduleOffset: int({ min: 1, max: 6 }),
+  /** Newer than the CLI's model: hours, 1-24 (API reference). */
+  Duration: int({ min: 1, max: 24 }),
+  TargetMaps: list(map(str({ min: 1, max: 50 }), list(str({ min: 1, max: 50 }), { min: 0, max: 25 }), { min: 1, max: 20 }), { min: 0, max: 300 }),
+  AlarmConfiguration,
+  /** Newer than the CLI's model; its constraints are not in either copy (unconfirmed). */
+  AssociationDispatchAssumeRole: str(),
+};
+
 /** Input shape of every operation served, by operation name. */
 export const INPUT_SHAPES: Readonly<Record<string, StructureShape>> = {
   CreatePatchBaseline: struct("CreatePatchBaselineRequest", { OperatingSystem, ...BaselineFields, ClientToken, Tags: TagList }, ["Name"]),
@@ -315,6 +358,32 @@ export const INPUT_SHAPES: Readonly<Record<string, StructureShape>> = {
   GetDocument: struct("GetDocumentRequest", { Name: DocumentArn, VersionName: DocumentVersionName, DocumentVersion, DocumentFormat }, ["Name"]),
   DescribeDocument: struct("DescribeDocumentRequest", { Name: DocumentArn, DocumentVersion, VersionName: DocumentVersionName }, ["Name"]),
   GetCalendarState: struct("GetCalendarStateRequest", { CalendarNames: list(str()), AtTime: str() }, ["CalendarNames"]),
+
+  CreateAssociation: struct("CreateAssociationRequest", { Name: AssociationDocument, InstanceId, ...AssociationFields, Tags: TagList }, ["Name"]),
+  UpdateAssociation: struct("UpdateAssociationRequest", { AssociationId, Name: AssociationDocument, AssociationVersion, ...AssociationFields }, ["AssociationId"]),
+  DeleteAssociation: struct("DeleteAssociationRequest", { Name: AssociationDocument, InstanceId, AssociationId }),
+  DescribeAssociation: struct("DescribeAssociationRequest", { Name: AssociationDocument, InstanceId, AssociationId, AssociationVersion }),
+  ListAssociations: struct("ListAssociationsRequest", {
+    AssociationFilterList: list(
+      struct("AssociationFilter", {
+        key: str({ enum: ["InstanceId", "Name", "AssociationId", "AssociationStatusName", "LastExecutedBefore", "LastExecutedAfter", "AssociationName", "ResourceGroupName"] }),
+        value: str({ min: 1 }),
+      }, ["key", "value"]),
+      { min: 1 },
+    ),
+    MaxResults: AssociationMaxResults,
+    NextToken,
+  }),
+  ListAssociationVersions: struct("ListAssociationVersionsRequest", { AssociationId, MaxResults: AssociationMaxResults, NextToken }, ["AssociationId"]),
+  DescribeAssociationExecutions: struct("DescribeAssociationExecutionsRequest", {
+    AssociationId,
+    Filters: list(
+      struct("AssociationExecutionFilter", { Key: str({ enum: ["ExecutionId", "Status", "CreatedTime"] }), Value: str({ min: 1 }), Type: str({ enum: ["EQUAL", "LESS_THAN", "GREATER_THAN"] }) }, ["Key", "Value", "Type"]),
+      { min: 1 },
+    ),
+    MaxResults: AssociationMaxResults,
+    NextToken,
+  }, ["AssociationId"]),
 };
 
 /** Members that must be present when an Update is sent with Replace=true (those the Create/Register requires). */

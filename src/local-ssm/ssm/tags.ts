@@ -41,7 +41,7 @@ function invalidResourceId(id: string): AwsError {
   return new AwsError("InvalidResourceId", `The resource ID "${id}" is not valid. Verify the ID and try again.`);
 }
 
-/** The tagged resource: custom patch baselines, maintenance windows and parameters exist here; anything else does not. */
+/** The tagged resource: custom patch baselines, maintenance windows, parameters and associations exist here; anything else does not. */
 function taggable(ctx: SsmContext, type: string, id: string): { Tags: Tag[] } {
   if (type === "PatchBaseline") {
     const b = ctx.state.baselines[id];
@@ -52,6 +52,9 @@ function taggable(ctx: SsmContext, type: string, id: string): { Tags: Tag[] } {
   } else if (type === "Parameter") {
     const p = ctx.state.parameters[id];
     if (p) return p;
+  } else if (type === "Association") {
+    const a = Object.hasOwn(ctx.state.associations, id) ? ctx.state.associations[id] : undefined;
+    if (a) return a;
   }
   throw invalidResourceId(id);
 }
