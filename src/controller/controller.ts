@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { DesiredState } from "../desired/load.js";
 import { loadDesiredState, stateForDeployment } from "../desired/load.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
-import type { PreparedDesired, ReconcileOutcome } from "../pipeline/reconcile.js";
+import type { DeferredChange, FreezeStatus, PreparedDesired, ReconcileOutcome } from "../pipeline/reconcile.js";
+import { describeFreezes } from "../freeze/status.js";
 import { prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { Plan } from "../model/plan.js";
@@ -39,6 +40,10 @@ export interface CycleResult {
   commit?: string;
   summary?: Plan["summary"];
   applied?: number;
+  /** Applying was frozen this cycle (planned and reported, nothing applied). */
+  frozen?: boolean;
+  /** Changes held back this cycle because their window is executing. */
+  deferred?: number;
   error?: string;
 }
 
@@ -53,6 +58,10 @@ export interface ControllerStatus {
   lastResult?: CycleResult;
   /** The plan the pipeline refuses to apply (policy denial, delete guard), until the desired state or the account changes. */
   refused?: { commit?: string; since: string; reasons: { code: string; message: string }[] };
+  /** A change freeze in force (patchctl.yaml freezes:, a CLOSED change calendar): planned and reported, nothing applied. */
+  frozen?: { since: string; freezes: FreezeStatus["active"] };
+  /** Changes waiting for a window execution to end; applied by the first cycle after it. */
+  deferred: { key: string; window: string; since: string; reason: string }[];
   holdsLease: boolean;
   drifted: { key: string; action: string; fields: string[] }[];
 }
@@ -65,7 +74,7 @@ export interface ControllerStatus {
  * exponentially and recover by themselves.
  */
 export class Controller {
-  readonly status: ControllerStatus = { ready: false, holdsLease: false, drifted: [] };
+  readonly status: ControllerStatus = { ready: false, holdsLease: false, drifted: [], deferred: [] };
   private goodState?: DesiredState;
   private prepared?: PreparedDesired;
   /** Commit, account fingerprint and reasons of the refusal last reported: reported once, not every cycle. */
@@ -73,6 +82,8 @@ export class Controller {
   private checkedOut?: string;
   private failures = 0;
   private lastDriftSignature = "";
+  /** The changes last reported as deferred: logged when the set changes, not every cycle. */
+  private lastDeferredSignature = "";
   private lease?: Lease;
   private readonly abort = new AbortController();
   private wake?: () => void;
@@ -160,8 +171,12 @@ export class Controller {
       this.opts.metrics.drift.reset();
       for (const c of active) this.opts.metrics.drift.inc({ kind: c.type });
       let applied = 0;
-      if (this.opts.apply && outcome.refusals.length > 0) {
-        refused = await this.reportRefusal(outcome, plan.stateFingerprint);
+      await this.reportFreeze(outcome.freeze);
+      this.reportDeferred(outcome.deferred);
+      // A freeze is not a refused plan: it is shown as frozen and lifts by itself.
+      const refusals = outcome.refusals.filter((r) => r.code !== "frozen");
+      if (this.opts.apply && refusals.length > 0) {
+        refused = await this.reportRefusal({ ...outcome, refusals }, plan.stateFingerprint);
       } else {
         this.clearRefusal();
       }
@@ -177,7 +192,8 @@ export class Controller {
         for (const o of res.outcomes.filter((x) => x.status === "failed" || x.status === "skipped")) this.log().error({ event: "change-failed", key: o.key, error: o.error }, `${o.key} ${o.status}`);
         if (applied > 0) await this.notify("applied", `patchctl applied ${applied} change(s) for ${owner}`, { applied: res.outcomes.filter((o) => o.status === "applied").map((o) => `${o.action} ${o.key}`) });
         if (!res.ok) throw new Error(`${res.outcomes.filter((o) => o.status === "failed").length} change(s) failed`);
-      } else if (!this.opts.apply && active.length > 0) {
+      } else if ((!this.opts.apply || outcome.freeze?.frozen === true) && active.length > 0) {
+        // Reporting only (--no-apply), or frozen: drift is reported, once per set of changes.
         const signature = active.map((c) => `${c.action}:${c.key}`).join(",");
         if (signature !== this.lastDriftSignature) {
           this.lastDriftSignature = signature;
@@ -187,12 +203,13 @@ export class Controller {
       }
       if (active.length === 0) this.lastDriftSignature = "";
       // A refused plan is not a failure to back off from: the cycle worked, and its answer stands until something changes.
-      result = { at: new Date().toISOString(), ok: refused === undefined, commit: this.status.commit, summary: plan.summary, applied, ...(refused ? { error: `refused: ${refused}` } : {}) };
+      const frozen = outcome.freeze?.frozen === true;
+      result = { at: new Date().toISOString(), ok: refused === undefined, commit: this.status.commit, summary: plan.summary, applied, ...(frozen ? { frozen } : {}), ...(outcome.deferred.length ? { deferred: outcome.deferred.length } : {}), ...(refused ? { error: `refused: ${refused}` } : {}) };
       this.failures = 0;
       this.status.ready = true;
       this.opts.metrics.lastSuccess.set(Date.now() / 1000);
       this.opts.metrics.cycles.inc({ result: refused ? "refused" : "success" });
-      this.log().info({ event: "cycle", ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(refused ? { refused } : {}) }, "cycle complete");
+      this.log().info({ event: "cycle", ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(frozen ? { frozen } : {}), ...(outcome.deferred.length ? { deferred: outcome.deferred.length } : {}), ...(refused ? { refused } : {}) }, "cycle complete");
     } catch (err) {
       this.failures++;
       const message = err instanceof Error ? err.message : String(err);
@@ -221,6 +238,39 @@ export class Controller {
     this.log().error({ event: "plan-refused", reasons, denied }, `plan refused, nothing applied: ${text}`);
     await this.notify("failure", `patchctl: plan for ${this.owner() ?? "unknown"} refused, nothing applied: ${text}`, { reasons, denied: denied.slice(0, 20) });
     return text;
+  }
+
+  /**
+   * A change freeze: /status `frozen`, the patchctl_frozen gauge, and one log line and one
+   * notification when it begins and when it ends (not every cycle).
+   */
+  private async reportFreeze(freeze: FreezeStatus | undefined): Promise<void> {
+    const frozen = freeze?.frozen === true;
+    this.opts.metrics.frozen.set(frozen ? 1 : 0);
+    if (frozen && freeze) {
+      const began = this.status.frozen === undefined;
+      this.status.frozen = { since: this.status.frozen?.since ?? freeze.at, freezes: freeze.active };
+      if (!began) return;
+      const text = describeFreezes(freeze);
+      this.log().warn({ event: "freeze-began", freezes: freeze.active }, `change freeze in force, nothing is applied: ${text}`);
+      await this.notify("freeze", `patchctl: change freeze began for ${this.owner() ?? "unknown"}, nothing is applied: ${text}`, { state: "began", freezes: freeze.active });
+      return;
+    }
+    const was = this.status.frozen;
+    if (!was) return;
+    this.status.frozen = undefined;
+    this.log().info({ event: "freeze-ended", since: was.since, freezes: was.freezes }, "change freeze ended, applying again");
+    await this.notify("freeze", `patchctl: change freeze ended for ${this.owner() ?? "unknown"}, applying again`, { state: "ended", since: was.since, freezes: was.freezes });
+  }
+
+  /** Deferred changes: in /status every cycle, logged when the set changes. */
+  private reportDeferred(deferred: DeferredChange[]): void {
+    this.status.deferred = deferred.map((d) => ({ key: d.key, window: d.window, since: d.since, reason: d.reason }));
+    this.opts.metrics.deferred.set(deferred.length);
+    const signature = deferred.map((d) => `${d.key}@${d.executionId}`).join(",");
+    if (signature === this.lastDeferredSignature) return;
+    this.lastDeferredSignature = signature;
+    if (deferred.length > 0) this.log().warn({ event: "changes-deferred", deferred: this.status.deferred }, `${deferred.length} change(s) deferred: their windows are executing`);
   }
 
   private clearRefusal(): void {

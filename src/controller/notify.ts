@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 
-export type NotificationKind = "failure" | "drift" | "applied";
+export type NotificationKind = "failure" | "drift" | "applied" | "freeze";
 
 export interface Notification {
   kind: NotificationKind;
