@@ -92,10 +92,13 @@ describe("watch during a change freeze", () => {
 
       // The freeze ends: the first cycle after it applies.
       await until("walkthrough applied after the freeze", async () => ((await windows()).length === 2 ? true : undefined), 40_000);
-      expect(lines.find((l) => l.event === "change-applied")!.time as number).toBeGreaterThanOrEqual(end.getTime());
+      const firstApplied = await until("the apply logged", () => lines.find((l) => l.event === "change-applied"));
+      expect(firstApplied.time as number).toBeGreaterThanOrEqual(end.getTime());
       await until("frozen cleared", async () => ((await status()).frozen === undefined ? true : undefined));
       expect(await get("/metrics")).toMatch(/^patchctl_frozen 0$/m);
+      await until("freeze-ended logged", () => lines.some((l) => l.event === "freeze-ended") || undefined);
       expect(lines.filter((l) => l.event === "freeze-ended")).toHaveLength(1);
+      await until("the end notified", () => notes.some((n) => n.kind === "freeze" && n.details.state === "ended") || undefined);
       const freezeNotes = notes.filter((n) => n.kind === "freeze");
       expect(freezeNotes.map((n) => n.details.state)).toEqual(["began", "ended"]);
       expect(freezeNotes[0]!.text).toMatch(/change freeze began .*freeze 'release-day' \(release day\) until/);

@@ -123,8 +123,9 @@ describe("a change to a window that is executing", () => {
 
       // The execution ends.
       writeFleet(`    - {WindowExecutionId: 6027b513-64fe-4cf0-be7d-1191a0000001, Status: SUCCESS, StartTime: "${started.toISOString()}", EndTime: "${new Date().toISOString()}"}\n`);
-      await until("the deferred changes applied", async () => ((await windowByName("Production-Tuesdays")).duration === 2 ? true : undefined));
+      await until("the deferred changes applied", async () => ((await windowByName("Production-Tuesdays")).maxConcurrency === "3" ? true : undefined));
       expect(await windowByName("Production-Tuesdays")).toEqual({ duration: 2, maxConcurrency: "3" });
+      await until("both applies logged", () => lines.filter((l) => l.event === "change-applied").length >= 2 || undefined);
       expect(lines.filter((l) => l.event === "change-applied").map((l) => l.key).sort()).toEqual(["MaintenanceWindow/Production-Tuesdays", "WindowTask/Production-Tuesdays/Install-Patches"]);
       await until("nothing deferred", async () => ((await status()).deferred.length === 0 ? true : undefined));
     } finally {
