@@ -285,6 +285,9 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
         return { ...sel, Values: values };
       }).filter((sel) => (sel.Values ?? []).length > 0);
       const normalized = taskFromSsm({ ...c.raw, Name: chosen.name, Targets: rawTargets }, nameById);
+      // Priority 1 is what a task registered without one reads back (the endpoint; AWS's examples all pass 1):
+      // left out, like the other read-back defaults (a desired task without a priority accepts any).
+      if (normalized.priority === 1) delete normalized.priority;
       const t = withRoleName(pruneDefaults(normalized, (s) => canonicalJson(taskFromDesired(s as unknown as WindowTaskSpec, []))) as unknown as WindowTaskSpec, roleByArn);
       return { c, chosen, t, priority: Number(c.raw.Priority ?? 1) };
     })

@@ -170,7 +170,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
 function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
   const handler = handlerFor(d.type);
   const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
-  const fields = diffSpecs(a.spec, d.spec, handler);
+  const fields = diffSpecs(a.spec, d.spec, handler).filter((f) => !(f.after === undefined && handler.serverDefaulted?.includes(f.path)));
   if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [] };
   const forced = fields.filter((f) => handler.forceNew.some((n) => f.path === n || f.path.startsWith(`${n}.`)));
   if (forced.length > 0) {

@@ -159,6 +159,12 @@ export interface ResourceHandler {
    * order the desired state writes them; every other list is compared in order.
    */
   unorderedLists: readonly string[];
+  /**
+   * Fields the service fills in when a request leaves them out, with a value AWS does not document
+   * (or one it derives): when the desired side leaves such a field unset, whatever the account reads
+   * back is not a difference. Paths as the plan prints them.
+   */
+  serverDefaulted?: readonly string[];
   /** Replace as delete-then-create (names or registrations must be free) or create-then-delete. */
   replaceOrder: "delete-then-create" | "create-then-delete";
   /** Server defaults filled in, server-computed fields dropped; lists keep the order written. Pure. */

@@ -47,12 +47,20 @@ function normalizeFilterGroup(group: Json | undefined): JsonObject {
   return { patchFilters: normalizeKeyValues(asObject(group)?.patchFilters) };
 }
 
-function normalizeRule(rule: Json): JsonObject {
+/**
+ * Operating systems whose rules take no approval delay: AWS accepts ApproveAfterDays 0 there (what
+ * the Terraform provider sends for every rule without approve_until_date) and reads it back, which
+ * means the same as leaving it out, so 0 is normalised to unset and such a baseline adopts with an
+ * empty plan (issue 19; docs/ssm-fidelity.md).
+ */
+const NO_DELAY_OSES = new Set(["UBUNTU", "DEBIAN"]);
+
+function normalizeRule(rule: Json, os: string): JsonObject {
   const r = asObject(rule) ?? {};
   return compact({
     patchFilterGroup: normalizeFilterGroup(r.patchFilterGroup),
     complianceLevel: (r.complianceLevel as string | undefined) ?? "UNSPECIFIED",
-    approveAfterDays: r.approveAfterDays,
+    approveAfterDays: NO_DELAY_OSES.has(os) && r.approveAfterDays === 0 ? undefined : r.approveAfterDays,
     approveUntilDate: r.approveUntilDate,
     enableNonSecurity: (r.enableNonSecurity as boolean | undefined) ?? false,
   });
@@ -88,7 +96,7 @@ export const patchBaselineHandler: ResourceHandler = {
       operatingSystem: (spec.operatingSystem as string | undefined) ?? "WINDOWS",
       description: spec.description,
       globalFilters: normalizeFilterGroup(spec.globalFilters),
-      approvalRules: { patchRules: asArray(asObject(spec.approvalRules)?.patchRules).map(normalizeRule) },
+      approvalRules: { patchRules: asArray(asObject(spec.approvalRules)?.patchRules).map((rule) => normalizeRule(rule, String(spec.operatingSystem ?? "WINDOWS"))) },
       approvedPatches: asArray(spec.approvedPatches).map(String),
       approvedPatchesComplianceLevel: (spec.approvedPatchesComplianceLevel as string | undefined) ?? "UNSPECIFIED",
       approvedPatchesEnableNonSecurity: (spec.approvedPatchesEnableNonSecurity as boolean | undefined) ?? false,

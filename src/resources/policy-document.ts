@@ -42,9 +42,24 @@ function sortedStrings(v: Json): Json {
   return v;
 }
 
+/**
+ * IAM stores an account given as a principal by its id as the account's root ARN, and reads it back
+ * that way ("Principal": {"AWS": "123456789012"} becomes "arn:aws:iam::123456789012:root"; IAM
+ * user guide, AWS JSON policy elements: Principal): both forms compare equal.
+ */
+function accountPrincipal(v: Json): Json {
+  return typeof v === "string" && /^\d{12}$/.test(v) ? `arn:aws:iam::${v}:root` : v;
+}
+
 function principal(v: Json): Json {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return v; // "*"
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedStrings(v[k]!)]));
+  return Object.fromEntries(
+    Object.keys(v).sort().map((k) => {
+      const values = v[k]!;
+      const mapped = k !== "AWS" ? values : Array.isArray(values) ? values.map(accountPrincipal) : accountPrincipal(values);
+      return [k, sortedStrings(mapped)];
+    }),
+  );
 }
 
 function condition(v: Json): Json {

@@ -47,12 +47,17 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** Drops undefined members, empty objects and (optionally) empty arrays. */
+/**
+ * Drops undefined members, empty strings, empty objects and (optionally) empty arrays. SSM reads
+ * back "" for string fields that were never set (the AWS CLI's recorded update-maintenance-window-target
+ * and get-maintenance-window-task examples: Description, OwnerInformation, RunCommand Comment), and
+ * none of the fields patchctl compares means anything else when empty (most have a minimum length of 1).
+ */
 export function compact(obj: Record<string, Json | undefined>, dropEmptyArrays = false): JsonObject {
   const out: JsonObject = {};
   for (const k in obj) {
     const v = obj[k];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || v === null || v === "") continue;
     if (dropEmptyArrays && Array.isArray(v) && v.length === 0) continue;
     if (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) continue;
     out[k] = v;

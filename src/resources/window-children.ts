@@ -174,6 +174,10 @@ export const windowTaskHandler: ResourceHandler = {
   sensitive: TASK_SENSITIVE,
   isSensitive: taskFieldIsSensitive,
   unorderedLists: TASK_UNORDERED,
+  // Priority: the API documents no default for a task registered without one (AWS's own examples
+  // always pass it). A CloudWatch log group left out is created by the service as /aws/ssm/<document>
+  // (CloudWatchOutputConfig.CloudWatchLogGroupName, API reference) and may read back.
+  serverDefaulted: ["priority", "runCommand.cloudWatchOutputConfig.cloudWatchLogGroupName"],
   replaceOrder: "delete-then-create",
   normalize(spec) {
     const targets = normalizeKeyValues(spec.targets);
@@ -186,7 +190,7 @@ export const windowTaskHandler: ResourceHandler = {
       targets,
       serviceRoleArn: role !== undefined && SERVICE_LINKED_ROLE.test(role) ? undefined : role,
       serviceRole: spec.serviceRole,
-      priority: (spec.priority as number | undefined) ?? 1,
+      priority: spec.priority,
       // Targetless tasks read back a "1" placeholder that was never asked for.
       maxConcurrency: targetless || spec.maxConcurrency === undefined ? undefined : String(spec.maxConcurrency),
       maxErrors: targetless || spec.maxErrors === undefined ? undefined : String(spec.maxErrors),
