@@ -6,6 +6,7 @@ import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-p
 import type { ApplyResult } from "../reconciler/apply.js";
 import type { LeaseScope, ReconcileOutcome, ReviewContext, SavedPlan } from "../pipeline/reconcile.js";
 import { applySavedPlan, prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
+import { killAfterWrites } from "../testing/fault-seam.js";
 import type { Plan } from "../model/plan.js";
 import { hasChanges, PLAN_FORMAT_VERSION } from "../model/plan.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
@@ -181,20 +182,6 @@ async function withLease<T>(gateway: AwsGateway, owner: string, timeoutSeconds: 
   }
 }
 
-/**
- * Fault injection for the crash tests (test/reliability): PATCHCTL_FAULT_KILL_AFTER_WRITES=k makes
- * this process kill itself with SIGKILL right after its k-th acknowledged SSM write, exactly
- * like kill -9 at that moment. Unset in normal use.
- */
-function crashAfterWrites(): (() => void) | undefined {
-  const k = Number(process.env.PATCHCTL_FAULT_KILL_AFTER_WRITES ?? "");
-  if (!Number.isInteger(k) || k < 1) return undefined;
-  let writes = 0;
-  return () => {
-    if (++writes >= k) process.kill(process.pid, "SIGKILL");
-  };
-}
-
 function progressReporter(io: Io): ((m: string) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (m) => process.stderr.write(`\r\x1b[2K… ${m}`);
@@ -344,7 +331,7 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
     lease: cliLease(conn.gateway, owner, values, io),
     onProgress: progressReporter(io),
     onApplyEvent: applyProgress(),
-    afterWrite: crashAfterWrites(),
+    afterWrite: killAfterWrites(),
     ignoreFreeze: runMode === "apply" ? values["ignore-freeze"] : undefined,
     review: async (plan, policy, refusals, context) => {
       clearProgress();
