@@ -7,13 +7,14 @@ import { formatFieldPath } from "../model/diagnostics.js";
 import { packageRoot } from "../package-root.js";
 import type { SourceDocument } from "./yaml-source.js";
 
-export type SchemaName = "Config" | "PatchBaseline" | "MaintenanceWindow" | "ServiceRole";
+export type SchemaName = "Config" | "PatchBaseline" | "MaintenanceWindow" | "ServiceRole" | "PatchAssociation";
 
 const SCHEMA_FILES: Record<SchemaName, string> = {
   Config: "config.schema.json",
   PatchBaseline: "patch-baseline.schema.json",
   MaintenanceWindow: "maintenance-window.schema.json",
   ServiceRole: "service-role.schema.json",
+  PatchAssociation: "patch-association.schema.json",
 };
 
 let validators: Map<SchemaName, ValidateFunction> | undefined;

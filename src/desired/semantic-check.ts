@@ -1,10 +1,12 @@
 import { baselineFilterKeys, checkFilterValue, patchSetsOf, WILDCARD } from "../catalog/patch-properties.js";
 import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
-import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilterGroup, ResourceKind, ServiceRoleDoc, WindowTaskSpec } from "../model/desired.js";
+import { parameterProblems } from "../catalog/patching-documents.js";
+import type { MaintenanceWindowDoc, OperatingSystem, PatchAssociationDoc, PatchBaselineDoc, PatchFilterGroup, ResourceKind, ServiceRoleDoc, WindowTaskSpec } from "../model/desired.js";
 import { awsNameOf } from "../model/desired.js";
 import { parsePolicyDocument, PolicyDocumentError } from "../resources/policy-document.js";
 import { parseSchedule, ScheduleError, validateTimezone } from "../schedule/index.js";
+import { parseAssociationSchedule } from "../schedule/association.js";
 import type { LoadedResource } from "./state.js";
 
 /** Account quotas and model limits from the SSM documentation (per account and region). */
@@ -16,6 +18,8 @@ export const QUOTAS = {
   tasksPerWindow: 20,
   targetsPerTask: 10,
   tagsPerResource: 50,
+  /** "You can have at most 2,000 active associations" (AssociationLimitExceeded). */
+  associations: 2000,
 };
 
 /** Tags patchctl writes itself; they count against the 50-tag limit. */
@@ -67,6 +71,9 @@ function isWindow(r: LoadedResource): r is LoadedResource<MaintenanceWindowDoc> 
 function isServiceRole(r: LoadedResource): r is LoadedResource<ServiceRoleDoc> {
   return r.doc.kind === "ServiceRole";
 }
+function isAssociation(r: LoadedResource): r is LoadedResource<PatchAssociationDoc> {
+  return r.doc.kind === "PatchAssociation";
+}
 
 /** Rules the JSON Schema cannot say: cross-field, cross-resource, schedules, quotas. */
 export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
@@ -81,6 +88,9 @@ export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
   const roles = resources.filter(isServiceRole);
   for (const r of roles) checkServiceRole(r, f);
   checkServiceRoleReferences(windows, roles, f);
+  const associations = resources.filter(isAssociation);
+  for (const a of associations) checkAssociation(a, f);
+  if (associations.length > QUOTAS.associations) f.add(associations[QUOTAS.associations]!, ["metadata", "name"], `more than ${QUOTAS.associations} associations (the State Manager quota per account and region)`, "quota");
   if (baselines.length > QUOTAS.baselines) f.add(baselines[QUOTAS.baselines]!, ["metadata", "name"], `more than ${QUOTAS.baselines} patch baselines (the SSM quota per account and region)`, "quota");
   if (windows.length > QUOTAS.windows) f.add(windows[QUOTAS.windows]!, ["metadata", "name"], `more than ${QUOTAS.windows} maintenance windows (the SSM quota per account and region)`, "quota");
   return f.list;
@@ -99,7 +109,7 @@ function checkUniqueNames(resources: LoadedResource[], f: Findings): void {
     const awsName = awsNameOf(r.doc);
     const ssmKey = `${r.doc.kind}/${r.doc.kind === "ServiceRole" ? awsName.toLowerCase() : awsName}`;
     const prevName = firstBySsmName.get(ssmKey);
-    const nameField = r.doc.kind === "ServiceRole" ? "roleName" : "name";
+    const nameField = r.doc.kind === "ServiceRole" ? "roleName" : r.doc.kind === "PatchAssociation" ? "associationName" : "name";
     const explicit = (r.doc.spec as Record<string, unknown>)[nameField] !== undefined;
     if (prevName) {
       f.add(r, explicit ? ["spec", nameField] : ["metadata", "name"], r.doc.kind === "ServiceRole" ? `IAM role name '${awsName}' is already used by ${prevName.key} (IAM role names are case-insensitive)` : `SSM name '${awsName}' is already used by ${prevName.key}; two ${r.doc.kind}s with one name cannot be told apart in the console`, "duplicate");
@@ -360,4 +370,50 @@ function checkServiceRoleReferences(windows: LoadedResource<MaintenanceWindowDoc
       }
     });
   }
+}
+
+/**
+ * What State Manager refuses in a patching association: its schedule rules (src/schedule/association.ts),
+ * the document's parameters (src/catalog/patching-documents.ts), offsets and apply-at-cron only with
+ * cron, target key forms and rate controls as for window tasks.
+ */
+function checkAssociation(a: LoadedResource<PatchAssociationDoc>, f: Findings): void {
+  const spec = a.doc.spec;
+  let kind: string | undefined;
+  if (spec.scheduleExpression !== undefined) {
+    try {
+      kind = parseAssociationSchedule(spec.scheduleExpression).kind;
+    } catch (err) {
+      if (!(err instanceof ScheduleError)) throw err;
+      f.add(a, ["spec", "scheduleExpression"], err.message, "schedule");
+    }
+  }
+  const atCron = spec.applyOnlyAtCronInterval === true;
+  if (atCron && kind === "rate") f.add(a, ["spec", "applyOnlyAtCronInterval"], "applyOnlyAtCronInterval is not supported for rate expressions", "schedule");
+  if (atCron && spec.scheduleExpression === undefined) f.add(a, ["spec", "applyOnlyAtCronInterval"], "applyOnlyAtCronInterval needs a scheduleExpression", "schedule");
+  if (spec.scheduleOffset !== undefined) {
+    if (kind !== undefined && kind !== "cron") f.add(a, ["spec", "scheduleOffset"], "scheduleOffset applies to cron schedules only", "schedule");
+    else if (spec.scheduleExpression === undefined) f.add(a, ["spec", "scheduleOffset"], "scheduleOffset needs a cron scheduleExpression", "schedule");
+    if (!atCron) f.add(a, ["spec", "scheduleOffset"], "scheduleOffset needs applyOnlyAtCronInterval: true (State Manager must not run the association right after creating it)", "schedule");
+  }
+  if (spec.duration !== undefined && !atCron) f.add(a, ["spec", "duration"], "duration applies only with applyOnlyAtCronInterval: true; without it State Manager ignores it", "schedule", "warning");
+  spec.targets.forEach((sel, k) => {
+    if (!TARGET_KEY_FORMS.test(sel.key)) f.add(a, ["spec", "targets", k, "key"], `target key '${sel.key}' is not one of InstanceIds, tag:<key>, tag-key, resource-groups:Name, resource-groups:ResourceTypeFilters`, "target");
+    if (sel.values.length === 0) f.add(a, ["spec", "targets", k, "values"], "needs at least one value", "target");
+  });
+  for (const field of ["maxConcurrency", "maxErrors"] as const) {
+    const value = spec[field];
+    if (value !== undefined && !RATE_CONTROL[field].test(String(value))) {
+      f.add(a, ["spec", field], `'${value}' is not a valid ${field}: a count (${field === "maxErrors" ? "0" : "1"} or more) or a percentage (e.g. 10%)`, "association");
+    }
+  }
+  for (const p of parameterProblems(spec.documentName, spec.parameters)) {
+    const given = spec.parameters !== undefined && p.parameter in spec.parameters;
+    f.add(a, given ? ["spec", "parameters", p.parameter] : spec.parameters !== undefined ? ["spec", "parameters"] : ["spec", "documentName"], p.message, "parameters", "error", p.unknown === true);
+  }
+  const names = new Set<string>();
+  (spec.calendarNames ?? []).forEach((c, i) => {
+    if (names.has(c)) f.add(a, ["spec", "calendarNames", i], `calendar '${c}' is named twice`, "duplicate");
+    names.add(c);
+  });
 }

@@ -37,12 +37,18 @@ const KIND_OF_OPERATION: Record<string, ResourceType> = {
   TagRole: "ServiceRole",
   UntagRole: "ServiceRole",
   DeleteRole: "ServiceRole",
+  CreateAssociation: "PatchAssociation",
+  UpdateAssociation: "PatchAssociation",
+  DeleteAssociation: "PatchAssociation",
 };
+
+/** The resource kind of each tag-call ResourceType patchctl tags. */
+const KIND_OF_TAGGED: Record<string, ResourceType> = { PatchBaseline: "PatchBaseline", MaintenanceWindow: "MaintenanceWindow", Association: "PatchAssociation" };
 
 /** Tag calls name the kind they tag. */
 function kindOf(operation: string, input: Record<string, unknown>): ResourceType | undefined {
   if (operation === "AddTagsToResource" || operation === "RemoveTagsFromResource") {
-    return input.ResourceType === "PatchBaseline" || input.ResourceType === "MaintenanceWindow" ? input.ResourceType : undefined;
+    return typeof input.ResourceType === "string" ? KIND_OF_TAGGED[input.ResourceType] : undefined;
   }
   return KIND_OF_OPERATION[operation];
 }
@@ -59,10 +65,10 @@ export function redactCallInput(operation: string, input: Record<string, unknown
   const kind = kindOf(operation, input);
   if (kind === undefined) return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => [k, REDACTED]));
   const handler = handlerFor(kind);
-  // The part of the resource's spec the decision may depend on (a task's document).
+  // The part of the resource's spec the decision may depend on (a task's TaskArn and TaskType, an
+  // association's document Name): the input's top-level strings, under their spec names.
   const context: JsonObject = {};
-  if (typeof input.TaskArn === "string") context.taskArn = input.TaskArn;
-  if (typeof input.TaskType === "string") context.taskType = input.TaskType;
+  for (const [k, v] of Object.entries(input)) if (typeof v === "string") context[camel(k)] = v;
   const walk = (value: unknown, path: string, verbatim: boolean): unknown => {
     if (value instanceof Uint8Array) return REDACTED; // blobs (a Lambda Payload) are never printed
     if (Array.isArray(value)) {

@@ -242,7 +242,7 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
   }
   if (plan.unmanaged.length > 0) {
     lines.push("", "Unmanaged (in the account, owned by no desired state here; never touched):");
-    for (const u of plan.unmanaged) lines.push(`  ? ${u.type} ${u.name} (${u.id})${u.owner ? ` owned by '${u.owner}'` : ""}`);
+    for (const u of plan.unmanaged) lines.push(`  ? ${u.type} ${u.name} (${u.id})${u.owner ? ` owned by '${u.owner}'` : ""}${u.managedBy ? ` managed by ${u.managedBy}` : ""}`);
   }
   lines.push("", summaryLine(plan, mode));
   const held = deferredLine(opts.deferred);
@@ -287,6 +287,7 @@ export function planToJson(plan: Plan, mode: ReportMode = "plan", opts: { deferr
     unmanaged: plan.unmanaged.map((u) => {
       const o: JsonObject = { type: u.type, id: u.id, name: u.name };
       if (u.owner) o.owner = u.owner;
+      if (u.managedBy) o.managedBy = u.managedBy;
       return o;
     }),
   };
@@ -354,7 +355,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode; deferr
   }
   if (plan.unmanaged.length > 0) {
     lines.push("", "#### Unmanaged resources (never touched)", "");
-    for (const u of plan.unmanaged) lines.push(`- ${u.type} \`${mdEscape(u.name)}\` (${u.id})${u.owner ? ` owned by \`${mdEscape(u.owner)}\`` : ""}`);
+    for (const u of plan.unmanaged) lines.push(`- ${u.type} \`${mdEscape(u.name)}\` (${u.id})${u.owner ? ` owned by \`${mdEscape(u.owner)}\`` : ""}${u.managedBy ? ` managed by ${mdEscape(u.managedBy)}` : ""}`);
   }
   return lines.join("\n");
 }

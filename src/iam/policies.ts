@@ -16,6 +16,9 @@ export const SSM_READ_ACTIONS = [
   "ssm:GetMaintenanceWindow",
   "ssm:GetMaintenanceWindowTask",
   "ssm:ListTagsForResource",
+  // PatchAssociations: the list, then the full description of the owner's (and name-conflicting) ones.
+  "ssm:ListAssociations",
+  "ssm:DescribeAssociation",
   // Change freezes: patchctl.yaml changeCalendars: are asked for their state before applying.
   "ssm:GetCalendarState",
 ] as const;
@@ -36,6 +39,9 @@ export const SSM_WRITE_ACTIONS = [
   "ssm:RegisterTaskWithMaintenanceWindow",
   "ssm:UpdateMaintenanceWindowTask",
   "ssm:DeregisterTaskFromMaintenanceWindow",
+  "ssm:CreateAssociation",
+  "ssm:UpdateAssociation",
+  "ssm:DeleteAssociation",
   "ssm:AddTagsToResource",
   "ssm:RemoveTagsFromResource",
 ] as const;
@@ -74,7 +80,7 @@ export function iamPolicy(readOnly: boolean): PolicyDocument {
     statements.push({ Sid: "PatchctlWrite", Effect: "Allow", Action: [...SSM_WRITE_ACTIONS], Resource: "*" });
     statements.push({ Sid: "PatchctlLease", Effect: "Allow", Action: [...LEASE_ACTIONS], Resource: "arn:aws:ssm:*:*:parameter/patchctl/lease/*" });
     statements.push({ Sid: "PatchctlWriteRoles", Effect: "Allow", Action: [...IAM_WRITE_ACTIONS], Resource: "arn:aws:iam::*:role/*" });
-    // Tasks that name a service role: SSM checks the caller may pass it.
+    // Tasks that name a service role (and associations naming an associationDispatchAssumeRole): SSM checks the caller may pass it.
     statements.push({ Sid: "PassMaintenanceWindowRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: "*" });
     // RegisterTaskWithMaintenanceWindow without a ServiceRoleArn creates Systems Manager's
     // service-linked role when the account has none (the API reference of ServiceRoleArn), which

@@ -264,9 +264,57 @@ export interface ServiceRoleDoc {
   spec: ServiceRoleSpec;
 }
 
-export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc;
+/** AWS's own patching Command documents, what a PatchAssociation runs. */
+export type PatchingDocument = "AWS-RunPatchBaseline" | "AWS-RunPatchBaselineAssociation" | "AWS-RunPatchBaselineWithHooks";
+export const PATCHING_DOCUMENTS: readonly PatchingDocument[] = ["AWS-RunPatchBaseline", "AWS-RunPatchBaselineAssociation", "AWS-RunPatchBaselineWithHooks"];
+
+/** InstanceAssociationOutputLocation: where a run's output goes. */
+export interface AssociationOutputLocation {
+  s3Location: { outputS3Region?: string; outputS3BucketName: string; outputS3KeyPrefix?: string };
+}
+
+/**
+ * A State Manager association running a patching document (CreateAssociation fields in camelCase,
+ * `Name` as documentName). Left out: InstanceId (deprecated, targets say it), and the Automation-only
+ * AutomationTargetParameterName, TargetMaps and TargetLocations.
+ */
+export interface PatchAssociationSpec {
+  /** AssociationName; defaults to metadata.name. */
+  associationName?: string;
+  documentName: PatchingDocument;
+  /** $DEFAULT (the default), $LATEST or a version number. */
+  documentVersion?: string;
+  /** Document parameters, verbatim names (Operation, RebootOption, ...). */
+  parameters?: Record<string, string[]>;
+  targets: Target[];
+  /** cron(...), rate(...) or at(...), with State Manager's rules. */
+  scheduleExpression?: string;
+  scheduleOffset?: number;
+  applyOnlyAtCronInterval?: boolean;
+  /** Hours a run may take before it is cancelled (needs applyOnlyAtCronInterval). */
+  duration?: number;
+  maxConcurrency?: string | number;
+  maxErrors?: string | number;
+  complianceSeverity?: "CRITICAL" | "HIGH" | "MEDIUM" | "LOW" | "UNSPECIFIED";
+  syncCompliance?: "AUTO" | "MANUAL";
+  outputLocation?: AssociationOutputLocation;
+  /** Change Calendar documents (names or ARNs): the association runs only while they are open. */
+  calendarNames?: string[];
+  alarmConfiguration?: AlarmConfiguration;
+  /** IAM role ARN State Manager assumes to dispatch the association (default: the service-linked role). */
+  associationDispatchAssumeRole?: string;
+}
+
+export interface PatchAssociationDoc {
+  apiVersion: typeof API_VERSION;
+  kind: "PatchAssociation";
+  metadata: Metadata;
+  spec: PatchAssociationSpec;
+}
+
+export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc | PatchAssociationDoc;
 export type ResourceKind = ResourceDoc["kind"];
-export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow", "ServiceRole"];
+export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow", "ServiceRole", "PatchAssociation"];
 
 export interface ConfigDoc {
   apiVersion: typeof API_VERSION;
@@ -324,5 +372,6 @@ export interface DeploymentSpec {
 /** The resource's name in AWS (SSM Name, IAM RoleName): the spec's, else the logical name. */
 export function awsNameOf(doc: ResourceDoc): string {
   if (doc.kind === "ServiceRole") return doc.spec.roleName ?? doc.metadata.name;
+  if (doc.kind === "PatchAssociation") return doc.spec.associationName ?? doc.metadata.name;
   return doc.spec.name ?? doc.metadata.name;
 }

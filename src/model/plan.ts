@@ -4,7 +4,7 @@
  */
 
 /** The kinds the engine reconciles. A MaintenanceWindow document expands into a window, its targets and its tasks. */
-export type ResourceType = "ServiceRole" | "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask";
+export type ResourceType = "ServiceRole" | "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask" | "PatchAssociation";
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   "ServiceRole",
@@ -14,6 +14,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   "MaintenanceWindow",
   "WindowTarget",
   "WindowTask",
+  "PatchAssociation",
 ];
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -92,6 +93,8 @@ export interface UnmanagedResource {
   name: string;
   /** Owner tag, when another patchctl owner has it. */
   owner?: string;
+  /** Another tool that manages it (e.g. "AWS Quick Setup"), as its handler recognises it: never adopted. */
+  managedBy?: string;
 }
 
 /** A desired resource whose name is taken by a resource patchctl may not touch. */
@@ -134,7 +137,7 @@ export interface Plan {
   /** Whether --adopt was given: conflicts that are adoptable become tag additions. */
   adopt: boolean;
   /** SSM names of the desired baselines and windows (what the read looked at in full); apply reads the same scope. */
-  readScope: { baselines: string[]; windows: string[]; roles?: string[] };
+  readScope: { baselines: string[]; windows: string[]; roles?: string[]; associations?: string[] };
 }
 
 export function summarize(changes: Change[]): PlanSummary {

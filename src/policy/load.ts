@@ -90,7 +90,7 @@ function describeProblem(problem: SchemaProblem, doc: Record<string, unknown>): 
 const CHECK_KINDS: Record<PolicyCheck, readonly MatchKind[] | undefined> = {
   "stage-staggering": ["PatchBaseline", "Any"],
   "rejected-not-approved": ["PatchBaseline", "Any"],
-  "patch-groups-registered": ["MaintenanceWindow", "WindowTarget", "Any"],
+  "patch-groups-registered": ["MaintenanceWindow", "WindowTarget", "PatchAssociation", "Any"],
   "destructive-changes": undefined,
   "max-deletions": undefined,
 };

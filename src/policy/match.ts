@@ -1,6 +1,6 @@
 import type { LoadedResource } from "../desired/load.js";
 import type { FieldPath } from "../model/diagnostics.js";
-import type { MaintenanceWindowDoc, Target } from "../model/desired.js";
+import type { MaintenanceWindowDoc, PatchAssociationDoc, Target } from "../model/desired.js";
 import { compileRule } from "./schema-errors.js";
 import type { Policy, PolicySelector, SpecKind } from "./types.js";
 
@@ -44,6 +44,13 @@ export function subjectsOf(resources: readonly LoadedResource[]): Subject[] {
     }
     if (r.doc.kind === "PatchBaseline") {
       out.push({ kind: "PatchBaseline", names: [name], label: r.key, resource: r, spec: r.doc.spec, path: ["spec"], tags, targetTags: new Map() });
+      continue;
+    }
+    if (r.doc.kind === "PatchAssociation") {
+      const spec = (r.doc as PatchAssociationDoc).spec;
+      const selected = new Map<string, Set<string>>();
+      addTargetTags(selected, spec.targets);
+      out.push({ kind: "PatchAssociation", names: [name], label: r.key, resource: r, spec, path: ["spec"], tags, targetTags: selected });
       continue;
     }
     const spec = (r.doc as MaintenanceWindowDoc).spec;

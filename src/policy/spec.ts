@@ -163,11 +163,12 @@ function checkPatchGroupsRegistered(p: Policy, view: View, c: Collector): void {
   const registered = new Set(view.resources.flatMap((r) => (r.doc.kind === "PatchBaseline" ? ((r.doc as PatchBaselineDoc).spec.patchGroups ?? []) : [])));
   const windows = new Map(view.subjects.filter((s) => s.kind === "MaintenanceWindow").map((s) => [s.resource, s]));
   for (const s of view.subjects) {
-    if (s.kind !== "WindowTarget") continue;
+    if (s.kind !== "WindowTarget" && s.kind !== "PatchAssociation") continue;
     const w = windows.get(s.resource);
     const m = (x: Subject) => policyMatches(p, { kind: x.kind, names: x.names, tags: x.tags, targetTags: x.targetTags, spec: x.spec });
     if (!m(s) && !(w && m(w))) continue;
-    const target = s.spec as WindowTargetSpec;
+    // A window target and an association both select instances with {key, values} targets.
+    const target = s.spec as Pick<WindowTargetSpec, "targets">;
     target.targets.forEach((sel, k) => {
       if (!keys.includes(sel.key)) return;
       sel.values.forEach((group, v) => {

@@ -3,8 +3,8 @@ import type { Diagnostic } from "../model/diagnostics.js";
 export type PolicySeverity = "deny" | "warn";
 
 /** Kinds a spec policy can match: resources, and the targets and tasks nested in windows. */
-export type SpecKind = "PatchBaseline" | "MaintenanceWindow" | "WindowTask" | "WindowTarget" | "ServiceRole";
-export const SPEC_KINDS: readonly SpecKind[] = ["PatchBaseline", "MaintenanceWindow", "WindowTask", "WindowTarget", "ServiceRole"];
+export type SpecKind = "PatchBaseline" | "MaintenanceWindow" | "WindowTask" | "WindowTarget" | "ServiceRole" | "PatchAssociation";
+export const SPEC_KINDS: readonly SpecKind[] = ["PatchBaseline", "MaintenanceWindow", "WindowTask", "WindowTarget", "ServiceRole", "PatchAssociation"];
 
 /** Kinds a selector may name; plan policies also see registrations and default baselines. */
 export type MatchKind = SpecKind | "PatchGroupRegistration" | "DefaultBaseline" | "Any";
@@ -20,7 +20,7 @@ export interface PolicySelector {
   kind: MatchKind;
   /** metadata.tags, all must be equal; for tasks and targets, their window's tags. */
   tags?: Record<string, string>;
-  /** Instance tags the subject's targets select (`tag:KEY` targets); for tasks, through WindowTargetIds. */
+  /** Instance tags the subject's targets select (`tag:KEY` targets); for tasks, through WindowTargetIds; for associations, their own targets. */
   targetTags?: Record<string, string>;
   /** Logical names, `*` and `?` wildcards; tasks and targets match by window name or `window/child`. */
   names?: string[];

@@ -2,7 +2,7 @@ import type { DesiredState } from "../desired/load.js";
 import { packageVersion } from "../package-root.js";
 import { expandDesired } from "./expand.js";
 import type { Plan, Resource } from "../model/plan.js";
-import { computePlan, readScopeOf } from "./plan.js";
+import { computePlan, desiredNamesOf, readScopeOf } from "./plan.js";
 import type { ActualState } from "./read-actual.js";
 import { readActualState } from "./read-actual.js";
 import type { AwsGateway } from "../aws/gateway.js";
@@ -30,7 +30,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
   const scope = readScopeOf(desired);
   const actual = await readActualState(req.gateway, {
     owner,
-    desiredNames: { baselines: new Set(scope.baselines), windows: new Set(scope.windows), roles: new Set(scope.roles) },
+    desiredNames: desiredNamesOf(scope),
     concurrency: req.concurrency,
     onProgress: req.onProgress,
   });
@@ -42,7 +42,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
 export async function isPlanStale(plan: Plan, gateway: AwsGateway, concurrency?: number): Promise<boolean> {
   const actual = await readActualState(gateway, {
     owner: plan.owner,
-    desiredNames: { baselines: new Set(plan.readScope.baselines), windows: new Set(plan.readScope.windows), roles: new Set(plan.readScope.roles ?? []) },
+    desiredNames: desiredNamesOf(plan.readScope),
     concurrency,
   });
   return actual.fingerprint !== plan.stateFingerprint;

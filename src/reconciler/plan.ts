@@ -56,7 +56,8 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     const awsName = awsNameOfResource(d);
     const other = unownedByName.get(nameKey(d.type, awsName));
     if (!other) continue;
-    const adoptable = other.ownerTag === undefined;
+    const managedBy = handlerFor(d.type).managedBy?.(other);
+    const adoptable = other.ownerTag === undefined && managedBy === undefined;
     if (opts.adopt && adoptable) {
       adopted.set(other, { ...other, key: d.key, name: d.name, owned: true });
       continue;
@@ -68,7 +69,9 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       adoptable,
       message: adoptable
         ? `${d.type} '${awsName}' already exists (${other.id}) without patchctl ownership tags; rerun with --adopt to take it over instead of creating a duplicate`
-        : `${d.type} '${awsName}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
+        : managedBy !== undefined
+          ? `${d.type} '${awsName}' already exists (${other.id}) and is managed by ${managedBy}; it is never modified (give this one another name)`
+          : `${d.type} '${awsName}' already exists (${other.id}) and is owned by patchctl owner '${other.ownerTag}'; it is never modified`,
     });
     blocked.add(d.key);
   }
@@ -135,7 +138,8 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       deleted.set(a.key, a.type);
       changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
     } else if (isTopLevel(a.type) || handlerFor(a.type).listUnmanaged?.(a)) {
-      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag });
+      const managedBy = handlerFor(a.type).managedBy?.(a);
+      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag, ...(managedBy !== undefined ? { managedBy } : {}) });
     }
   }
   for (const c of changes) {
@@ -176,7 +180,7 @@ function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
   if (forced.length > 0) {
     return { key: d.key, type: d.type, name: d.name, action: "replace", before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
   }
-  return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason, dependsOn: [] };
+  return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason: reason ?? handler.updateReason?.(fields), dependsOn: [] };
 }
 
 /**
@@ -289,15 +293,21 @@ function nameKey(type: ResourceType, name: string): string {
 }
 
 /** The AWS names of the desired top-level resources, per readScope: unowned resources with these names are read in full. */
-export function readScopeOf(desired: Resource[]): { baselines: string[]; windows: string[]; roles: string[] } {
+export function readScopeOf(desired: Resource[]): Plan["readScope"] & Record<string, string[]> {
   const scope: Record<string, Set<string>> = {};
   for (const h of allHandlers()) if (h.readScope) scope[h.readScope] = new Set();
   for (const d of desired) {
     const h = handlerFor(d.type);
     if (h.readScope && h.awsName) scope[h.readScope]!.add(h.awsName(d));
   }
-  const sorted = (k: string): string[] => [...(scope[k] ?? [])].sort();
-  return { baselines: sorted("baselines"), windows: sorted("windows"), roles: sorted("roles") };
+  const out: Record<string, string[]> = {};
+  for (const [k, names] of Object.entries(scope)) out[k] = [...names].sort();
+  return { ...out, baselines: out.baselines ?? [], windows: out.windows ?? [] };
+}
+
+/** A plan's (or readScopeOf's) scope as the read takes it: names per readScope member. */
+export function desiredNamesOf(scope: Plan["readScope"]): Record<string, Set<string>> {
+  return Object.fromEntries(Object.entries(scope).map(([k, names]) => [k, new Set(names ?? [])]));
 }
 
 /** The name in AWS of a desired top-level resource, as its handler declares. */

@@ -1,6 +1,6 @@
 import type { AwsGateway, AwsService } from "../aws/gateway.js";
 import type { ResourceDoc } from "../model/desired.js";
-import type { ActualResource, Change, JsonObject, Resource, ResourceType } from "../model/plan.js";
+import type { ActualResource, Change, FieldChange, JsonObject, Resource, ResourceType } from "../model/plan.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
 export interface IdRef {
@@ -118,7 +118,7 @@ export interface ResourceHandler {
   /** AWS compares its names case-insensitively (IAM role names). */
   caseInsensitiveNames?: boolean;
   /** The plan's readScope member listing its desired AWS names (top-level kinds). */
-  readScope?: "baselines" | "windows" | "roles";
+  readScope?: "baselines" | "windows" | "roles" | "associations";
   /** What the resource references (from its spec and parentKey). */
   references(r: Resource): Reference[];
   /** A key of this kind from a logical name and, for children, the parent's logical name. */
@@ -131,6 +131,17 @@ export interface ResourceHandler {
   unownedPairConflict?(d: Resource, a: ActualResource): string | undefined;
   /** Whether an unmatched actual resource nobody here owns is listed as unmanaged. */
   listUnmanaged?(a: ActualResource): boolean;
+  /**
+   * Another tool that manages this unowned resource (top-level kinds: "AWS Quick Setup" for the
+   * associations its patch policies create), as its name and tags say: a desired resource with its
+   * name is a conflict --adopt cannot take over, and the unmanaged list names the tool.
+   */
+  managedBy?(a: ActualResource): string | undefined;
+  /**
+   * What an in-place update does besides changing the fields, shown as the change's reason (an
+   * association's UpdateAssociation makes a new association version); undefined when nothing.
+   */
+  updateReason?(fields: readonly FieldChange[]): string | undefined;
   /** An unowned identity resource, taken over with what it is owned through (adopted id → logical name). */
   adoptThrough?(a: ActualResource, adoptedIds: Map<string, string>): ActualResource | undefined;
   /**
@@ -174,7 +185,7 @@ export interface ResourceHandler {
   deleteCalls(r: Resource, ctx: CallContext): SsmCall[];
 }
 
-export function tagCalls(resourceType: "PatchBaseline" | "MaintenanceWindow", id: string | IdRef, before: JsonObject, after: JsonObject, label: string): SsmCall[] {
+export function tagCalls(resourceType: "PatchBaseline" | "MaintenanceWindow" | "Association", id: string | IdRef, before: JsonObject, after: JsonObject, label: string): SsmCall[] {
   const calls: SsmCall[] = [];
   const add = Object.entries(after).filter(([k, v]) => before[k] !== v);
   const remove = Object.keys(before).filter((k) => !(k in after));

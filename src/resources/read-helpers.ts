@@ -10,7 +10,7 @@ export function tagValue(tags: Tag[], key: string): string | undefined {
 }
 
 /** Tags of an SSM resource and what they say about ownership (one ListTagsForResource). */
-export async function ownershipOf(gw: AwsGateway, resourceType: "PatchBaseline" | "MaintenanceWindow", id: string, ssmName: string, owner: string) {
+export async function ownershipOf(gw: AwsGateway, resourceType: "PatchBaseline" | "MaintenanceWindow" | "Association", id: string, ssmName: string, owner: string) {
   const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: resourceType, ResourceId: id })).TagList ?? [];
   const ownerTag = tagValue(tags, OWNER_TAG);
   const owned = ownerTag === owner;

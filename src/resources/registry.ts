@@ -2,6 +2,7 @@ import type { ResourceType } from "../model/plan.js";
 import { defaultBaselineHandler } from "./default-baseline.js";
 import type { ResourceHandler } from "./handler.js";
 import { maintenanceWindowHandler } from "./maintenance-window.js";
+import { patchAssociationHandler } from "./patch-association.js";
 import { patchBaselineHandler } from "./patch-baseline.js";
 import { patchGroupRegistrationHandler } from "./patch-group-registration.js";
 import { serviceRoleHandler } from "./service-role.js";
@@ -19,6 +20,7 @@ export const HANDLERS: Record<ResourceType, ResourceHandler> = {
   MaintenanceWindow: maintenanceWindowHandler,
   WindowTarget: windowTargetHandler,
   WindowTask: windowTaskHandler,
+  PatchAssociation: patchAssociationHandler,
 };
 
 const ORDERED: readonly ResourceHandler[] = Object.values(HANDLERS);

@@ -30,8 +30,8 @@ const TASK_SENSITIVE = ["description", "runCommand.parameters", "taskParameters"
 const TASK_UNORDERED = ["targets", "targets[].values", "runCommand.notificationConfig.notificationEvents", "alarmConfiguration.alarms"];
 
 /** AWS's own patching documents: their parameters say what a patching run does and carry no secrets. */
-const PATCHING_DOCUMENTS = new Set(["AWS-RunPatchBaseline", "AWS-RunPatchBaselineAssociation", "AWS-RunPatchBaselineWithHooks"]);
-const PATCHING_PARAMETERS = new Set(["Operation", "RebootOption", "SnapshotId", "InstallOverrideList", "BaselineOverride"]);
+export const PATCHING_DOCUMENTS: ReadonlySet<string> = new Set(["AWS-RunPatchBaseline", "AWS-RunPatchBaselineAssociation", "AWS-RunPatchBaselineWithHooks"]);
+export const PATCHING_PARAMETERS: ReadonlySet<string> = new Set(["Operation", "RebootOption", "SnapshotId", "InstallOverrideList", "BaselineOverride"]);
 /** By name or by ARN (the "AWS-" prefix is reserved: no one else's document has these names). */
 const DOCUMENT_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]*:(?:\d{12})?:document\/([A-Za-z0-9_.-]+)$/;
 const DOCUMENT_PARAMETER = /^(?:runCommand\.parameters|taskParameters)\.([^.[\]]+)/;

@@ -103,7 +103,7 @@ function expectSelfContainedModelines(dir: string): void {
 
 const CUTOFF = "windows of 2 hours or longer stop starting new tasks at least 1 hour before the end; set cutoff to 1 or more (cutoff is 0: must be >= 1)";
 const OUTPUT =
-  "install tasks must keep their output; set runCommand.outputS3BucketName, or runCommand.cloudWatchOutputConfig.cloudWatchOutputEnabled true (legacy loggingInfo also counts)";
+  "install tasks must keep their output; set runCommand.outputS3BucketName, or runCommand.cloudWatchOutputConfig.cloudWatchOutputEnabled true (legacy loggingInfo also counts); install associations set outputLocation.s3Location.outputS3BucketName";
 
 describe("importing the seed walkthrough as found", () => {
   it("imports, validates, adopts with only the ownership tags, then plans empty and keeps listing the exemptions", async () => {
