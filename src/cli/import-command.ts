@@ -31,15 +31,17 @@ export const IMPORT_USAGE = `usage: patchctl import --out DIR [--owner NAME] [--
                       [--region R] [--endpoint-url URL | --local] [--profile P] [--max-tps N]
 
 Writes the account's custom patch baselines (with their patch groups and OS defaults),
-maintenance windows (with their targets and tasks) and the IAM roles those tasks run as
-(kind ServiceRole; tasks then name them) as desired-state YAML in DIR, ready for
+maintenance windows (with their targets and tasks), the IAM roles those tasks run as
+(kind ServiceRole; tasks then name them) and the State Manager associations that run a
+patching document (kind PatchAssociation; Quick Setup's are left out) as desired-state YAML in DIR, ready for
 \`patchctl reconcile DIR --plan --adopt\`. Reads only, except with --name-unnamed.
 What the built-in policies deny is exempted as found (patchctl/exempt: "<policy-id>: imported as
 found: …") and listed as follow-ups. The files' schema modelines point at a copy of the JSON
 Schemas in DIR/.schemas/, so DIR is self-contained. Ends with the command to run next.
 
   --out DIR                 the directory to write (required; empty or new unless --force)
-  --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>, ServiceRole/<role name>
+  --select PatchBaseline/<name|pb-id>, MaintenanceWindow/<name|mw-id>, ServiceRole/<role name>,
+           PatchAssociation/<name|association id>
                             only these (repeatable; a selected window brings the roles of its tasks)
   --owner NAME              the Config owner (default '${DEFAULT_IMPORT_OWNER}'); resources of other patchctl owners
                             are left out
@@ -127,8 +129,10 @@ export async function importCommand(argv: string[], io: Io): Promise<number> {
     const baselines = built.files.filter((f) => f.doc.kind === "PatchBaseline").length;
     const windows = built.files.filter((f) => f.doc.kind === "MaintenanceWindow").length;
     const roles = built.files.filter((f) => f.doc.kind === "ServiceRole").length;
+    const associations = built.files.filter((f) => f.doc.kind === "PatchAssociation").length;
     const withRoles = roles > 0 ? `, with ${plural(roles, "service role")} their tasks run as,` : "";
-    const lines = [`imported ${plural(baselines, "patch baseline")} and ${plural(windows, "maintenance window")}${withRoles} into ${out} (owner '${owner}'):`];
+    const withAssociations = associations > 0 ? ` and ${plural(associations, "patch association")}` : "";
+    const lines = [`imported ${plural(baselines, "patch baseline")} and ${plural(windows, "maintenance window")}${withRoles}${withAssociations} into ${out} (owner '${owner}'):`];
     for (const f of written) lines.push(`  ${f}`);
     lines.push(`  ${path.join(out, SCHEMA_DIR)}/ (the JSON Schemas the files' yaml-language-server modelines point at, for editors)`);
     if (built.generated.length > 0) {

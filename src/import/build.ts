@@ -1,14 +1,15 @@
-import type { ConfigDoc, MaintenanceWindowDoc, PatchBaselineDoc, ServiceRoleDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
+import type { ConfigDoc, MaintenanceWindowDoc, PatchAssociationDoc, PatchBaselineDoc, ServiceRoleDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import { API_VERSION } from "../model/desired.js";
 import type { Json, JsonObject } from "../model/plan.js";
 import { maintenanceWindowHandler, windowFromDesired, windowFromSsm } from "../resources/maintenance-window.js";
+import { associationFromDesired, associationFromSsm, patchAssociationHandler } from "../resources/patch-association.js";
 import { baselineFromDesired, baselineFromSsm, patchBaselineHandler } from "../resources/patch-baseline.js";
 import { decodePolicy, serviceRoleFromDesired } from "../resources/service-role.js";
 import { canonicalJson } from "../resources/shape.js";
 import { targetFromDesired, targetFromSsm, taskFromDesired, taskFromSsm, windowTargetHandler, windowTaskHandler } from "../resources/window-children.js";
 import { derivedTargetName, derivedTaskName, NAME_PATTERN, NameScope, sanitizeName } from "./names.js";
 import { pruneDefaults } from "./prune.js";
-import type { ImportRead, RawBaseline, RawRole, RawWindow, Tag } from "./read.js";
+import type { ImportRead, RawAssociation, RawBaseline, RawRole, RawWindow, Tag } from "./read.js";
 
 type SsmObject = Record<string, unknown>;
 export type YamlPath = (string | number)[];
@@ -23,7 +24,7 @@ export interface NodeComment {
 export interface ImportedFile {
   /** Relative to the output directory. */
   path: string;
-  doc: ConfigDoc | PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc;
+  doc: ConfigDoc | PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc | PatchAssociationDoc;
   /** Comment lines at the top, after the yaml-language-server modeline. */
   header: string[];
   comments: NodeComment[];
@@ -154,6 +155,10 @@ export function buildImport(read: ImportRead, opts: BuildOptions): ImportBuild {
   const windows = withoutAmbiguous(read.windows, "MaintenanceWindow", warnings);
   const windowNames = logicalNames(windows, "window");
   for (const w of windows) files.push(windowFile(w, windowNames.get(w)!, opts, generated, warnings, roleByArn));
+
+  const associations = withoutAmbiguous(read.associations, "PatchAssociation", warnings);
+  const associationNames = logicalNames(associations, "association");
+  for (const a of associations) files.push(associationFile(a, associationNames.get(a)!));
 
   files.sort((a, b) => (a.path === "patchctl.yaml" ? -1 : b.path === "patchctl.yaml" ? 1 : a.path.localeCompare(b.path)));
   return { files, generated, warnings };
@@ -318,4 +323,23 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
   const lines = header("maintenance window", w.ssmName, w.id);
   if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive));
   return { path: `windows/${logical}.yaml`, doc, header: lines, comments };
+}
+
+/**
+ * An association as a PatchAssociation document: its AssociationName written only when the logical
+ * name differs, the service's defaults left out. Its parameters are sensitive in SSM; those of the
+ * patching documents that say what a run does are not (the handler's isSensitive), so the note names
+ * only the others.
+ */
+function associationFile(a: RawAssociation, logical: string): ImportedFile {
+  const actual = withoutTags(associationFromSsm(a.description, []));
+  const docOf = (spec: JsonObject): PatchAssociationDoc => ({ apiVersion: API_VERSION, kind: "PatchAssociation", metadata: { name: logical }, spec: spec as unknown as PatchAssociationDoc["spec"] });
+  const spec = pruneDefaults(actual, (s) => canonicalJson(withoutTags(associationFromDesired(docOf(s), {}))), new Set(["documentName", "targets", "parameters.Operation"]));
+  const tags = userTags(a.tags);
+  const doc: PatchAssociationDoc = { apiVersion: API_VERSION, kind: "PatchAssociation", metadata: { name: logical, ...(tags ? { tags } : {}) }, spec: spec as unknown as PatchAssociationDoc["spec"] };
+  const lines = [`Imported by \`patchctl import\` from association '${a.ssmName}' (${a.id}).`];
+  const parameters = Object.keys((spec.parameters as JsonObject | undefined) ?? {});
+  const sensitive = parameters.filter((p) => patchAssociationHandler.isSensitive(`parameters.${p}`, spec)).map((p) => `parameters.${p}`);
+  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive));
+  return { path: `associations/${logical}.yaml`, doc, header: lines, comments: [] };
 }

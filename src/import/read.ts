@@ -4,6 +4,8 @@ import { IAM_NOT_FOUND, unlessGone } from "../aws/not-found.js";
 import { ACCESS_DENIED, readRolePolicies } from "../resources/service-role.js";
 import type { AwsGateway } from "../aws/gateway.js";
 import type { IamRole } from "../resources/service-role.js";
+import { quickSetupAssociation } from "../resources/patch-association.js";
+import { PATCHING_DOCUMENTS } from "../model/desired.js";
 
 export type Tag = { Key?: string; Value?: string };
 type SsmObject = Record<string, unknown>;
@@ -52,7 +54,18 @@ export interface RawRole {
   ownedName?: string;
 }
 
-export type ImportKind = "PatchBaseline" | "MaintenanceWindow" | "ServiceRole";
+/** A State Manager association running a patching document. */
+export interface RawAssociation {
+  id: string;
+  /** AssociationName. */
+  ssmName: string;
+  /** DescribeAssociation's AssociationDescription. */
+  description: SsmObject;
+  tags: Tag[];
+  ownedName?: string;
+}
+
+export type ImportKind = "PatchBaseline" | "MaintenanceWindow" | "ServiceRole" | "PatchAssociation";
 
 /** `--select PatchBaseline/<name or pb-id>`, `MaintenanceWindow/<name or mw-id>` or `ServiceRole/<role name>`. */
 export interface Selector {
@@ -66,6 +79,7 @@ export interface ImportRead {
   windows: RawWindow[];
   /** The roles imported tasks run as, and selected roles. */
   roles: RawRole[];
+  associations: RawAssociation[];
   /** Resources left out, with why (owned by another patchctl owner). */
   skipped: string[];
 }
@@ -84,13 +98,15 @@ const KIND_ALIASES: Record<string, ImportKind> = {
   window: "MaintenanceWindow",
   servicerole: "ServiceRole",
   role: "ServiceRole",
+  patchassociation: "PatchAssociation",
+  association: "PatchAssociation",
 };
 
 export function parseSelector(text: string): Selector {
   const slash = text.indexOf("/");
   const kind = slash > 0 ? KIND_ALIASES[text.slice(0, slash).toLowerCase()] : undefined;
   const ref = slash > 0 ? text.slice(slash + 1) : "";
-  if (!kind || !ref) throw new SelectionError(`--select '${text}': expected PatchBaseline/<name or pb-id>, MaintenanceWindow/<name or mw-id> or ServiceRole/<role name>`);
+  if (!kind || !ref) throw new SelectionError(`--select '${text}': expected PatchBaseline/<name or pb-id>, MaintenanceWindow/<name or mw-id>, ServiceRole/<role name> or PatchAssociation/<name or association id>`);
   return { kind, ref, text };
 }
 
@@ -186,10 +202,12 @@ export async function readForImport(gw: AwsGateway, opts: { owner: string; selec
 
   const keptWindows = windows.filter((w): w is RawWindow => w !== undefined);
   const roles = await readRoles(gw, keptWindows, opts, skipped);
+  const associations = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "PatchAssociation") ? await readAssociations(gw, opts, skipped) : [];
   return {
     baselines: baselines.filter((b): b is RawBaseline => b !== undefined),
     windows: keptWindows,
     roles,
+    associations,
     skipped: skipped.sort(),
   };
 }
@@ -253,3 +271,44 @@ async function readRoles(gw: AwsGateway, windows: RawWindow[], opts: { owner: st
   return read.filter((r): r is RawRole => r !== undefined);
 }
 
+
+type AssociationItem = { AssociationId?: string; AssociationName?: string; Name?: string };
+
+/**
+ * The associations that run a patching document (all, or those selected): one ListAssociations walk,
+ * tags and DescribeAssociation per candidate. Left out, saying why: another owner's, Quick Setup's
+ * (its patch policies manage them), and unnamed ones (patchctl identifies associations by name; name
+ * it with `aws ssm update-association --association-name` and import again).
+ */
+async function readAssociations(gw: AwsGateway, opts: { owner: string; selectors: Selector[]; concurrency?: number }, skipped: string[]): Promise<RawAssociation[]> {
+  const items = await gw.paginate<AssociationItem>("ListAssociations", {}, "Associations", 50);
+  const patching = (doc: string | undefined): boolean => doc !== undefined && PATCHING_DOCUMENTS.some((d) => doc === d || doc.endsWith(`:document/${d}`));
+  const chosen = choose(items.filter((a) => a.AssociationId), opts.selectors, "PatchAssociation", (a) => a.AssociationId!, (a) => a.AssociationName ?? "", (s) => `--select ${s.text}: no association with that name or id`);
+  const read = await mapLimit(chosen, opts.concurrency ?? 8, async (a): Promise<RawAssociation | undefined> => {
+    const id = a.AssociationId!;
+    const label = `PatchAssociation '${a.AssociationName ?? id}' (${id})`;
+    if (!patching(a.Name)) {
+      if (opts.selectors.some((s) => s.kind === "PatchAssociation")) skipped.push(`${label}: runs ${a.Name ?? "an unknown document"}, not a patching document`);
+      return undefined;
+    }
+    const tags = (await unlessGone(() => gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "Association", ResourceId: id }), "InvalidResourceId"))?.TagList;
+    if (!tags) return undefined;
+    if (quickSetupAssociation(a.AssociationName ?? "", a.Name ?? "", tags.map((t) => t.Key ?? ""))) {
+      skipped.push(`${label}: managed by AWS Quick Setup (change it in its patch policy)`);
+      return undefined;
+    }
+    const who = ownership(tags, opts.owner);
+    if (who.skipOwner !== undefined) {
+      skipped.push(`${label}: owned by patchctl owner '${who.skipOwner}'`);
+      return undefined;
+    }
+    if (a.AssociationName === undefined) {
+      skipped.push(`${label}: has no AssociationName; patchctl identifies associations by name (name it with aws ssm update-association --association-name, passing its other settings too, and import again)`);
+      return undefined;
+    }
+    const described = await unlessGone(() => gw.call<{ AssociationDescription?: SsmObject }>("DescribeAssociation", { AssociationId: id }), "AssociationDoesNotExist");
+    if (!described?.AssociationDescription) return undefined;
+    return { id, ssmName: a.AssociationName, description: described.AssociationDescription, tags, ownedName: who.ownedName };
+  });
+  return read.filter((r): r is RawAssociation => r !== undefined);
+}

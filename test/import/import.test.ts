@@ -269,7 +269,7 @@ describe("patchctl import", () => {
     for (const [sel, message] of [
       ["MaintenanceWindow/nope", "no maintenance window with that name or id"],
       ["PatchBaseline/AWS-DefaultPatchBaseline", "AWS-owned baseline"],
-      ["Bucket/x", "expected PatchBaseline/<name or pb-id>, MaintenanceWindow/<name or mw-id> or ServiceRole/<role name>"],
+      ["Bucket/x", "expected PatchBaseline/<name or pb-id>, MaintenanceWindow/<name or mw-id>, ServiceRole/<role name> or PatchAssociation/<name or association id>"],
       ["ServiceRole/NoSuchRole", "no IAM role with that name"],
     ] as const) {
       const empty = outDir();
