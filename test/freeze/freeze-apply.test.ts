@@ -62,6 +62,15 @@ describe("a freeze of patchctl.yaml in force", () => {
     const saved = JSON.parse(readFileSync(path.join(work, "plan.json"), "utf8")) as { freeze?: { freezes: { name: string }[] } };
     expect(saved.freeze?.freezes.map((f) => f.name)).toEqual(["launch-week", "year-end"]);
 
+    const dry = await h.cli(["reconcile", dir, "--dry-run"]);
+    expect(dry.code).toBe(2);
+    expect(dry.out).toMatch(/Applying is frozen: freeze 'launch-week'/);
+    expect(dry.out).toMatch(/Dry run: \d+ SSM call\(s\) would be made/);
+    const drift = await h.cli(["drift", dir]);
+    expect(drift.code).toBe(2);
+    expect(drift.out).toMatch(/Applying is frozen: freeze 'launch-week'/);
+    expect(await census(h.sdk)).toEqual(before);
+
     const json = await h.cli(["reconcile", dir, "--plan", "--output", "json"]);
     const doc = JSON.parse(json.out) as { freeze: { frozen: boolean; active: { kind: string; name: string; reason: string; until: string }[] } };
     expect(doc.freeze.frozen).toBe(true);
