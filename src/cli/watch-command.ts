@@ -81,6 +81,10 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
                             only region R
 ${CONNECTION_HELP}
 
+During a change freeze (patchctl.yaml freezes:, a CLOSED change calendar) cycles plan and report but
+apply nothing (/status frozen, the patchctl_frozen gauge, one notification as it begins and ends).
+Changes to a window that is executing wait (/status deferred) until the first cycle after it ends.
+
 With deployments, one controller runs per deployment-region; --profile and --endpoint-url apply only
 where a deployment sets none.
 
