@@ -1,5 +1,5 @@
 import type { DesiredState, LoadedResource } from "../desired/load.js";
-import type { MaintenanceWindowDoc, OperatingSystem, PatchBaselineDoc, PatchFilter, PatchFilterGroup, PatchRule, WindowTaskSpec } from "../model/desired.js";
+import type { MaintenanceWindowDoc, OperatingSystem, PatchAssociationDoc, PatchBaselineDoc, PatchFilter, PatchFilterGroup, PatchRule, WindowTaskSpec } from "../model/desired.js";
 import { awsNameOf, OPERATING_SYSTEMS } from "../model/desired.js";
 import type { RunOptions, Schedule } from "../schedule/index.js";
 import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
@@ -45,12 +45,16 @@ const AWS_DEFAULT_WINDOWS = {
 
 type BaselineRes = LoadedResource<PatchBaselineDoc>;
 type WindowRes = LoadedResource<MaintenanceWindowDoc>;
+type AssociationRes = LoadedResource<PatchAssociationDoc>;
 
 function isBaseline(r: LoadedResource): r is BaselineRes {
   return r.doc.kind === "PatchBaseline";
 }
 function isWindow(r: LoadedResource): r is WindowRes {
   return r.doc.kind === "MaintenanceWindow";
+}
+function isAssociation(r: LoadedResource): r is AssociationRes {
+  return r.doc.kind === "PatchAssociation";
 }
 
 function osOf(b: BaselineRes): OperatingSystem {
@@ -179,8 +183,17 @@ export function evaluateApproval(
 
 type Operation = "Install" | "Scan";
 
+/**
+ * What runs patching on a schedule: a maintenance window (its tasks), or a State Manager association
+ * (it runs its document itself: `association` is set and `res` is not; its one pseudo-task carries the
+ * document and its parameters).
+ */
 interface WindowInfo {
-  res: WindowRes;
+  res?: WindowRes;
+  association?: AssociationRes;
+  /** "MaintenanceWindow/<name>" or "PatchAssociation/<name>". */
+  resourceKey: string;
+  tags: Record<string, string> | undefined;
   name: string;
   enabled: boolean;
   timezone: string;
@@ -199,7 +212,7 @@ interface TaskReach {
   baselineOverride: boolean;
 }
 
-const PATCH_DOCUMENTS = /(^|\/)AWS-RunPatchBaseline(WithHooks)?$/;
+const PATCH_DOCUMENTS = /(^|\/)AWS-RunPatchBaseline(WithHooks|Association)?$/;
 
 function isPatchTask(task: WindowTaskSpec): boolean {
   return task.taskType === "RUN_COMMAND" && PATCH_DOCUMENTS.test(task.taskArn);
@@ -220,6 +233,8 @@ function windowInfo(res: WindowRes): WindowInfo {
   const timezone = spec.scheduleTimezone ?? "UTC";
   const info: WindowInfo = {
     res,
+    resourceKey: res.key,
+    tags: res.doc.metadata.tags,
     name: res.doc.metadata.name,
     enabled: spec.enabled !== false,
     timezone,
@@ -238,6 +253,46 @@ function windowInfo(res: WindowRes): WindowInfo {
   return info;
 }
 
+/**
+ * An association as a schedule with one pseudo-task (its document and parameters): it runs at its
+ * scheduleExpression (with scheduleOffset), in UTC (associations have no timezone). One without a
+ * schedule runs once, when it is created: it has no future run here.
+ */
+function associationInfo(res: AssociationRes): { info: WindowInfo; task: WindowTaskSpec } {
+  const spec = res.doc.spec;
+  const info: WindowInfo = {
+    association: res,
+    resourceKey: res.key,
+    tags: res.doc.metadata.tags,
+    name: res.doc.metadata.name,
+    enabled: true,
+    timezone: "UTC",
+    runOptions: { timezone: "UTC", ...(spec.scheduleOffset !== undefined ? { offsetDays: spec.scheduleOffset } : {}) },
+  };
+  if (spec.scheduleExpression === undefined) info.scheduleError = "it has no scheduleExpression (it ran once, when it was created)";
+  else {
+    try {
+      info.schedule = parseSchedule(spec.scheduleExpression);
+    } catch (err) {
+      info.scheduleError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const task: WindowTaskSpec = { name: spec.documentName, taskType: "RUN_COMMAND", taskArn: spec.documentName, targets: spec.targets, ...(spec.parameters ? { runCommand: { parameters: spec.parameters } } : {}) };
+  return { info, task };
+}
+
+/** An association's reach: the patch groups its own targets select. */
+function associationReach(res: AssociationRes): TaskReach {
+  const { info, task } = associationInfo(res);
+  const groups: string[] = [];
+  const untracked: string[] = [];
+  for (const sel of res.doc.spec.targets) {
+    if (PATCH_GROUP_TAG_KEYS.includes(sel.key)) groups.push(...sel.values);
+    else untracked.push(`${sel.key}=${sel.values.join(",")}`);
+  }
+  return { window: info, task, operation: operationOf(task), groups, untracked, baselineOverride: (parameter(task, "BaselineOverride") ?? []).length > 0 };
+}
+
 /** The first run at or after `t`, or undefined (disabled, bad schedule, ended). */
 function runAtOrAfter(w: WindowInfo, t: Date): Date | undefined {
   if (!w.enabled || !w.schedule) return undefined;
@@ -245,6 +300,7 @@ function runAtOrAfter(w: WindowInfo, t: Date): Date | undefined {
 }
 
 function reachOf(w: WindowInfo): TaskReach[] {
+  if (!w.res) return [];
   const targetGroups = new Map<string, { groups: string[]; other: string[] }>();
   for (const t of w.res.doc.spec.targets ?? []) {
     const groups: string[] = [];
@@ -278,8 +334,24 @@ function reachOf(w: WindowInfo): TaskReach[] {
 }
 
 function windowRun(w: WindowInfo, task: WindowTaskSpec, at: Date, extraNotes: string[] = []): WindowRun {
-  const spec = w.res.doc.spec;
   const notes = [...extraNotes];
+  if (!w.res) {
+    // An association starts its document on every target at its schedule (within its rate controls): no window, no cutoff.
+    const duration = w.association?.doc.spec.duration;
+    return {
+      window: w.name,
+      resource: w.resourceKey,
+      task: task.name,
+      at: isoUtc(at),
+      local: formatInZone(at, w.timezone),
+      timezone: w.timezone,
+      startBy: isoUtc(at),
+      ...(duration !== undefined ? { durationHours: duration } : {}),
+      association: true,
+      notes,
+    };
+  }
+  const spec = w.res.doc.spec;
   const open = spec.duration - spec.cutoff;
   if (open < 1) notes.push(`${w.name}: duration ${spec.duration}h with cutoff ${spec.cutoff}h leaves ${open}h to start tasks (less than 1 hour): a queued install task may not start`);
   return {
@@ -376,7 +448,8 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
 
   const baselines = state.resources.filter(isBaseline);
   const windows = state.resources.filter(isWindow).map(windowInfo);
-  const reaches = windows.flatMap(reachOf);
+  const associations = state.resources.filter(isAssociation).map(associationReach);
+  const reaches = [...windows.flatMap(reachOf), ...associations];
 
   const registered = new Map<string, BaselineRes[]>();
   const defaults = new Map<OperatingSystem, BaselineRes>();
@@ -394,10 +467,11 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
     if (b.doc.spec.defaultForOperatingSystem && !defaults.has(osOf(b))) defaults.set(osOf(b), b);
   }
   for (const w of windows) {
-    for (const t of w.res.doc.spec.targets ?? []) {
+    for (const t of w.res?.doc.spec.targets ?? []) {
       for (const sel of t.targets) if (PATCH_GROUP_TAG_KEYS.includes(sel.key)) sel.values.forEach(addGroup);
     }
   }
+  for (const a of associations) a.groups.forEach(addGroup);
   const fleetOs = OPERATING_SYSTEMS.filter((os) => baselines.some((b) => osOf(b) === os));
 
   const findings: Finding[] = [];
@@ -444,7 +518,7 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
       }
       row.scans.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
-      const stage = stageFromTags(c.res?.doc.metadata.tags) ?? stageFromTags(installs.find((r) => r.window.name === row.install?.window)?.window.res.doc.metadata.tags ?? installs[0]?.window.res.doc.metadata.tags);
+      const stage = stageFromTags(c.res?.doc.metadata.tags) ?? stageFromTags(installs.find((r) => r.window.name === row.install?.window)?.window.tags ?? installs[0]?.window.tags);
       if (stage) row.stage = stage;
       rows.push(row);
     }
@@ -468,7 +542,7 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
         severity: "warning",
         group: g,
         window: r.window.name,
-        message: `Install task ${r.window.name}/${r.task.name} installs on patch group '${g}', which no baseline is registered for: the default baseline applies silently (${describeBaselines(candidatesByGroup.get(g) ?? [])})`,
+        message: `${installer(r)} installs on patch group '${g}', which no baseline is registered for: the default baseline applies silently (${describeBaselines(candidatesByGroup.get(g) ?? [])})`,
       });
     }
     if (r.untracked.length) {
@@ -476,7 +550,7 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
         kind: "untracked-install-targets",
         severity: "info",
         window: r.window.name,
-        message: `Install task ${r.window.name}/${r.task.name} also targets ${r.untracked.join(", ")}, not selected by a Patch Group tag: the timeline cannot tell which patch groups those instances are in`,
+        message: `${installer(r)} also targets ${r.untracked.join(", ")}, not selected by a Patch Group tag: the timeline cannot tell which patch groups those instances are in`,
       });
     }
   }
@@ -529,7 +603,13 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
   return { formatVersion: 1, released: isoUtc(released), now: isoUtc(now), patch: props, groups: rows, findings };
 }
 
+/** "Install task <window>/<task>" or "Install association <name>". */
+function installer(r: TaskReach): string {
+  return r.window.res ? `Install task ${r.window.name}/${r.task.name}` : `Install association ${r.window.name}`;
+}
+
 function whyNoMoreRuns(w: WindowInfo, now: Date): string {
+  if (!w.res) return w.scheduleError ?? `its schedule ${w.schedule?.expression ?? ""} has no future run`;
   const spec = w.res.doc.spec;
   if (spec.endDate && Date.parse(spec.endDate) <= now.getTime()) return `its endDate ${spec.endDate} has passed`;
   if (w.schedule?.kind === "at") return `its schedule ${w.schedule.expression} is in the past`;
@@ -542,7 +622,8 @@ function describeNoRun(ws: WindowInfo[]): string {
   return unique
     .map((w) => {
       if (!w.enabled) return `${w.name} is disabled`;
-      if (!w.schedule) return `${w.name} has an invalid schedule`;
+      if (!w.schedule) return w.res ? `${w.name} has an invalid schedule` : `${w.name} ${w.scheduleError ?? "has an invalid schedule"}`;
+      if (!w.res) return w.schedule.kind === "at" ? `${w.name} runs only at ${w.schedule.at} (UTC)` : `${w.name} has no further run`;
       const spec = w.res.doc.spec;
       if (w.schedule.kind === "at") return `${w.name} runs only at ${w.schedule.at} (${w.timezone})`;
       if (spec.endDate) return `${w.name} ends ${spec.endDate}`;

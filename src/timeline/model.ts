@@ -61,22 +61,27 @@ export interface Approval {
   reason: string;
 }
 
-/** One run of a maintenance window on behalf of one task. */
+/** One run of a maintenance window on behalf of one task, or of a State Manager association. */
 export interface WindowRun {
-  /** Logical name of the window. */
+  /** Logical name of the window (or of the association). */
   window: string;
-  /** "MaintenanceWindow/<name>" */
+  /** "MaintenanceWindow/<name>" (or "PatchAssociation/<name>") */
   resource: string;
+  /** The task's name (an association's: its document). */
   task: string;
+  /** Set for an association's run: it starts on its schedule, with no window duration or cutoff. */
+  association?: true;
   /** ISO-8601 UTC of the window start (when its tasks are started). */
   at: string;
   /** The same instant in the window's timezone. */
   local: string;
   timezone: string;
-  /** ISO-8601 UTC: the window's cutoff (start + duration - cutoff); no task starts after it. */
+  /** ISO-8601 UTC: the window's cutoff (start + duration - cutoff); no task starts after it (an association's: its start). */
   startBy: string;
-  durationHours: number;
-  cutoffHours: number;
+  /** The window's duration (an association's `duration`, when it has one). */
+  durationHours?: number;
+  /** Absent for associations. */
+  cutoffHours?: number;
   notes: string[];
   /** Freezes of patchctl.yaml in force when this run starts (the install still runs: SSM knows nothing of them). */
   frozen?: { freeze: string; reason?: string; until?: string }[];
