@@ -90,6 +90,7 @@ export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
   checkServiceRoleReferences(windows, roles, f);
   const associations = resources.filter(isAssociation);
   for (const a of associations) checkAssociation(a, f);
+  checkOverlappingScans(windows, associations, f);
   if (associations.length > QUOTAS.associations) f.add(associations[QUOTAS.associations]!, ["metadata", "name"], `more than ${QUOTAS.associations} associations (the State Manager quota per account and region)`, "quota");
   if (baselines.length > QUOTAS.baselines) f.add(baselines[QUOTAS.baselines]!, ["metadata", "name"], `more than ${QUOTAS.baselines} patch baselines (the SSM quota per account and region)`, "quota");
   if (windows.length > QUOTAS.windows) f.add(windows[QUOTAS.windows]!, ["metadata", "name"], `more than ${QUOTAS.windows} maintenance windows (the SSM quota per account and region)`, "quota");
@@ -416,4 +417,47 @@ function checkAssociation(a: LoadedResource<PatchAssociationDoc>, f: Findings): 
     if (names.has(c)) f.add(a, ["spec", "calendarNames", i], `calendar '${c}' is named twice`, "duplicate");
     names.add(c);
   });
+}
+
+const PATCHING_TASK_DOCUMENT = /(^|\/)AWS-RunPatchBaseline(WithHooks|Association)?$/;
+
+/**
+ * Two schedules of the desired state that scan the same instances (a patch group, or any tag value
+ * their targets select): "each scan overwrites the compliance data of the previous one" (user guide,
+ * "Avoiding unintentional patch compliance data overwrites"), so compliance flips between them when
+ * their baselines differ. A warning at the second one, when either is an association (two windows'
+ * scans were never reported, and large window-only setups keep validating as before). A scan and an
+ * install of the same instances (daily scans, weekly installs) are what AWS recommends: not reported.
+ */
+function checkOverlappingScans(windows: LoadedResource<MaintenanceWindowDoc>[], associations: LoadedResource<PatchAssociationDoc>[], f: Findings): void {
+  const first = new Map<string, string>();
+  const report = (res: LoadedResource, path: FieldPath, label: string, selectors: { key: string; values: string[] }[], association: boolean): void => {
+    const reported = new Set<string>();
+    for (const sel of selectors) {
+      if (!sel.key.startsWith("tag:")) continue;
+      for (const v of sel.values) {
+        const what = `${sel.key.slice(4)}=${v}`;
+        const prev = first.get(what);
+        if (prev === undefined) first.set(what, label);
+        else if (prev !== label && !reported.has(prev) && (association || prev.startsWith("association "))) {
+          reported.add(prev);
+          f.add(res, path, `${label} scans the instances tagged ${what}, as ${prev} does: each scan overwrites the compliance data of the previous one, so compliance shows whichever ran last (scan with one schedule; installs report compliance too)`, "overlapping-scans", "warning");
+        }
+      }
+    }
+  };
+  for (const w of windows) {
+    const byTarget = new Map((w.doc.spec.targets ?? []).map((t) => [t.name, t.targets]));
+    (w.doc.spec.tasks ?? []).forEach((task, i) => {
+      if (task.taskType !== "RUN_COMMAND" || !PATCHING_TASK_DOCUMENT.test(task.taskArn)) return;
+      const op = task.runCommand?.parameters?.Operation?.[0] ?? task.taskParameters?.Operation?.values[0];
+      if (op !== "Scan") return;
+      const selectors = (task.targets ?? []).flatMap((sel) => (sel.key === "WindowTargetIds" ? sel.values.flatMap((n) => byTarget.get(n) ?? []) : []));
+      report(w, ["spec", "tasks", i], `task ${w.doc.metadata.name}/${task.name}`, selectors, false);
+    });
+  }
+  for (const a of associations) {
+    if (a.doc.spec.parameters?.Operation?.[0] !== "Scan") continue;
+    report(a, ["spec", "targets"], `association ${a.doc.metadata.name}`, a.doc.spec.targets, true);
+  }
 }

@@ -77,8 +77,45 @@ describe("PatchAssociation validation", () => {
   it("two associations with one AssociationName are an error at the name", async () => {
     const second = ASSOCIATION.replace("name: nightly-scan", "name: other").replace("  documentName:", "  associationName: nightly-scan\n  documentName:");
     const dir = writeTree({ "patchctl.yaml": CONFIG, "a.yaml": ASSOCIATION, "b.yaml": second });
-    const errors = (await loadDesiredState(dir)).diagnostics;
+    const errors = (await loadDesiredState(dir)).diagnostics.filter((d) => d.severity === "error");
     expect(errors).toMatchObject([{ field: "spec.associationName", message: expect.stringContaining("SSM name 'nightly-scan' is already used by PatchAssociation/nightly-scan") }]);
+  });
+});
+
+describe("overlapping scans", () => {
+  const scanWindow = `apiVersion: patchctl/v1
+kind: MaintenanceWindow
+metadata:
+  name: scan-window
+spec:
+  schedule: cron(0 2 ? * * *)
+  duration: 2
+  cutoff: 1
+  targets:
+    - name: dbs
+      targets: [{key: "tag:Patch Group", values: [Database Servers]}]
+  tasks:
+    - name: scan
+      taskType: RUN_COMMAND
+      taskArn: AWS-RunPatchBaseline
+      targets: [{key: WindowTargetIds, values: [dbs]}]
+      maxConcurrency: 10%
+      maxErrors: "1"
+      runCommand: {parameters: {Operation: [Scan]}}
+`;
+  it("two schedules scanning one patch group: a warning at the second (each scan overwrites the other's compliance data)", async () => {
+    const dir = writeTree({ "patchctl.yaml": CONFIG, "a.yaml": ASSOCIATION, "w.yaml": scanWindow });
+    const result = await loadDesiredState(dir);
+    expect(result.state).toBeDefined();
+    const warnings = result.diagnostics.filter((d) => d.code === "overlapping-scans");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: "warning", field: "spec.targets" });
+    expect(warnings[0]!.message).toMatch(/association nightly-scan scans the instances tagged Patch Group=Database Servers, as task scan-window\/scan does: each scan overwrites the compliance data/);
+  });
+
+  it("a scan and an install of one group (daily scans, weekly installs) is no warning", async () => {
+    const dir = writeTree({ "patchctl.yaml": CONFIG, "a.yaml": ASSOCIATION, "w.yaml": scanWindow.replace("Operation: [Scan]", "Operation: [Install]") });
+    expect((await loadDesiredState(dir)).diagnostics.filter((d) => d.code === "overlapping-scans")).toEqual([]);
   });
 });
 
