@@ -22,7 +22,8 @@ export const COMPLIANCE_FLAGS = {
 export const COMPLIANCE_HELP = `usage: patchctl compliance DIR [--patch-group NAME ...] [--instances] [--fail-on STATES] [options]
 
 Reports patch compliance per patch group of the desired state in DIR (instances missing patches, failed,
-non-compliant, pending reboot) and the last executions of the owner's maintenance windows. Reads only.
+non-compliant, pending reboot) and the last executions of the owner's maintenance windows and patch
+associations. Reads only.
 
   --patch-group NAME        only this patch group (repeatable; default: the patch groups in DIR)
   --instances               also report each instance
@@ -30,7 +31,7 @@ non-compliant, pending reboot) and the last executions of the owner's maintenanc
                             ${Object.keys(FAIL_ON).join(", ")}
   --deployment NAME         only this deployment of patchctl.yaml (repeatable)
   --parallel N              how many deployment-regions run at once (default 4)
-  --owner NAME              whose maintenance windows are reported (default: owner: in patchctl.yaml)
+  --owner NAME              whose maintenance windows and associations are reported (default: owner: in patchctl.yaml)
   -o, --output FORMAT       text (default), json or markdown
   --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION, then region: in
                             patchctl.yaml); with deployments, only region R

@@ -1,5 +1,6 @@
 import type { DesiredState } from "../desired/load.js";
-import type { MaintenanceWindowDoc, PatchBaselineDoc } from "../model/desired.js";
+import type { MaintenanceWindowDoc, PatchAssociationDoc, PatchBaselineDoc } from "../model/desired.js";
+import { PATCHING_DOCUMENTS } from "../model/desired.js";
 import { mapLimit } from "../util/limit.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 import type { AwsGateway } from "../aws/gateway.js";
@@ -48,11 +49,22 @@ export interface WindowExecution {
   executions: { id: string; status: string; start?: string; end?: string }[];
 }
 
+/** One of the owner's associations, with its status (Overview) and last executions. */
+export interface AssociationExecutions {
+  association: string;
+  associationId: string;
+  /** Overview.Status: Pending, Success, Failed … */
+  status?: string;
+  lastExecution?: string;
+  executions: { id: string; status: string; detailedStatus?: string; created?: string; resources?: string }[];
+}
+
 export interface ComplianceReport {
   formatVersion: 1;
   kind: "compliance";
   groups: GroupCompliance[];
   windows: WindowExecution[];
+  associations: AssociationExecutions[];
 }
 
 /** States `--fail-on` understands, and what counts as "in that state". */
@@ -70,7 +82,7 @@ function iso(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** Every patch group the desired state registers, or that a window targets through tag:Patch Group / tag:PatchGroup. */
+/** Every patch group the desired state registers, or that a window or an association targets through tag:Patch Group / tag:PatchGroup. */
 export function desiredPatchGroups(state: DesiredState): string[] {
   const groups = new Set<string>();
   for (const r of state.resources) {
@@ -79,6 +91,9 @@ export function desiredPatchGroups(state: DesiredState): string[] {
       for (const t of (r.doc as MaintenanceWindowDoc).spec.targets ?? []) {
         for (const sel of t.targets) if (sel.key === "tag:Patch Group" || sel.key === "tag:PatchGroup") sel.values.forEach((v) => groups.add(v));
       }
+    }
+    if (r.doc.kind === "PatchAssociation") {
+      for (const sel of (r.doc as PatchAssociationDoc).spec.targets) if (sel.key === "tag:Patch Group" || sel.key === "tag:PatchGroup") sel.values.forEach((v) => groups.add(v));
     }
   }
   return [...groups].sort();
@@ -133,7 +148,35 @@ export async function readCompliance(gw: AwsGateway, opts: ComplianceOptions): P
     })
   ).filter((w): w is WindowExecution => w !== undefined);
 
-  return { formatVersion: 1, kind: "compliance", groups, windows: windows.sort((a, b) => a.window.localeCompare(b.window)) };
+  const associations = await readAssociationExecutions(gw, opts, concurrency);
+  return { formatVersion: 1, kind: "compliance", groups, windows: windows.sort((a, b) => a.window.localeCompare(b.window)), associations };
+}
+
+/**
+ * The owner's patching associations: ListAssociations (it carries Overview and LastExecutionDate),
+ * tags of those running a patching document, DescribeAssociationExecutions of the owner's.
+ */
+async function readAssociationExecutions(gw: AwsGateway, opts: ComplianceOptions, concurrency: number): Promise<AssociationExecutions[]> {
+  type Item = { AssociationId?: string; AssociationName?: string; Name?: string; Overview?: { Status?: string }; LastExecutionDate?: unknown };
+  const items = await gw.paginate<Item>("ListAssociations", {}, "Associations", 50);
+  const patching = items.filter((a) => a.AssociationId && PATCHING_DOCUMENTS.some((d) => a.Name === d || a.Name?.endsWith(`:document/${d}`)));
+  const read = await mapLimit(patching, concurrency, async (a): Promise<AssociationExecutions | undefined> => {
+    const tags = (await gw.call<{ TagList?: { Key?: string; Value?: string }[] }>("ListTagsForResource", { ResourceType: "Association", ResourceId: a.AssociationId })).TagList ?? [];
+    if (tags.find((t) => t.Key === OWNER_TAG)?.Value !== opts.owner) return undefined;
+    const out = await gw.call<{ AssociationExecutions?: Record<string, unknown>[] }>("DescribeAssociationExecutions", { AssociationId: a.AssociationId, MaxResults: Math.min(50, Math.max(1, opts.executions ?? 5)) });
+    const executions = (out.AssociationExecutions ?? [])
+      .map((e) => ({ id: String(e.ExecutionId), status: String(e.Status), detailedStatus: e.DetailedStatus as string | undefined, created: iso(e.CreatedTime), resources: e.ResourceCountByStatus as string | undefined }))
+      .sort((x, y) => String(y.created).localeCompare(String(x.created)))
+      .slice(0, opts.executions ?? 5);
+    return {
+      association: tags.find((t) => t.Key === NAME_TAG)?.Value ?? a.AssociationName ?? String(a.AssociationId),
+      associationId: String(a.AssociationId),
+      ...(a.Overview?.Status !== undefined ? { status: a.Overview.Status } : {}),
+      ...(iso(a.LastExecutionDate) !== undefined ? { lastExecution: iso(a.LastExecutionDate) } : {}),
+      executions,
+    };
+  });
+  return read.filter((x): x is AssociationExecutions => x !== undefined).sort((x, y) => x.association.localeCompare(y.association));
 }
 
 /** Which `--fail-on` states are present, e.g. ["missing: 2 instance(s) in Database Servers"]. */
@@ -179,7 +222,16 @@ export function renderComplianceText(report: ComplianceReport): string {
   for (const w of report.windows) {
     lines.push(`  ${w.window} (${w.windowId}): ${w.executions.length === 0 ? "never ran" : w.executions.map((e) => `${e.status} ${e.start ?? ""}`.trim()).join(", ")}`);
   }
+  if (report.associations.length > 0) {
+    lines.push("", "Recent association executions");
+    for (const a of report.associations) lines.push(`  ${a.association} (${a.associationId})${a.status ? ` ${a.status}` : ""}: ${associationRuns(a)}`);
+  }
   return lines.join("\n");
+}
+
+function associationRuns(a: AssociationExecutions): string {
+  if (a.executions.length === 0) return "never ran";
+  return a.executions.map((e) => `${e.status} ${e.created ?? ""}${e.resources && e.resources !== "{}" ? ` ${e.resources}` : ""}`.trim()).join(", ");
 }
 
 export function renderComplianceMarkdown(report: ComplianceReport): string {
@@ -187,5 +239,9 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
   for (const g of report.groups) lines.push(`| ${g.patchGroup} | ${COLUMNS.map(([, f]) => String(g.state[f] ?? 0)).join(" | ")} |`);
   lines.push("", "#### Recent maintenance window executions", "", "| Window | Last executions |", "|---|---|");
   for (const w of report.windows) lines.push(`| ${w.window} | ${w.executions.map((e) => `${e.status} ${e.start ?? ""}`.trim()).join(", ") || "never ran"} |`);
+  if (report.associations.length > 0) {
+    lines.push("", "#### Recent association executions", "", "| Association | Status | Last executions |", "|---|---|---|");
+    for (const a of report.associations) lines.push(`| ${a.association} | ${a.status ?? ""} | ${associationRuns(a)} |`);
+  }
   return lines.join("\n");
 }

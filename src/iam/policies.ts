@@ -19,6 +19,8 @@ export const SSM_READ_ACTIONS = [
   // PatchAssociations: the list, then the full description of the owner's (and name-conflicting) ones.
   "ssm:ListAssociations",
   "ssm:DescribeAssociation",
+  // compliance: the owner's associations' last runs.
+  "ssm:DescribeAssociationExecutions",
   // Change freezes: patchctl.yaml changeCalendars: are asked for their state before applying.
   "ssm:GetCalendarState",
 ] as const;

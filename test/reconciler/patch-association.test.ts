@@ -67,8 +67,25 @@ describe("examples/associations against the local endpoint", () => {
     expect(tags).toEqual(expect.arrayContaining([{ Key: "patchctl:owner", Value: "associations" }, { Key: "patchctl:name", Value: "nightly-scan" }, { Key: "Environment", Value: "Production" }]));
   });
 
+  it("compliance shows the association's last executions and status", async () => {
+    const id = await associationId(cli, "nightly-scan");
+    // applyOnlyAtCronInterval: no run yet.
+    const before = await h.cli(["compliance", EXAMPLE]);
+    expect(before.code, before.err).toBe(0);
+    expect(before.out).toContain(`Recent association executions\n  nightly-scan (${id}) Pending: never ran`);
+    // A run (an update without applyOnlyAtCronInterval runs right away), as the operator's CLI would cause it.
+    const d = (await cli("describe-association", "--association-id", id)).AssociationDescription as Json;
+    await cli("update-association", "--association-id", id, "--association-name", "nightly-scan", "--parameters", "Operation=Scan,RebootOption=NoReboot", "--targets", "Key=tag:Patch Group,Values=Database Servers", "--schedule-expression", String(d.ScheduleExpression));
+    const json = await h.cli(["compliance", EXAMPLE, "--output", "json"]);
+    const report = JSON.parse(json.out) as { associations: { association: string; status: string; executions: { status: string; created: string }[] }[] };
+    expect(report.associations).toMatchObject([{ association: "nightly-scan", status: "Success", executions: [{ status: "Success", created: expect.any(String) }] }]);
+    expect((await h.cli(["reconcile", EXAMPLE, "--auto-approve"])).code).toBe(0);
+    await expectEmptyPlan();
+  });
+
   it("an association changed with `aws ssm update-association` is drift on that field, and is reverted as a new association version", async () => {
     const id = await associationId(cli, "nightly-scan");
+    const version = Number(((await cli("describe-association", "--association-id", id)).AssociationDescription as Json).AssociationVersion);
     // As AWS asks: every setting passed again (UpdateAssociation resets what is left out), one changed.
     await cli(
       "update-association", "--association-id", id, "--name", "AWS-RunPatchBaseline", "--association-name", "nightly-scan",
@@ -89,7 +106,8 @@ describe("examples/associations against the local endpoint", () => {
     expect(reverted.code, reverted.out + reverted.err).toBe(0);
     await expectEmptyPlan();
     const d = (await cli("describe-association", "--association-id", id)).AssociationDescription as Json;
-    expect(d).toMatchObject({ MaxConcurrency: "25%", AssociationVersion: "3" });
+    // The operator's update and patchctl's revert: two new versions.
+    expect(d).toMatchObject({ MaxConcurrency: "25%", AssociationVersion: String(version + 2) });
   });
 
   it("a partial update-association (which resets what it leaves out) shows every field it reset, and is reverted", async () => {
