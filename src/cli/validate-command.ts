@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { DesiredState } from "../desired/load.js";
 import { loadDesiredState } from "../desired/load.js";
-import type { MaintenanceWindowDoc } from "../model/desired.js";
+import type { MaintenanceWindowDoc, PatchAssociationDoc } from "../model/desired.js";
 import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
 import type { PolicyResult } from "../policy/index.js";
 import { evaluateSpecPolicies, hasDenials, loadPolicies, policyResultToJson, renderPolicyText } from "../policy/index.js";
@@ -11,16 +11,26 @@ import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
 
 export interface WindowRuns {
+  /** The window's (or the association's) logical name. */
   window: string;
   schedule: string;
   timezone: string;
   nextRuns: string[];
+  /** Set for a PatchAssociation (its scheduleExpression, in UTC, with its scheduleOffset). */
+  association?: true;
 }
 
-/** The next `count` runs of every window, in the window's own timezone. */
+/** The next `count` runs of every window, in the window's own timezone, and of every association with a schedule. */
 export function upcomingRuns(state: DesiredState, now: Date, count = 3): WindowRuns[] {
   const out: WindowRuns[] = [];
   for (const r of state.resources) {
+    if (r.doc.kind === "PatchAssociation") {
+      const spec = (r.doc as PatchAssociationDoc).spec;
+      if (spec.scheduleExpression === undefined) continue;
+      const runs = nextRuns(parseSchedule(spec.scheduleExpression), now, count, { timezone: "UTC", offsetDays: spec.scheduleOffset });
+      out.push({ window: r.doc.metadata.name, schedule: spec.scheduleExpression, timezone: "UTC", nextRuns: runs.map((d) => formatInZone(d, "UTC")), association: true });
+      continue;
+    }
     if (r.doc.kind !== "MaintenanceWindow") continue;
     const spec = (r.doc as MaintenanceWindowDoc).spec;
     const timezone = spec.scheduleTimezone ?? "UTC";
@@ -117,7 +127,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   const lines = [`${positionals[0]}: valid (owner ${state.config.owner}; ${summary})`];
   for (const d of result.diagnostics) lines.push(`warning: ${d.file}:${d.line}:${d.column}: ${d.message}`);
   for (const w of runs) {
-    lines.push(`  ${w.window}  ${w.schedule}  [${w.timezone}]`);
+    lines.push(`  ${w.window}  ${w.schedule}  [${w.timezone}]${w.association ? "  (association)" : ""}`);
     if (w.nextRuns.length === 0) lines.push("    no future runs");
     for (const run of w.nextRuns) lines.push(`    next: ${run}`);
   }
