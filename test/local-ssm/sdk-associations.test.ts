@@ -234,6 +234,10 @@ describe("associations through Debian's AWS CLI v2 (/usr/bin/aws)", () => {
     expect(tags.map((t) => t.Key).sort()).toEqual(["Environment", "Team"]);
     await cli("remove-tags-from-resource", "--resource-type", "Association", "--resource-id", id, "--tag-keys", "Team");
 
+    // The recorded example's lower-case key reads back as InstanceIds.
+    const lower = (await cli("create-association", "--name", "AWS-UpdateSSMAgent", "--targets", "Key=instanceids,Values=i-0cb2b964d3e14fd9f")).AssociationDescription as Record<string, unknown>;
+    expect(lower.Targets).toEqual([{ Key: "InstanceIds", Values: ["i-0cb2b964d3e14fd9f"] }]);
+    await cli("delete-association", "--association-id", String(lower.AssociationId));
     expect(await cliError("create-association", "--name", "AWS-RunPatchBaseline", "--targets", "Key=tag:Patch Group,Values=x", "--parameters", "Operation=Scan", "--schedule-expression", "rate(10 minutes)")).toContain("An error occurred (InvalidSchedule)");
     expect(await cliError("create-association", "--name", "AWS-RunPatchBaseline", "--targets", "Key=tag:Patch Group,Values=x", "--parameters", "Operation=Patch")).toContain("An error occurred (InvalidParameters)");
     expect(await cliError("create-association", "--name", "AWS-NoSuchDocument", "--targets", "Key=tag:Patch Group,Values=x")).toContain("An error occurred (InvalidDocument)");

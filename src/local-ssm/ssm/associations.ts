@@ -125,7 +125,8 @@ function version(ctx: SsmContext, number: number, input: AssociationFields, prev
     CreatedDate: epochSeconds(ctx.now),
     Name: input.Name !== undefined ? documentName(ctx, input.Name) : previous!.Name,
     DocumentVersion: input.DocumentVersion ?? "$DEFAULT",
-    Targets: input.Targets !== undefined ? input.Targets.map((t) => ({ Key: t.Key ?? "", Values: [...(t.Values ?? [])] })) : copy(previous?.Targets ?? []),
+    // The key InstanceIds in any case reads back as InstanceIds (the recorded create-association example sends Key=instanceids).
+    Targets: input.Targets !== undefined ? input.Targets.map((t) => ({ Key: /^instanceids$/i.test(t.Key ?? "") ? "InstanceIds" : t.Key ?? "", Values: [...(t.Values ?? [])] })) : copy(previous?.Targets ?? []),
     ApplyOnlyAtCronInterval: input.ApplyOnlyAtCronInterval ?? false,
   };
   const optional = <K extends keyof AssociationVersionRecord>(key: K, value: AssociationVersionRecord[K] | undefined): void => {
