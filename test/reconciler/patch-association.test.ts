@@ -155,6 +155,27 @@ describe("examples/associations against the local endpoint", () => {
     expect((await h.cli(["reconcile", EXAMPLE, "--auto-approve"])).code).toBe(0);
   });
 
+  it("an association left out of the desired state is deleted (DeleteAssociation); another's with a desired name is a conflict until --adopt", async () => {
+    const dir = writeTree(Object.fromEntries(["patchctl.yaml", "baseline.yaml", "install-window.yaml"].map((f) => [f, readFileSync(path.join(EXAMPLE, f), "utf8")])));
+    const plan = await h.cli(["reconcile", dir, "--plan", "--output", "json"]);
+    expect(report(plan.out).changes.map((c) => [c.key, c.action])).toEqual([["PatchAssociation/nightly-scan", "delete"]]);
+    const dry = await h.cli(["reconcile", dir, "--dry-run"]);
+    expect(dry.out).toContain("DeleteAssociation");
+    expect((await h.cli(["reconcile", dir, "--auto-approve"])).code).toBe(0);
+    expect(((await cli("list-associations", "--association-filter-list", "key=AssociationName,value=nightly-scan")).Associations as unknown[]).length).toBe(0);
+
+    // Made by hand with the desired name: nothing is created over it.
+    await cli("create-association", "--name", "AWS-RunPatchBaseline", "--association-name", "nightly-scan", "--targets", "Key=tag:Patch Group,Values=Database Servers", "--parameters", "Operation=Scan");
+    const conflicted = await h.cli(["reconcile", EXAMPLE, "--plan", "--output", "json"]);
+    expect(conflicted.code).toBe(1);
+    expect(report(conflicted.out).conflicts).toMatchObject([{ key: "PatchAssociation/nightly-scan", adoptable: true, message: expect.stringContaining("rerun with --adopt") }]);
+    // --adopt takes it over: the tags, then one UpdateAssociation to the desired settings.
+    const adopted = await h.cli(["reconcile", EXAMPLE, "--adopt", "--auto-approve"]);
+    expect(adopted.code, adopted.out + adopted.err).toBe(0);
+    await expectEmptyPlan();
+    expect(((await cli("list-associations", "--association-filter-list", "key=AssociationName,value=nightly-scan")).Associations as unknown[]).length).toBe(1);
+  });
+
   it("Quick Setup's associations are listed as managed by Quick Setup and never taken over", async () => {
     const qs = (await cli(
       "create-association", "--name", "AWS-RunPatchBaselineAssociation", "--association-name", "AWS-QuickSetup-PatchPolicy-scan-abc12",
