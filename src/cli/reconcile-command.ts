@@ -2,13 +2,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load.js";
-import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
+import { planToJson, renderPlanMarkdown, renderPlanText, REPORT_FORMAT_VERSION } from "../diff/render-plan.js";
 import type { ApplyResult } from "../reconciler/apply.js";
 import type { LeaseScope, ReconcileOutcome, ReviewContext, SavedPlan } from "../pipeline/reconcile.js";
 import { applySavedPlan, prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import { killAfterWrites } from "../testing/fault-seam.js";
 import type { Plan } from "../model/plan.js";
-import { hasChanges, PLAN_FORMAT_VERSION } from "../model/plan.js";
+import { actionWord, hasChanges, PLAN_FORMAT_VERSION } from "../model/plan.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { AwsGateway } from "../aws/gateway.js";
@@ -230,7 +230,7 @@ function renderApply(result: ApplyResult | undefined, format: OutputFormat, dryR
   const deferred = outcome.deferred;
   if (format === "json") {
     return JSON.stringify(
-      { formatVersion: 1, kind: dryRun ? "dry-run" : "apply", ok: result?.ok ?? true, calls: result?.calls ?? [], outcomes: result?.outcomes ?? [], deferred, ...(outcome.freeze ? { freeze: freezeJson(outcome.freeze) } : {}) },
+      { formatVersion: REPORT_FORMAT_VERSION, kind: dryRun ? "dry-run" : "apply", ok: result?.ok ?? true, calls: result?.calls ?? [], outcomes: result?.outcomes ?? [], deferred, ...(outcome.freeze ? { freeze: freezeJson(outcome.freeze) } : {}) },
       null,
       2,
     );
@@ -245,9 +245,9 @@ function renderApply(result: ApplyResult | undefined, format: OutputFormat, dryR
   lines.push("");
   for (const o of result?.outcomes ?? []) {
     if (o.status === "noop") continue;
-    lines.push(`  ${o.status.padEnd(8)} ${o.action.padEnd(8)} ${o.key}${o.error ? `: ${o.error}` : ""}`);
+    lines.push(`  ${o.status.padEnd(8)} ${actionWord(o.action).padEnd(8)} ${o.key}${o.error ? `: ${o.error}` : ""}`);
   }
-  for (const d of deferred) lines.push(`  ${"deferred".padEnd(8)} ${d.action.padEnd(8)} ${d.key}: ${d.reason}`);
+  for (const d of deferred) lines.push(`  ${"deferred".padEnd(8)} ${actionWord(d.action).padEnd(8)} ${d.key}: ${d.reason}`);
   const n = (s: string): number => (result?.outcomes ?? []).filter((o) => o.status === s).length;
   const ok = result?.ok ?? true;
   lines.push("", `Apply ${ok ? "complete" : "incomplete"}: ${n("applied")} applied, ${n("failed")} failed, ${n("skipped")} skipped, ${deferred.length} deferred, ${result?.calls.length ?? 0} SSM call(s).`);
@@ -421,7 +421,11 @@ export async function applyCommand(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot read plan ${positionals[0]}: ${(err as Error).message}`);
   }
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) throw new UsageError(`${positionals[0]} is not a patchctl plan (formatVersion ${PLAN_FORMAT_VERSION})`);
+  const version: unknown = (plan as { formatVersion?: unknown }).formatVersion;
+  if (typeof version === "number" && version < PLAN_FORMAT_VERSION && Array.isArray(plan.changes)) {
+    throw new UsageError(`${positionals[0]} was saved by an earlier patchctl (plan formatVersion ${version}; this one reads ${PLAN_FORMAT_VERSION}): nothing is applied. Save the plan again with patchctl reconcile DIR --plan --out ${positionals[0]}`);
+  }
+  if (version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) throw new UsageError(`${positionals[0]} is not a patchctl plan (formatVersion ${PLAN_FORMAT_VERSION})`);
   const conn = await connect({ ...values, region: values.region ?? plan.region });
   try {
     if (conn.region !== plan.region) throw new UsageError(`the plan was made for region ${plan.region}, not ${conn.region}`);

@@ -1,5 +1,5 @@
 import type { Change, FieldChange, Json, JsonObject, Plan, ResourceType } from "../model/plan.js";
-import { RESOURCE_TYPES } from "../model/plan.js";
+import { actionWord, RESOURCE_TYPES } from "../model/plan.js";
 import { isUnorderedList, joinPath, maskValue, REDACTED } from "../resources/field-paths.js";
 import { handlerFor } from "../resources/registry.js";
 import { canonicalJson } from "../resources/shape.js";
@@ -23,15 +23,17 @@ function deferredLine(list: readonly DeferredMark[] | undefined): string | undef
   return n === 0 ? undefined : `Deferred: ${n} change(s) wait for running window executions (marked deferred above); they are not applied now, a later run applies them once the executions end.`;
 }
 
-const GLYPH: Record<Change["action"], string> = { create: "+", update: "~", delete: "-", replace: "-/+", noop: " " };
-const COLOUR: Record<Change["action"], string> = { create: "\x1b[32m", update: "\x1b[33m", delete: "\x1b[31m", replace: "\x1b[35m", noop: "" };
+const GLYPH: Record<Change["action"], string> = { create: "+", update: "~", delete: "-", forget: "-", deleteThenCreate: "-/+", createThenDelete: "+/-", noop: " " };
+const COLOUR: Record<Change["action"], string> = { create: "\x1b[32m", update: "\x1b[33m", delete: "\x1b[31m", forget: "\x1b[31m", deleteThenCreate: "\x1b[35m", createThenDelete: "\x1b[35m", noop: "" };
 const RESET = "\x1b[0m";
 
 const DRIFT_WORD: Record<Change["action"], string> = {
   create: "missing",
   update: "changed outside patchctl",
-  replace: "changed outside patchctl (needs replacement)",
+  deleteThenCreate: "changed outside patchctl (needs replacement)",
+  createThenDelete: "changed outside patchctl (needs replacement)",
   delete: "not in the desired state",
+  forget: "not in the desired state",
   noop: "in sync",
 };
 
@@ -250,7 +252,8 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
   return lines.join("\n");
 }
 
-export const REPORT_FORMAT_VERSION = 1;
+/** 2: actions are the closed set of the plan vocabulary (deleteThenCreate, createThenDelete, forget). */
+export const REPORT_FORMAT_VERSION = 2;
 
 /** The documented, versioned JSON document (see docs/json-output.md). Sensitive values are masked. */
 export function planToJson(plan: Plan, mode: ReportMode = "plan", opts: { deferred?: readonly DeferredMark[] } = {}): JsonObject {
@@ -322,13 +325,13 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode; deferr
   for (const type of RESOURCE_TYPES) {
     const of = plan.changes.filter((c) => c.type === type);
     if (of.length === 0) continue;
-    const n = (a: Change["action"]): number => of.filter((c) => c.action === a).length;
+    const n = (word: ReturnType<typeof actionWord>): number => of.filter((c) => actionWord(c.action) === word).length;
     lines.push(`| ${type} | ${n("create")} | ${n("update")} | ${n("replace")} | ${n("delete")} | ${n("noop")} |`);
   }
   const active = plan.changes.filter((c) => c.action !== "noop");
   if (active.length > 0) lines.push("");
   for (const c of active) {
-    const label = mode === "drift" ? DRIFT_WORD[c.action] : c.action;
+    const label = mode === "drift" ? DRIFT_WORD[c.action] : actionWord(c.action);
     lines.push("<details>", `<summary><code>${GLYPH[c.action]}</code> <b>${mdEscape(c.key)}</b> — ${mdEscape(label)}${c.reason && mode === "plan" ? ` (${mdEscape(c.reason)})` : ""}${deferred.has(c.key) ? ` — <i>${mdEscape(deferred.get(c.key)!)}</i>` : ""}</summary>`, "");
     const rows: string[] = [];
     const blocks: string[] = [];

@@ -59,7 +59,30 @@ export interface ActualState {
   fingerprint: string;
 }
 
-export type Action = "create" | "update" | "delete" | "replace" | "noop";
+/**
+ * What a change does, a closed set. A replace says its order: `deleteThenCreate` when the old one must
+ * go first (its name or registration must be free), `createThenDelete` when the new one is made first
+ * (nothing is without it in between). `forget` is a resource deleted with its parent (a window's
+ * target or task): nothing of its own is applied, its parent's delete takes it.
+ */
+export type Action = "noop" | "create" | "update" | "delete" | "deleteThenCreate" | "createThenDelete" | "forget";
+
+export const ACTIONS: readonly Action[] = ["noop", "create", "update", "delete", "deleteThenCreate", "createThenDelete", "forget"];
+
+/** Whether an action replaces the resource (either order). */
+export function isReplace(action: Action): action is "deleteThenCreate" | "createThenDelete" {
+  return action === "deleteThenCreate" || action === "createThenDelete";
+}
+
+/** Whether the resource is gone after the change (deleted, or with its parent). */
+export function isRemoval(action: Action): action is "delete" | "forget" {
+  return action === "delete" || action === "forget";
+}
+
+/** The word people read for an action in text and Markdown ("replace" for both orders; "delete" for forget). */
+export function actionWord(action: Action): "noop" | "create" | "update" | "delete" | "replace" {
+  return isReplace(action) ? "replace" : action === "forget" ? "delete" : action;
+}
 
 export interface FieldChange {
   /** "approvalRules.patchRules[0].approveAfterDays" */
@@ -107,6 +130,7 @@ export interface Conflict {
   adoptable: boolean;
 }
 
+/** Counts by the words people read: replace counts both orders, delete counts forget too. */
 export interface PlanSummary {
   create: number;
   update: number;
@@ -115,7 +139,8 @@ export interface PlanSummary {
   noop: number;
 }
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: the closed Action set (deleteThenCreate, createThenDelete, forget). A version-1 plan is refused. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
@@ -142,7 +167,7 @@ export interface Plan {
 
 export function summarize(changes: Change[]): PlanSummary {
   const s: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
-  for (const c of changes) s[c.action]++;
+  for (const c of changes) s[actionWord(c.action)]++;
   return s;
 }
 
@@ -153,10 +178,10 @@ export function hasChanges(plan: Plan): boolean {
 export const OWNER_TAG = "patchctl:owner";
 export const NAME_TAG = "patchctl:name";
 
-/** How a delete carried out by its parent's delete reads ("deleted with its window"). */
+/** How a change deleted with its parent reads ("deleted with its window"). */
 export const DELETED_WITH_PREFIX = "deleted with its ";
 
 /** Whether a change is carried out by its parent's delete (which cascades): nothing of its own is applied. */
 export function isDeletedWithParent(c: Change): boolean {
-  return c.action === "delete" && c.reason !== undefined && c.reason.startsWith(DELETED_WITH_PREFIX);
+  return c.action === "forget";
 }

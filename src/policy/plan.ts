@@ -2,7 +2,7 @@ import type { DesiredState, LoadedResource } from "../desired/load.js";
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import type { FieldPath } from "../model/diagnostics.js";
 import type { Change, Plan, Resource } from "../model/plan.js";
-import { isDeletedWithParent } from "../model/plan.js";
+import { actionWord, isDeletedWithParent } from "../model/plan.js";
 import { Collector } from "./collector.js";
 import type { FindingPlace } from "./collector.js";
 import { policyMatches } from "./match.js";
@@ -100,7 +100,7 @@ function checkDestructive(p: Policy, ctx: PlanContext, c: Collector, allowDestru
   const actions = Array.isArray(p.parameters.actions) ? (p.parameters.actions as string[]) : ["delete", "replace"];
   for (const ch of ctx.plan.changes) {
     // Deleting a window deletes its targets and tasks with it: one decision, counted once.
-    if (!actions.includes(ch.action) || isDeletedWithParent(ch)) continue;
+    if (!actions.includes(actionWord(ch.action)) || isDeletedWithParent(ch)) continue;
     const spec = (ch.after ?? ch.before)?.spec ?? {};
     const names = ctx.names(ch);
     if (!ctx.tagSets(ch).some((tags) => policyMatches(p, { kind: ch.type, names, tags, spec }))) continue;

@@ -71,23 +71,27 @@ interface Part {
   change: Change;
   part: "create" | "update" | "delete";
   phase: number;
+  /** The change's last part: it marks the change applied (the first part of a replace does not). */
+  last: boolean;
 }
 
 function partsOf(c: Change): Part[] {
+  const part = (p: Part["part"], last = true): Part => ({ change: c, part: p, phase: phaseOf(c, p), last });
   switch (c.action) {
     case "noop":
+    case "forget": // its parent's delete takes it
       return [];
     case "create":
-      return [{ change: c, part: "create", phase: phaseOf(c, "create") }];
+      return [part("create")];
     case "update":
-      return [{ change: c, part: "update", phase: phaseOf(c, "update") }];
+      return [part("update")];
     case "delete":
-      return isDeletedWithParent(c) ? [] : [{ change: c, part: "delete", phase: phaseOf(c, "delete") }];
-    case "replace":
-      return [
-        { change: c, part: "delete", phase: phaseOf(c, "delete") },
-        { change: c, part: "create", phase: phaseOf(c, "create") },
-      ];
+      return [part("delete")];
+    case "deleteThenCreate":
+      return [part("delete", false), part("create")];
+    case "createThenDelete":
+      // The old one goes only once the new one exists: a failed create leaves it in place.
+      return [part("create", false), part("delete")];
   }
 }
 
@@ -189,8 +193,7 @@ export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: Ap
           if (!call.toleratedErrors?.includes(name)) throw err;
         }
       }
-      if (part.part === "delete" && part.change.action === "replace") return; // the create part completes it
-      status.set(key, "applied");
+      if (part.last) status.set(key, "applied");
     } catch (err) {
       status.set(key, "failed");
       errors.set(key, describeError(err));

@@ -1,4 +1,5 @@
 import type { Plan } from "../model/plan.js";
+import { isRemoval } from "../model/plan.js";
 
 export interface DeleteGuardOptions {
   /** Refuse when deletions exceed this share of owned resources. Default 30. */
@@ -14,7 +15,8 @@ export interface DeleteGuardOptions {
 export function checkDeleteGuard(plan: Plan, opts: DeleteGuardOptions): string | undefined {
   if (opts.allowMassDelete) return undefined;
   const owned = plan.changes.filter((c) => c.before !== undefined).length;
-  const deletes = plan.changes.filter((c) => c.action === "delete").length;
+  // A window's targets and tasks deleted with it count as deletions too.
+  const deletes = plan.changes.filter((c) => isRemoval(c.action)).length;
   if (deletes === 0 || owned === 0) return undefined;
   if (deletes === owned) {
     return `refusing to delete all ${owned} resources owned by '${plan.owner}' (is the desired-state directory right?); rerun with --allow-mass-delete if this is intended`;

@@ -1,6 +1,6 @@
 import { diffSpecs } from "../diff/field-diff.js";
 import type { ActualResource, ActualState, Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
-import { DELETED_WITH_PREFIX, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
+import { DELETED_WITH_PREFIX, isRemoval, isReplace, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
 import type { Reference } from "../resources/handler.js";
 import { allHandlers, handlerFor, kindRank } from "../resources/registry.js";
 import { canonicalJson } from "../resources/shape.js";
@@ -144,7 +144,10 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
   }
   for (const c of changes) {
     const parent = c.action === "delete" ? c.before?.parentKey : undefined;
-    if (parent !== undefined && deleted.has(parent)) c.reason = deletedWithReason(deleted.get(parent)!);
+    if (parent !== undefined && deleted.has(parent)) {
+      c.action = "forget";
+      c.reason = deletedWithReason(deleted.get(parent)!);
+    }
   }
 
   repointDependents(changes);
@@ -178,7 +181,7 @@ function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
   if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [] };
   const forced = fields.filter((f) => handler.forceNew.some((n) => f.path === n || f.path.startsWith(`${n}.`)));
   if (forced.length > 0) {
-    return { key: d.key, type: d.type, name: d.name, action: "replace", before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
+    return { key: d.key, type: d.type, name: d.name, action: replaceAction(d.type), before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
   }
   return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason: reason ?? handler.updateReason?.(fields), dependsOn: [] };
 }
@@ -227,7 +230,7 @@ function equalButName(a: Resource["spec"], b: Resource["spec"]): boolean {
  * `repointOnReplace`.
  */
 function repointDependents(changes: Change[]): void {
-  const replaced = new Set(changes.filter((c) => c.action === "replace").map((c) => c.key));
+  const replaced = new Set(changes.filter((c) => isReplace(c.action)).map((c) => c.key));
   if (replaced.size === 0) return;
   for (const c of changes) {
     if (c.action !== "noop" || !c.after) continue;
@@ -262,20 +265,29 @@ function addDependencies(changes: Change[]): void {
   for (const c of active.values()) {
     for (const r of refsOf(c.after ?? c.before)) if (r.role === "parent") dep(c, r.key);
     for (const r of refsOf(c.after)) if (r.role === "uses") dep(c, r.key);
-    if (c.action === "delete" || c.action === "replace") for (const other of movingOff.get(c.key) ?? []) dep(c, other.key);
+    if (c.action === "delete" || isReplace(c.action)) for (const other of movingOff.get(c.key) ?? []) dep(c, other.key);
   }
+}
+
+/**
+ * The order a kind is replaced in, from its declared phases (so the two cannot disagree): the old one
+ * first when its delete part runs before its create part (a role's name, a registration must be free).
+ */
+export function replaceAction(type: ResourceType): "deleteThenCreate" | "createThenDelete" {
+  const phases = handlerFor(type).phases;
+  return (phases.deleteForReplace ?? phases.delete) < phases.create ? "deleteThenCreate" : "createThenDelete";
 }
 
 /** Apply phase of each part of a change, as its handler declares; lower runs first (see apply.ts). */
 export function phaseOf(c: Change, part: "delete" | "create" | "update"): number {
   const phases = handlerFor(c.type).phases;
-  if (part === "delete") return c.action === "replace" ? phases.deleteForReplace ?? phases.delete : phases.delete;
+  if (part === "delete") return isReplace(c.action) ? phases.deleteForReplace ?? phases.delete : phases.delete;
   return part === "create" ? phases.create : phases.update;
 }
 
 function firstPhase(c: Change): number {
-  if (c.action === "delete") return phaseOf(c, "delete");
-  if (c.action === "replace") return Math.min(phaseOf(c, "delete"), phaseOf(c, "create"));
+  if (isRemoval(c.action)) return phaseOf(c, "delete");
+  if (isReplace(c.action)) return Math.min(phaseOf(c, "delete"), phaseOf(c, "create"));
   return phaseOf(c, c.action === "create" ? "create" : "update");
 }
 

@@ -19,7 +19,6 @@ export const defaultBaselineHandler: ResourceHandler = {
   sensitive: [],
   isSensitive: () => false,
   unorderedLists: [],
-  replaceOrder: "delete-then-create",
   normalize: (spec) => ({ ...spec }),
   createCalls(r, ctx) {
     return [

@@ -176,8 +176,6 @@ export interface ResourceHandler {
    * back is not a difference. Paths as the plan prints them.
    */
   serverDefaulted?: readonly string[];
-  /** Replace as delete-then-create (names or registrations must be free) or create-then-delete. */
-  replaceOrder: "delete-then-create" | "create-then-delete";
   /** Server defaults filled in, server-computed fields dropped; lists keep the order written. Pure. */
   normalize(spec: JsonObject): JsonObject;
   createCalls(r: Resource, ctx: CallContext): SsmCall[];

@@ -34,7 +34,6 @@ export const maintenanceWindowHandler: ResourceHandler = {
   sensitive: SENSITIVE,
   isSensitive: (path) => withinAny(path, SENSITIVE),
   unorderedLists: [],
-  replaceOrder: "delete-then-create",
 
   normalize(spec) {
     return compact({

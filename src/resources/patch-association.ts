@@ -168,8 +168,6 @@ export const patchAssociationHandler: ResourceHandler = {
   isSensitive: associationFieldIsSensitive,
   unorderedLists: UNORDERED,
   serverDefaulted: SERVER_DEFAULTED,
-  // Association names need not be unique in SSM: a replacement (never declared here) could sit beside the old one.
-  replaceOrder: "create-then-delete",
   managedBy(a) {
     return quickSetupAssociation(a.ssmName, documentOf(a.spec), Object.keys(tagsOf(a.spec))) ? QUICK_SETUP : undefined;
   },

@@ -84,7 +84,6 @@ export const patchBaselineHandler: ResourceHandler = {
   sensitive: ["sources"],
   isSensitive: (path) => withinAny(path, SENSITIVE),
   unorderedLists: UNORDERED,
-  replaceOrder: "delete-then-create",
 
   normalize(spec) {
     const sources = asArray(spec.sources).map((s) => {

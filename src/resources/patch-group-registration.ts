@@ -23,7 +23,6 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   sensitive: [],
   isSensitive: () => false,
   unorderedLists: [],
-  replaceOrder: "delete-then-create",
   normalize: (spec) => ({ ...spec }),
   createCalls(r, ctx) {
     return [

@@ -69,8 +69,7 @@ export const serviceRoleHandler: ResourceHandler = {
   isSensitive: () => false,
   // IAM lists attached policies in its own order; normalize sorts them as well.
   unorderedLists: ["managedPolicyArns"],
-  // Role names are unique in the account whatever the path: the old one must go first.
-  replaceOrder: "delete-then-create",
+  // Replaced delete-then-create (its phases): role names are unique in the account whatever the path, the old one must go first.
 
   normalize(spec) {
     const inline = asObject(spec.inlinePolicies) ?? {};

@@ -86,8 +86,7 @@ export const windowTargetHandler: ResourceHandler = {
   sensitive: TARGET_SENSITIVE,
   isSensitive: (path) => withinAny(path, TARGET_SENSITIVE),
   unorderedLists: TARGET_UNORDERED,
-  // Names need not be unique in SSM, so a new target can exist beside the old one while tasks move over.
-  replaceOrder: "create-then-delete",
+  // Replaced create-then-delete (its phases): names need not be unique in SSM, so a new target can exist beside the old one while tasks move over.
   normalize(spec) {
     return compact({
       name: spec.name,
@@ -178,7 +177,6 @@ export const windowTaskHandler: ResourceHandler = {
   // always pass it). A CloudWatch log group left out is created by the service as /aws/ssm/<document>
   // (CloudWatchOutputConfig.CloudWatchLogGroupName, API reference) and may read back.
   serverDefaulted: ["priority", "runCommand.cloudWatchOutputConfig.cloudWatchLogGroupName"],
-  replaceOrder: "delete-then-create",
   normalize(spec) {
     const targets = normalizeKeyValues(spec.targets);
     const targetless = targets.length === 0;

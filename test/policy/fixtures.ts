@@ -138,7 +138,7 @@ export function change(action: Change["action"], r: Resource, extra: Partial<Cha
 
 export function planOf(changes: Change[]): Plan {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     patchctlVersion: "0.0.0-test",
     createdAt: "2026-11-23T00:00:00.000Z",
     owner: "test-owner",

@@ -55,7 +55,7 @@ describe("destructive-production (plan)", () => {
     const { state } = await stateOf(GOOD);
     const window = resource("MaintenanceWindow", "MaintenanceWindow/gone", { name: "gone", tags: PROD });
     const task = resource("WindowTask", "WindowTask/gone/install", { name: "install" }, "MaintenanceWindow/gone");
-    const plan = planOf([change("delete", task, { reason: "deleted with its window" }), change("delete", window)]);
+    const plan = planOf([change("forget", task, { reason: "deleted with its window" }), change("delete", window)]);
     const r = evaluatePlanPolicies(plan, state, await builtInPolicies(), { allowDestructive: false });
     expect(r.findings.map((f) => f.resource)).toEqual(["MaintenanceWindow/gone"]);
   });

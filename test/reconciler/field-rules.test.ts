@@ -100,7 +100,7 @@ describe("diffSpecs pairs list entries", () => {
 
 describe("the text renderer", () => {
   const planOf = (change: Change): Plan => ({
-    formatVersion: 1,
+    formatVersion: 2,
     patchctlVersion: "0",
     createdAt: "2026-01-01T00:00:00.000Z",
     owner: "o",

@@ -116,7 +116,7 @@ describe("a patching task's parameters are shown", () => {
     const update = dry.out.split("\n").find((l) => l.includes("UpdateMaintenanceWindowTask"))!;
     expect(update).toContain(`"Parameters":{"Operation":["Install"],"RebootOption":["NoReboot"]}`);
     const dryJson = await h.cli(["reconcile", dir, "--dry-run", "--output", "json"]);
-    const calls = (JSON.parse(dryJson.out.slice(dryJson.out.indexOf('{\n  "formatVersion": 1,\n  "kind": "dry-run"'))) as { calls: { operation: string; input: { TaskInvocationParameters: { RunCommand: { Parameters: unknown } } } }[] }).calls;
+    const calls = (JSON.parse(dryJson.out.slice(dryJson.out.indexOf('{\n  "formatVersion": 2,\n  "kind": "dry-run"'))) as { calls: { operation: string; input: { TaskInvocationParameters: { RunCommand: { Parameters: unknown } } } }[] }).calls;
     expect(calls.find((c) => c.operation === "UpdateMaintenanceWindowTask")!.input.TaskInvocationParameters.RunCommand.Parameters).toEqual({ Operation: ["Install"], RebootOption: ["NoReboot"] });
   });
 

@@ -195,9 +195,11 @@ describe("reconcile safety and drift against the local endpoint", () => {
     const linux = writeTree({ "patchctl.yaml": CONFIG, "b.yaml": BASELINE("", "AMAZON_LINUX_2", "CLASSIFICATION", "Security"), "w.yaml": WINDOW({ taskType: "AUTOMATION", resourceType: "RESOURCE_GROUP" }) });
     const plan = JSON.parse((await h.cli(["reconcile", linux, "--plan", "--output", "json"])).out);
     const action = (key: string) => plan.changes.find((c: { key: string }) => c.key === key)?.action;
-    expect(action("PatchBaseline/app-baseline")).toBe("replace");
-    expect(action("WindowTask/app-window/patch")).toBe("replace");
-    expect(action("WindowTarget/app-window/app")).toBe("replace");
+    // The replace says its order: a new baseline before the old one goes (its groups never fall back to the default),
+    // a task re-registered after the old one is gone, a target registered beside the old one while tasks move over.
+    expect(action("PatchBaseline/app-baseline")).toBe("createThenDelete");
+    expect(action("WindowTask/app-window/patch")).toBe("deleteThenCreate");
+    expect(action("WindowTarget/app-window/app")).toBe("createThenDelete");
     expect(action("PatchGroupRegistration/WINDOWS/app-servers")).toBe("delete");
     expect(action("PatchGroupRegistration/AMAZON_LINUX_2/app-servers")).toBe("create");
     const applied = await h.cli(["reconcile", linux]);
@@ -211,7 +213,7 @@ describe("reconcile safety and drift against the local endpoint", () => {
       "---\n" + BASELINE("", "AMAZON_LINUX_2", "CLASSIFICATION", "Bugfix").replace("name: app-baseline", "name: other-baseline");
     const movedDir = writeTree({ "patchctl.yaml": CONFIG, "b.yaml": moved, "w.yaml": WINDOW({ taskType: "AUTOMATION", resourceType: "RESOURCE_GROUP" }) });
     const movePlan = JSON.parse((await h.cli(["reconcile", movedDir, "--plan", "--output", "json"])).out);
-    expect(movePlan.changes.find((c: { key: string }) => c.key === "PatchGroupRegistration/AMAZON_LINUX_2/app-servers").action).toBe("replace");
+    expect(movePlan.changes.find((c: { key: string }) => c.key === "PatchGroupRegistration/AMAZON_LINUX_2/app-servers").action).toBe("deleteThenCreate");
     expect((await h.cli(["reconcile", movedDir])).code).toBe(0);
     const groups = await h.sdk.send(new DescribePatchGroupsCommand({}));
     const mapping = groups.Mappings!.find((m) => m.PatchGroup === "app-servers")!;

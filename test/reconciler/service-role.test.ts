@@ -134,7 +134,7 @@ describe("ServiceRole: plan, apply, drift, ownership over HTTP", () => {
     const plan = await planJson();
     expect(plan.code).toBe(2);
     expect(plan.doc.changes.filter((c) => c.action !== "noop").map((c) => [c.key, c.action]).sort()).toEqual([
-      ["ServiceRole/maintenance-window-role", "replace"],
+      ["ServiceRole/maintenance-window-role", "deleteThenCreate"],
       ["WindowTask/patch-window/PatchingTask", "update"],
       ["WindowTask/scan-window/ScanningTask", "update"],
     ]);

@@ -56,7 +56,7 @@ describe("faults survived", () => {
     for (let i = 0; i < 49; i++) filler.push((await h.sdk.send(new CreateMaintenanceWindowCommand({ Name: `filler-${i}`, Schedule: "rate(7 days)", Duration: 2, Cutoff: 1, AllowUnassociatedTargets: true }))).WindowId!);
     const result = await h.cli(["reconcile", "examples/walkthrough", "--output", "json"]);
     expect(result.code).toBe(1);
-    const apply = JSON.parse(result.out.slice(result.out.indexOf('{\n  "formatVersion": 1,\n  "kind": "apply"'))) as { outcomes: { key: string; status: string; error?: string }[] };
+    const apply = JSON.parse(result.out.slice(result.out.indexOf('{\n  "formatVersion": 2,\n  "kind": "apply"'))) as { outcomes: { key: string; status: string; error?: string }[] };
     const failed = apply.outcomes.filter((o) => o.status === "failed");
     expect(failed).toHaveLength(1);
     expect(failed[0]!.error).toMatch(/ResourceLimitExceededException/);
