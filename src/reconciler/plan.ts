@@ -1,5 +1,5 @@
 import { diffSpecs } from "../diff/field-diff.js";
-import type { ActualResource, ActualState, Change, Conflict, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
+import type { ActualResource, ActualState, Change, Conflict, Json, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
 import { DELETED_WITH_PREFIX, isRemoval, isReplace, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
 import type { Reference } from "../resources/handler.js";
 import { allHandlers, handlerFor, kindRank } from "../resources/registry.js";
@@ -205,7 +205,7 @@ function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], a
       if (d.type !== handler.type || !d.parentKey || !adoptedParents.has(d.parentKey) || actualKeys.has(d.key)) continue;
       const refs = renamed.get(d.parentKey) ?? new Map<string, string>();
       const compared = (a: ActualResource) => handler.withRenamedReferences?.(a.spec, refs) ?? a.spec;
-      const i = out.findIndex((a) => a.type === d.type && a.parentKey === d.parentKey && !desiredKeys.has(a.key) && !a.adoptedAs && equalButName(compared(a), d.spec));
+      const i = out.findIndex((a) => a.type === d.type && a.parentKey === d.parentKey && !desiredKeys.has(a.key) && !a.adoptedAs && equalButName(withoutServerDefaults(compared(a), d.spec, handler.serverDefaulted), d.spec));
       if (i < 0) continue;
       const a = out[i]!;
       refs.set(a.ssmName, String(d.spec.name));
@@ -214,6 +214,23 @@ function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], a
       out[i] = { ...a, key: d.key, name: d.name, spec: compared(a), adoptedAs: `the existing ${handler.noun} ${a.id} is named ${String(d.spec.name)} in place (${was})` };
       actualKeys.add(d.key);
     }
+  }
+  return out;
+}
+
+/** `actual` without the server-defaulted fields (dotted paths) that `desired` leaves unset: they are not a difference. */
+function withoutServerDefaults(actual: Resource["spec"], desired: Resource["spec"], paths: readonly string[] | undefined): Resource["spec"] {
+  if (!paths?.length) return actual;
+  let out = actual;
+  for (const path of paths) {
+    const steps = path.split(".");
+    let d: Json | undefined = desired;
+    for (const step of steps) d = d !== null && typeof d === "object" && !Array.isArray(d) ? d[step] : undefined;
+    if (d !== undefined) continue;
+    out = structuredClone(out);
+    let holder: Json | undefined = out;
+    for (const step of steps.slice(0, -1)) holder = holder !== null && typeof holder === "object" && !Array.isArray(holder) ? holder[step] : undefined;
+    if (holder !== null && typeof holder === "object" && !Array.isArray(holder)) delete holder[steps.at(-1)!];
   }
   return out;
 }
