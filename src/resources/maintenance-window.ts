@@ -154,10 +154,12 @@ async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag
   if (!full) return undefined;
   const wKey = windowKey(logical);
   const window: ActualResource = { type: "MaintenanceWindow", key: wKey, name: logical, id, spec: windowFromSsm(full, tags), owned, ownerTag, ssmName };
+  // A window deleted between being listed and being read is gone (drift to restore), not a failed read.
   const [targets, tasks] = await Promise.all([
-    gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100),
-    gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100),
+    unlessGone(() => gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100)),
+    unlessGone(() => gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100)),
   ]);
+  if (!targets || !tasks) return undefined;
   const children: ActualResource[] = [];
   const targetNameById = new Map<string, string>();
   for (const t of targets) {

@@ -1,3 +1,4 @@
+import { DeleteRoleCommand, DetachRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -90,15 +91,22 @@ describe("watch restores resources deleted out of band", () => {
 
       const roleExists = async () => ((await cli("iam", "list-roles")).Roles as { RoleName: string }[]).some((r) => r.RoleName === "OobMaintenanceWindowRole");
       await restoredWithinTwoCycles("the service role", async () => {
-        // IAM wants the policy detached first; the controller may attach it again in between (it is drift), so retry as an operator would.
-        for (let attempt = 0; ; attempt++) {
-          await cli("iam", "detach-role-policy", "--role-name", "OobMaintenanceWindowRole", "--policy-arn", "arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole").catch(() => undefined);
-          try {
-            await cli("iam", "delete-role", "--role-name", "OobMaintenanceWindowRole");
-            return;
-          } catch (err) {
-            if (attempt >= 5 || !/DeleteConflict/.test(String((err as { stderr?: string }).stderr))) throw err;
+        // IAM wants the policy detached first, and the controller attaches it again whenever a cycle sees
+        // it missing (that is drift), so an operator's two CLI commands a second apart can lose that race.
+        // Raw SDK calls, back to back, as a script would; retried on DeleteConflict like an operator would.
+        const iam = new IAMClient({ region: "us-east-1", endpoint: server.url, credentials: creds });
+        try {
+          for (let attempt = 0; ; attempt++) {
+            await iam.send(new DetachRolePolicyCommand({ RoleName: "OobMaintenanceWindowRole", PolicyArn: "arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole" })).catch(() => undefined);
+            try {
+              await iam.send(new DeleteRoleCommand({ RoleName: "OobMaintenanceWindowRole" }));
+              return;
+            } catch (err) {
+              if (attempt >= 20 || (err as Error).name !== "DeleteConflictException") throw err;
+            }
           }
+        } finally {
+          iam.destroy();
         }
       }, roleExists);
     } finally {
