@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalPolicy } from "../../src/resources/policy-document.js";
 import { awsCli } from "../helpers/aws-cli.js";
@@ -86,7 +87,7 @@ spec:
     expect(Object.keys(changes)).toEqual(["MaintenanceWindow/tf-window"]);
     expect(changes["MaintenanceWindow/tf-window"]).toEqual(["scheduleTimezone"]);
     // A priority that is written is compared.
-    const withPriority = writeTree({ "patchctl.yaml": "apiVersion: patchctl/v1\nkind: Config\nowner: tf2\n", "w.yaml": (await import("node:fs")).readFileSync(`${dir}/w.yaml`, "utf8").replace("      maxErrors: \"1\"\n", "      maxErrors: \"1\"\n      priority: 5\n") });
+    const withPriority = writeTree({ "patchctl.yaml": "apiVersion: patchctl/v1\nkind: Config\nowner: tf2\n", "w.yaml": readFileSync(`${dir}/w.yaml`, "utf8").replace("      maxErrors: \"1\"\n", "      maxErrors: \"1\"\n      priority: 5\n") });
     expect((await adoptPlan(withPriority))["WindowTask/tf-window/scan"]).toEqual(["priority"]);
   });
 

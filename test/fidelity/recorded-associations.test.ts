@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { recordedOutputs } from "../helpers/recorded-examples.js";
 import { diffSpecs } from "../../src/diff/field-diff.js";
 import type { PatchAssociationDoc, PatchingDocument } from "../../src/model/desired.js";
 import { associationFromDesired, associationFromSsm, patchAssociationHandler } from "../../src/resources/patch-association.js";
@@ -10,19 +10,6 @@ import { associationFromDesired, associationFromSsm, patchAssociationHandler } f
  * would write for the same association: no difference. The examples' documents are not patching
  * documents; the read path does not care which document runs (only the validator does).
  */
-const EXAMPLES = "/usr/lib/python3/dist-packages/awscli/examples/ssm";
-
-function recordedOutputs(page: string): Record<string, unknown>[] {
-  const lines = readFileSync(`${EXAMPLES}/${page}`, "utf8").split("\n");
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== "Output::") continue;
-    const block: string[] = [];
-    for (i++; i < lines.length && (lines[i]!.trim() === "" || /^\s/.test(lines[i]!)); i++) block.push(lines[i]!);
-    out.push(JSON.parse(block.join("\n")) as Record<string, unknown>);
-  }
-  return out;
-}
 
 function written(name: string, spec: Omit<PatchAssociationDoc["spec"], "documentName"> & { documentName: string }): ReturnType<typeof associationFromDesired> {
   const doc: PatchAssociationDoc = { apiVersion: "patchctl/v1", kind: "PatchAssociation", metadata: { name }, spec: { ...spec, documentName: spec.documentName as PatchingDocument } };

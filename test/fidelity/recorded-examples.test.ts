@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { recordedOutputs } from "../helpers/recorded-examples.js";
 import { loadDesiredState } from "../../src/desired/load.js";
 import { diffSpecs } from "../../src/diff/field-diff.js";
 import type { JsonObject, Resource } from "../../src/model/plan.js";
@@ -16,21 +16,6 @@ import { writeTree } from "../helpers/tmpdir.js";
  * normalise path and compared with the desired state a user would write for the same resource:
  * there must be no difference. Where our endpoint answers otherwise, these examples win.
  */
-const EXAMPLES = "/usr/lib/python3/dist-packages/awscli/examples/ssm";
-
-/** Every `Output::` block of an example page, parsed (the pages print some timestamps unquoted). */
-function recordedOutputs(page: string): Record<string, unknown>[] {
-  const lines = readFileSync(`${EXAMPLES}/${page}`, "utf8").split("\n");
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== "Output::") continue;
-    const block: string[] = [];
-    for (i++; i < lines.length && (lines[i]!.trim() === "" || /^\s/.test(lines[i]!)); i++) block.push(lines[i]!);
-    const text = block.join("\n").replace(/:\s*(\d{4}-\d\d-\d\dT[\d:.]+Z)/g, ': "$1"');
-    out.push(JSON.parse(text) as Record<string, unknown>);
-  }
-  return out;
-}
 
 async function desired(yaml: string): Promise<Resource[]> {
   const dir = writeTree({ "patchctl.yaml": "apiVersion: patchctl/v1\nkind: Config\nowner: recorded\n", "r.yaml": yaml });
