@@ -3,6 +3,8 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import * as ssm from "@aws-sdk/client-ssm";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { SSMClientConfig } from "@aws-sdk/client-ssm";
+import type { Clock, RateSnapshot } from "./rate-learner.js";
+import { Pacer, RateLearner, systemClock } from "./rate-learner.js";
 
 /** Which AWS service a call goes to: SSM (default) or IAM (ServiceRole resources). */
 export type AwsService = "ssm" | "iam";
@@ -16,44 +18,44 @@ export interface ConnectionOptions {
   /** A credential provider (e.g. an assumed role). */
   credentialProvider?: SSMClientConfig["credentials"];
   maxAttempts?: number;
-  /** Client-side pacing: at most this many calls a second from this gateway (a token bucket shared by all its calls). */
+  /**
+   * At most this many calls a second from each of this gateway's clients (--max-tps). Without it, each
+   * client learns the rate the service allows (RateLearner); with it, the learner starts here and only goes
+   * below it when the service throttles.
+   */
   maxTps?: number;
+  /** The clock pacing runs on (tests). */
+  clock?: Clock;
+}
+
+export { Pacer } from "./rate-learner.js";
+export type { RateSnapshot } from "./rate-learner.js";
+
+export interface CallStats {
+  /** Commands by operation (once per command, however many attempts it took). */
+  calls: Record<string, number>;
+  /** Commands that failed, by `operation:ErrorName` (after the SDK's retries). */
+  errors: Record<string, number>;
+  /** Attempts the service throttled, by operation, whether the SDK's retry then succeeded or not. */
+  throttled: Record<string, number>;
 }
 
 /**
- * A token bucket that makes callers wait their turn: `rate` calls a second. It starts empty
- * and saves up at most a tenth of a second, so a fresh client never bursts into a server-side
- * bucket that other clients of the same account have already drained.
+ * Error codes AWS answers when it throttles a call's rate, besides HTTP 429: the SDK's list without the ones
+ * that are not about the rate (IAM's LimitExceeded is a quota on roles or policies; a transaction or request
+ * in progress is a conflict), which must not slow the learner down.
  */
-export class Pacer {
-  private tokens = 0;
-  private readonly capacity: number;
-  private last = Date.now();
-  private queue: Promise<void> = Promise.resolve();
-  constructor(private readonly rate: number) {
-    this.capacity = Math.max(1, rate / 10);
-  }
-  take(): Promise<void> {
-    const turn = this.queue.then(async () => {
-      for (;;) {
-        const now = Date.now();
-        this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
-        this.last = now;
-        if (this.tokens >= 1) {
-          this.tokens -= 1;
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.rate) * 1000)));
-      }
-    });
-    this.queue = turn;
-    return turn;
-  }
-}
+const THROTTLING_CODES = new Set([
+  "BandwidthLimitExceeded", "EC2ThrottledException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "RequestThrottled",
+  "RequestThrottledException", "SlowDown", "ThrottledException", "Throttling", "ThrottlingException", "TooManyRequestsException",
+]);
 
-export interface CallStats {
-  calls: Record<string, number>;
-  errors: Record<string, number>;
+/** What an SDK error says about the service's bucket: it throttled, it answered otherwise (a token was spent), or no answer came. */
+export function answerOf(err: unknown): "throttled" | "answered" | "none" {
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  const status = typeof e?.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  if (status === 429 || (typeof e?.name === "string" && THROTTLING_CODES.has(e.name) && status !== undefined)) return "throttled";
+  return status !== undefined ? "answered" : "none";
 }
 
 type Paginator = (config: { client: SSMClient; pageSize: number }, input: Record<string, unknown>) => AsyncIterable<Record<string, unknown>>;
@@ -68,14 +70,15 @@ interface MiddlewareStack {
 
 /**
  * The one door to AWS (Systems Manager, and IAM for service roles): every call goes through `call`, which counts it and
- * lets the SDK retry throttling and 5xx with backoff and jitter
- * (adaptive mode also paces the client when the service throttles).
+ * lets the SDK retry throttling and 5xx with backoff and jitter. Every attempt, retries included, is paced by its
+ * client's RateLearner, which lives as long as the gateway: a controller's later cycles start at the rate learnt.
  */
 export class AwsGateway {
   readonly client: SSMClient;
-  readonly stats: CallStats = { calls: {}, errors: {} };
+  readonly stats: CallStats = { calls: {}, errors: {}, throttled: {} };
 
   private iamClient?: IAMClient;
+  private readonly learners: Partial<Record<AwsService, RateLearner>> = {};
 
   constructor(readonly options: ConnectionOptions) {
     this.client = new SSMClient({
@@ -84,9 +87,11 @@ export class AwsGateway {
       profile: options.profile,
       credentials: options.credentialProvider ?? options.credentials,
       maxAttempts: options.maxAttempts ?? 10,
-      retryMode: "adaptive",
+      // Standard, not adaptive: the learner paces; the SDK's adaptive limiter would pace a second time, and
+      // it drops to its minimum when the first throttle comes before it has measured a rate.
+      retryMode: "standard",
     });
-    this.instrument(this.client);
+    this.instrument(this.client, "ssm");
   }
 
   /** IAM, created on first use (only desired states with ServiceRoles, and the role read, need it). */
@@ -98,28 +103,56 @@ export class AwsGateway {
         profile: this.options.profile,
         credentials: this.options.credentialProvider ?? this.options.credentials,
         maxAttempts: this.options.maxAttempts ?? 10,
-        retryMode: "adaptive",
+        retryMode: "standard",
       });
-      this.instrument(this.iamClient);
+      this.instrument(this.iamClient, "iam");
     }
     return this.iamClient;
   }
 
-  /** Client-side pacing (its own bucket per client: SSM and IAM have separate quotas) and call counting. */
-  private instrument(client: SSMClient | IAMClient): void {
+  /** What each client's learner knows now (IAM only once it was used). */
+  rates(): Partial<Record<AwsService, RateSnapshot>> {
+    const out: Partial<Record<AwsService, RateSnapshot>> = {};
+    for (const [service, learner] of Object.entries(this.learners) as [AwsService, RateLearner][]) out[service] = learner.snapshot();
+    return out;
+  }
+
+  /** Pacing by a learner of its own per client (SSM and IAM have separate quotas), and call counting. */
+  private instrument(client: SSMClient | IAMClient, service: AwsService): void {
     const stack = client.middlewareStack as unknown as MiddlewareStack;
-    if (this.options.maxTps && this.options.maxTps > 0) {
-      const pacer = new Pacer(this.options.maxTps);
-      // Every attempt, retries included, waits for a token: pacing instead of hammering and retrying.
-      stack.add((next) => async (args) => {
-        await pacer.take();
-        return next(args);
-      }, { step: "finalizeRequest", name: "patchctlPacer", priority: "low" });
-    }
+    const clock = this.options.clock ?? systemClock;
+    const learner = new RateLearner({ ceiling: this.options.maxTps && this.options.maxTps > 0 ? this.options.maxTps : undefined });
+    this.learners[service] = learner;
+    const pacer = new Pacer(() => learner.rate, clock);
+    // Every attempt, retries included, waits for a token (after the retry middleware): pacing instead of
+    // hammering and retrying. Its answer teaches the learner; a throttled attempt is counted here, since the
+    // SDK retries it and the command may still succeed.
+    stack.add(
+      (next, context) => async (args) => {
+        const paced = await pacer.take();
+        const sentAt = clock.now();
+        try {
+          const result = await next(args);
+          learner.accepted(clock.now(), paced);
+          return result;
+        } catch (err) {
+          const answer = answerOf(err);
+          if (answer === "throttled") {
+            learner.throttled(clock.now(), sentAt);
+            const op = operationOf(context);
+            this.stats.throttled[op] = (this.stats.throttled[op] ?? 0) + 1;
+          } else if (answer === "answered") {
+            learner.accepted(clock.now(), paced);
+          }
+          throw err;
+        }
+      },
+      { step: "finalizeRequest", name: "patchctlPacer", priority: "low" },
+    );
     // Count every command, whether sent directly or by an SDK paginator (once per command, not per retry).
     stack.add(
       (next, context) => async (args) => {
-        const op = String(context.commandName ?? "Unknown").replace(/Command$/, "");
+        const op = operationOf(context);
         this.stats.calls[op] = (this.stats.calls[op] ?? 0) + 1;
         try {
           return await next(args);
@@ -177,4 +210,8 @@ export class AwsGateway {
     this.client.destroy();
     this.iamClient?.destroy();
   }
+}
+
+function operationOf(context: { commandName?: string }): string {
+  return String(context.commandName ?? "Unknown").replace(/Command$/, "");
 }

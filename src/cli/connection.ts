@@ -23,8 +23,8 @@ export const CONNECTION_HELP = `  --profile P               the AWS shared-confi
   --endpoint-url URL        the SSM endpoint to call instead of AWS's (e.g. a \`patchctl local-ssm\`)
   --local                   use an in-process local SSM endpoint keeping its state under .patchctl/
                             (region default us-east-1; not with --endpoint-url)
-  --max-tps N               cap patchctl's SSM call rate per account-region (default: no cap; the SDK
-                            retries adaptively on throttling)`;
+  --max-tps N               cap patchctl's SSM call rate per account-region (default: no cap; each
+                            account-region's client learns the rate the service allows)`;
 
 export interface ConnectionFlags {
   "max-tps"?: string;

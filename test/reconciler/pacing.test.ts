@@ -29,9 +29,9 @@ describe("client-side pacing (--max-tps)", () => {
     }
   }
 
-  it("a burst paced below the endpoint's rate is never throttled; the same burst unpaced is (and the SDK's retries absorb it)", async () => {
+  it("a burst paced below the endpoint's rate is never throttled; without --max-tps it completes, paced by the rate learner (test/aws/)", async () => {
     expect(await burst(8)).toBe(0);
-    expect(await burst(undefined)).toBeGreaterThan(0);
+    await burst(undefined);
   });
 
   it("--max-tps must be a positive number", async () => {
