@@ -1,14 +1,15 @@
 /**
- * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5]
+ * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6]
  *
  * Runs patchctl against local SSM endpoints started as child processes (so the CPU time
  * and peak RSS measured here are patchctl's own) and prints, per scenario, the SSM calls
  * made next to the minimum for the fleet and a Terraform-style count, wall time next to
- * the bound calls / tps, CPU time and peak RSS. See docs/performance.md.
+ * the bound calls / tps, CPU time and peak RSS, and for learning the rate (6) each figure
+ * next to its target. See docs/performance.md.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -47,6 +48,8 @@ export function minimumReadCalls(f: Fleet, awsOwnedBaselines = AWS_OWNED_BASELIN
     DescribeMaintenanceWindowTargets: f.windows * pages(f.targets, 100),
     DescribeMaintenanceWindowTasks: f.windows * pages(f.tasks, 100),
     GetMaintenanceWindowTask: f.windows * f.tasks,
+    // PatchAssociations: one ListAssociations walk (50 a page); the bench fleet has none, so one empty page.
+    ListAssociations: 1,
     // IAM (ServiceRoles): one ListRoles walk; the bench account has no roles Systems Manager may assume.
     ListRoles: 1,
   };
@@ -113,9 +116,11 @@ export function writeFleet(f: Fleet, owner: string, copy = 0): string {
   return dir;
 }
 
+const BENCH_JS = new URL(import.meta.url).pathname;
+
 function startEndpoint(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), "..", "cmd", "patchctl.js"), "local-ssm", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [path.join(path.dirname(BENCH_JS), "..", "cmd", "patchctl.js"), "local-ssm", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
@@ -164,27 +169,41 @@ async function load(dir: string): Promise<DesiredState> {
 type Row = Record<string, string | number>;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5" } } });
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6" }, "seed-into": { type: "string" } } });
   if (values.help) {
-    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 share one apply from empty\n");
+    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 share one apply from empty\n");
     return;
   }
   const scale = Number(values.scale);
   if (!Number.isFinite(scale) || scale <= 0) throw new Error(`--scale must be a positive number (got '${values.scale}')`);
-  const scenarios = new Set(values.scenario!.split(",").map(Number));
-  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5].includes(n));
-  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-5 (got '${values.scenario}')`);
   const fleet: Fleet = { baselines: Math.max(1, Math.round(50 * scale)), groupsPerBaseline: 10, windows: Math.max(1, Math.round(50 * scale)), targets: 100, tasks: 20 };
+  // Internal: the child process that writes the fleet into an endpoint's data file for scenario 6.
+  if (values["seed-into"]) {
+    await seedFleet(fleet, values["seed-into"]);
+    removeWrittenFleets();
+    return;
+  }
+  const scenarios = new Set(values.scenario!.split(",").map(Number));
+  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6].includes(n));
+  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-6 (got '${values.scenario}')`);
   const rows: Row[] = [];
-  const minimum = minimumReadCalls(fleet);
+  const work = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "patchctl-bench-"));
+  // 6 needs the fleet in endpoints throttling at other rates: a child process writes it into a data file
+  // meanwhile (while 1-3 wait on their endpoint's rate; never during 4, which measures CPU).
+  const seed = scenarios.has(6) ? seedInChild(fleet, scale, path.join(work, "seed.json")) : undefined;
+  seed?.catch(() => {});
   try {
     if ([1, 2, 3].some((n) => scenarios.has(n))) await accountScenarios(fleet, scenarios, rows);
+    if (seed && scenarios.has(4)) await seed;
     // 4: CPU path: load, validate and diff N copies against an in-memory actual state.
     if (scenarios.has(4)) await cpuPath(fleet, rows);
     // 5: fan-out: 20 account-regions (each its own rate bucket) planned in one run.
     if (scenarios.has(5)) await fanOut(rows);
+    // 6: learn the rate: no-change plans with no --max-tps against services throttling at 10, 50 and 100 TPS.
+    if (seed) await learnTheRate(fleet, await seed, work, rows);
   } finally {
     removeWrittenFleets();
+    rmSync(work, { recursive: true, force: true });
   }
   print(rows, fleet, values.json === true);
 }
@@ -310,6 +329,88 @@ async function fanOut(rows: Row[]): Promise<void> {
   } finally {
     fan.child.kill();
   }
+}
+
+/** Service rates scenario 6 learns, and its targets: wall ≤ 1.15 × calls / rate, ≤ 1% of attempts throttled. */
+export const LEARN_RATES = [10, 50, 100];
+export const LEARN_WALL_TARGET = 1.15;
+export const LEARN_THROTTLED_TARGET = 0.01;
+
+/** Applies the fleet into an endpoint keeping its state in `dataFile` (no latency, no rate limit), then stops it. */
+async function seedFleet(fleet: Fleet, dataFile: string): Promise<void> {
+  const endpoint = await startEndpoint(["--data", dataFile]);
+  const gw = new AwsGateway({ region: "eu-west-1", endpointUrl: endpoint.url, credentials: { accessKeyId: "AKIA000000000001BNCH", secretAccessKey: "bench" } });
+  try {
+    const { plan } = await planReconcile({ state: await load(writeFleet(fleet, "bench")), gateway: gw, region: "eu-west-1" });
+    const result = await applyPlan(plan, gw, { owner: plan.owner, dryRun: false, concurrency: 16 });
+    const failed = result.outcomes.filter((o) => o.status === "failed");
+    if (failed.length > 0) throw new Error(`seeding the fleet failed: ${failed.slice(0, 3).map((o) => `${o.key}: ${o.error}`).join("; ")}`);
+  } finally {
+    gw.destroy();
+    const exited = new Promise((resolve) => endpoint.child.once("exit", resolve));
+    endpoint.child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+/** Runs `bench.js --seed-into FILE` as a child process (its CPU is not the bench's); resolves to FILE. */
+function seedInChild(fleet: Fleet, scale: number, dataFile: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BENCH_JS, "--seed-into", dataFile, "--scale", String(scale)], { stdio: ["ignore", "ignore", "inherit"] });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(dataFile) : reject(new Error(`seeding the fleet (${sum(minimumReadCalls(fleet))} calls to read) exited ${code}`))));
+  });
+}
+
+/**
+ * 6: without --max-tps, a fresh gateway per service rate plans the fleet: the first plan (a cold
+ * start: the learner knows nothing) and, but at the slowest rate, the next one (a controller's next
+ * cycle on the same gateway, after a pause in which the service's bucket refills). Each endpoint
+ * starts from the same data file. The slowest rate runs alongside the others, which run one after
+ * the other.
+ */
+async function learnTheRate(fleet: Fleet, seedFile: string, work: string, rows: Row[]): Promise<void> {
+  const state = await load(writeFleet(fleet, "bench"));
+  const minimum = sum(minimumReadCalls(fleet));
+  const runOne = async (tps: number, cycles: number): Promise<Row> => {
+    const data = path.join(work, `learn-${tps}.json`);
+    copyFileSync(seedFile, data);
+    const endpoint = await startEndpoint(["--data", data, "--latency-ms", String(LATENCY_MS), "--tps", String(tps)]);
+    const gw = new AwsGateway({ region: "eu-west-1", endpointUrl: endpoint.url, credentials: { accessKeyId: "AKIA000000000001BNCH", secretAccessKey: "bench" } });
+    const row: Row = { scenario: `6 learn the rate: ${tps} TPS service, no --max-tps`, calls: minimum, "bound s (calls/tps)": +(minimum / tps).toFixed(1) };
+    try {
+      for (let cycle = 1; cycle <= cycles; cycle++) {
+        if (cycle === 2) await new Promise((r) => setTimeout(r, 2000)); // the controller's interval: the service's bucket refills
+        await resetStats(endpoint.url);
+        const throttledBefore = sum(gw.stats.throttled);
+        const t0 = performance.now();
+        const { plan } = await planReconcile({ state, gateway: gw, region: "eu-west-1" });
+        const wall = (performance.now() - t0) / 1000;
+        const server = await endpointStats(endpoint.url);
+        const attempts = sum(server.calls);
+        const ratio = wall / ((attempts - server.throttled) / tps);
+        const share = server.throttled / attempts;
+        const label = cycle === 1 ? "first plan" : "next cycle";
+        row[`${label}: changes`] = plan.changes.filter((c) => c.action !== "noop").length;
+        row[`${label}: wall s`] = +wall.toFixed(1);
+        row[`${label}: wall/bound`] = `${ratio.toFixed(2)} (target ≤ ${LEARN_WALL_TARGET}) ${ratio <= LEARN_WALL_TARGET ? "✔" : "✘"}`;
+        row[`${label}: throttled`] = `${server.throttled} of ${attempts} attempts, ${(share * 100).toFixed(2)}% (target ≤ ${LEARN_THROTTLED_TARGET * 100}%) ${share <= LEARN_THROTTLED_TARGET ? "✔" : "✘"}`;
+        row[`${label}: throttled (patchctl)`] = sum(gw.stats.throttled) - throttledBefore;
+      }
+      const ssm = gw.rates().ssm!;
+      row["learned rate"] = `${ssm.rate.toFixed(1)} calls/s (measured limit ${ssm.limit?.toFixed(1) ?? "none"}, ${ssm.phase})`;
+      return row;
+    } finally {
+      gw.destroy();
+      endpoint.child.kill();
+    }
+  };
+  // The slowest rate plans once (a second plan would add calls/rate again, 131 s at 10 TPS), alongside the others.
+  const [slowest, ...others] = [...LEARN_RATES].sort((a, b) => a - b);
+  const slow = runOne(slowest!, 1);
+  const rest: Row[] = [];
+  for (const tps of others.reverse()) rest.push(await runOne(tps, 2));
+  rows.push(await slow, ...rest.reverse());
 }
 
 function print(rows: Row[], fleet: Fleet, json: boolean): void {
