@@ -219,7 +219,7 @@ export class Controller {
       await this.notify("failure", `patchctl cycle failed: ${message}`, { failures: this.failures });
     } finally {
       end();
-      this.opts.metrics.syncCalls(this.opts.gateway.stats);
+      this.opts.metrics.syncCalls(this.opts.gateway.stats, { deployment: this.opts.deployment, region: this.opts.region }, this.opts.gateway.rates());
     }
     this.status.lastResult = result;
     return result;

@@ -11,15 +11,34 @@ export class ControllerMetrics {
   readonly frozen = new Gauge({ name: "patchctl_frozen", help: "1 while a change freeze is in force (patchctl.yaml freezes:, a CLOSED change calendar) and nothing is applied", registers: [this.registry] });
   readonly deferred = new Gauge({ name: "patchctl_deferred_changes", help: "Changes held back at the last cycle because their maintenance window is executing", registers: [this.registry] });
   readonly lastSuccess = new Gauge({ name: "patchctl_last_success_timestamp_seconds", help: "Unix time of the last successful cycle", registers: [this.registry] });
-  readonly ssmCalls = new Gauge({ name: "patchctl_ssm_calls_total", help: "SSM calls made, by operation", labelNames: ["operation"], registers: [this.registry] });
-  readonly ssmErrors = new Gauge({ name: "patchctl_ssm_errors_total", help: "SSM call errors, by operation and error code", labelNames: ["operation", "code"], registers: [this.registry] });
+  readonly ssmCalls = new Counter({ name: "patchctl_ssm_calls_total", help: "AWS calls made (SSM, and IAM for service roles), by deployment, region and operation; a call the SDK retried counts once", labelNames: ["deployment", "region", "operation"], registers: [this.registry] });
+  readonly ssmErrors = new Counter({ name: "patchctl_ssm_errors_total", help: "AWS calls that failed after the SDK's retries, by deployment, region, operation and error code", labelNames: ["deployment", "region", "operation", "code"], registers: [this.registry] });
+  readonly ssmThrottled = new Counter({ name: "patchctl_ssm_throttled_total", help: "Attempts the service throttled, whether the SDK's retry then succeeded or not, by deployment, region and operation", labelNames: ["deployment", "region", "operation"], registers: [this.registry] });
+  readonly ssmRate = new Gauge({ name: "patchctl_ssm_rate_calls_per_second", help: "The rate each client paces its calls at (learnt from the service, at most --max-tps), by deployment, region and service", labelNames: ["deployment", "region", "service"], registers: [this.registry] });
+  /** What each counter was last synced to, per label set: the gateway's counters only grow, the counters take the difference. */
+  private readonly synced = new Map<string, number>();
 
-  /** Copies the gateway's counters (monotonic) into the gauges. */
-  syncCalls(stats: { calls: Record<string, number>; errors: Record<string, number> }): void {
-    for (const [op, n] of Object.entries(stats.calls)) this.ssmCalls.set({ operation: op }, n);
+  /** Adds what one deployment-region's gateway counted since the last sync, and sets its clients' rates. */
+  syncCalls(
+    stats: { calls: Record<string, number>; errors: Record<string, number>; throttled?: Record<string, number> },
+    where: { deployment?: string; region: string },
+    rates: Partial<Record<string, { rate: number }>> = {},
+  ): void {
+    const base = { deployment: where.deployment ?? "", region: where.region };
+    const add = (name: string, counter: Counter, labels: Record<string, string>, total: number): void => {
+      const key = JSON.stringify([name, labels]);
+      const before = this.synced.get(key) ?? 0;
+      if (total > before) {
+        counter.inc(labels, total - before);
+        this.synced.set(key, total);
+      }
+    };
+    for (const [op, n] of Object.entries(stats.calls)) add("calls", this.ssmCalls, { ...base, operation: op }, n);
+    for (const [op, n] of Object.entries(stats.throttled ?? {})) add("throttled", this.ssmThrottled, { ...base, operation: op }, n);
     for (const [key, n] of Object.entries(stats.errors)) {
       const [op, code] = key.split(":");
-      this.ssmErrors.set({ operation: op ?? "", code: code ?? "" }, n);
+      add("errors", this.ssmErrors, { ...base, operation: op ?? "", code: code ?? "" }, n);
     }
+    for (const [service, r] of Object.entries(rates)) if (r) this.ssmRate.set({ ...base, service }, r.rate);
   }
 }

@@ -123,7 +123,7 @@ describe("patchctl watch against a local git repository and the local endpoint",
     const metrics = (await get("/metrics")).text;
     expect(metrics).toMatch(/patchctl_cycles_total\{result="success"\} \d+/);
     expect(metrics).toMatch(/patchctl_changes_applied_total\{kind="MaintenanceWindow",action="update"\} [1-9]/);
-    expect(metrics).toMatch(/patchctl_ssm_calls_total\{operation="GetMaintenanceWindow"\} \d+/);
+    expect(metrics).toMatch(/patchctl_ssm_calls_total\{deployment="",region="[^"]+",operation="GetMaintenanceWindow"\} \d+/);
     expect(metrics).toContain("patchctl_last_success_timestamp_seconds");
     expect((await fetch(`http://127.0.0.1:${first.port()}/status`, { method: "POST" })).status).toBe(405);
     for (const l of first.lines.filter((x) => x.event === "cycle")) expect(l).toHaveProperty("owner");
