@@ -1,6 +1,8 @@
 /** What SSM and IAM answer for a resource that is not there (any more). */
 export const SSM_NOT_FOUND = "DoesNotExistException";
 export const IAM_NOT_FOUND = "NoSuchEntityException";
+/** What ListTagsForResource answers for an SSM resource that is not there (any more). */
+export const TAGS_GONE = "InvalidResourceId";
 
 /**
  * The result of a read, or undefined when the resource vanished between being listed and

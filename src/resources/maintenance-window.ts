@@ -1,6 +1,6 @@
 import type { MaintenanceWindowDoc } from "../model/desired.js";
 import type { AwsGateway } from "../aws/gateway.js";
-import { unlessGone } from "../aws/not-found.js";
+import { TAGS_GONE, unlessGone } from "../aws/not-found.js";
 import type { ActualResource, JsonObject, Resource } from "../model/plan.js";
 import { mapLimit } from "../util/limit.js";
 import type { ExpandContext, ReadContext, ReadResult, ResourceHandler, SsmCall } from "./handler.js";
@@ -135,7 +135,10 @@ async function readWindows(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult
   const read = await mapLimit(windowIds, ctx.concurrency, async (w): Promise<ReadWindow | undefined> => {
     const id = w.WindowId!;
     const ssmName = w.Name ?? id;
-    const { tags, ownerTag, owned, logical } = await ownershipOf(gw, "MaintenanceWindow", id, ssmName, ctx.owner);
+    // Deleted between being listed and its tags being read: ListTagsForResource says InvalidResourceId. Gone, not a failed read.
+    const who = await unlessGone(() => ownershipOf(gw, "MaintenanceWindow", id, ssmName, ctx.owner), TAGS_GONE);
+    if (!who) return undefined;
+    const { tags, ownerTag, owned, logical } = who;
     if (!owned && !ctx.desiredNames.has(ssmName)) {
       return { window: { type: "MaintenanceWindow", key: windowKey(logical), name: logical, id, spec: { name: ssmName }, owned, ownerTag, ssmName }, children: [] };
     }

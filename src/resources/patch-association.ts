@@ -1,5 +1,5 @@
 import type { AwsGateway } from "../aws/gateway.js";
-import { unlessGone } from "../aws/not-found.js";
+import { TAGS_GONE, unlessGone } from "../aws/not-found.js";
 import type { PatchAssociationDoc } from "../model/desired.js";
 import type { ActualResource, FieldChange, Json, JsonObject, Resource } from "../model/plan.js";
 import { mapLimit } from "../util/limit.js";
@@ -27,7 +27,6 @@ const TAG_RESOURCE_TYPE = "Association";
 /** DescribeAssociation's (and UpdateAssociation's) answer for an association that is not there. */
 const GONE = "AssociationDoesNotExist";
 /** ListTagsForResource's answer for a resource id that is not there. */
-const TAGS_GONE = "InvalidResourceId";
 
 /**
  * Defaults the service applies to a field left out, as AWS documents them: MaxConcurrency "The default

@@ -1,7 +1,7 @@
 import type { GetPatchBaselineCommandOutput } from "@aws-sdk/client-ssm";
 import type { PatchBaselineDoc } from "../model/desired.js";
 import type { AwsGateway } from "../aws/gateway.js";
-import { unlessGone } from "../aws/not-found.js";
+import { TAGS_GONE, unlessGone } from "../aws/not-found.js";
 import type { ActualResource, Json, JsonObject, Resource } from "../model/plan.js";
 import { mapLimit } from "../util/limit.js";
 import { defaultKey } from "./default-baseline.js";
@@ -222,7 +222,9 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
   const baselineResources = await mapLimit(custom, ctx.concurrency, async (b): Promise<ActualResource | undefined> => {
     const id = b.BaselineId!;
     const ssmName = b.BaselineName ?? id;
-    const { tags, ownerTag, owned, logical } = await ownershipOf(gw, "PatchBaseline", id, ssmName, ctx.owner);
+    const who = await unlessGone(() => ownershipOf(gw, "PatchBaseline", id, ssmName, ctx.owner), TAGS_GONE);
+    if (!who) return undefined; // deleted between being listed and its tags being read
+    const { tags, ownerTag, owned, logical } = who;
     logicalBaseline.set(id, { name: logical, owned });
     const key = patchBaselineHandler.key(logical);
     if (!owned && !ctx.desiredNames.has(ssmName)) {
