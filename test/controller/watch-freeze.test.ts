@@ -7,18 +7,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
+import { until as waitUntil } from "../helpers/until.js";
 
 const creds = { accessKeyId: "AKIA666666666666TEST", secretAccessKey: "freeze-secret" };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** This file waits up to 30,000 ms by default. */
+const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> => waitUntil(what, fn, ms);
 
 interface Status {
   frozen?: { since: string; freezes: { kind: string; name: string; reason?: string; until?: string }[] };

@@ -8,18 +8,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
+import { until } from "../helpers/until.js";
 
 const creds = { accessKeyId: "AKIA444444444444TEST", secretAccessKey: "refuse-secret" };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /**
  * A commit that drops a production window is denied by `reconcile --plan` (destructive-production,

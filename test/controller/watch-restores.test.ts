@@ -8,18 +8,12 @@ import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { awsCli } from "../helpers/aws-cli.js";
 import { OOB_FILES } from "../helpers/oob-fixture.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { until as waitUntil } from "../helpers/until.js";
 
 const creds = { accessKeyId: "AKIA333333333333TEST", secretAccessKey: "restore-secret" };
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** This file waits up to 30,000 ms by default, polling every 100 ms. */
+const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> => waitUntil(what, fn, ms, 100);
 
 /** watch restores what is deleted behind its back (with Debian's AWS CLI) within two intervals. */
 describe("watch restores resources deleted out of band", () => {

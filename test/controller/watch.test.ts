@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { until } from "../helpers/until.js";
 
 const creds = { accessKeyId: "AKIA555555555555TEST", secretAccessKey: "watch-secret" };
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" }).trim();
@@ -49,15 +50,6 @@ function startWatch(server: LocalSsm, repo: string, extra: string[] = []): Watch
   return { child, lines, exited, port: () => lines.find((l) => l.event === "listening")?.port as number | undefined };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("patchctl watch against a local git repository and the local endpoint", () => {
   let server: LocalSsm;

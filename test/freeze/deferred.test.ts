@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHarness } from "../helpers/local.js";
 import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { until as waitUntil } from "../helpers/until.js";
 
 /**
  * Windows that are running: the local endpoint's fleet file declares an execution of
@@ -35,15 +36,8 @@ async function windowByName(name: string): Promise<{ duration: number; maxConcur
   return { duration, maxConcurrency: task.MaxConcurrency! };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** This file waits up to 30,000 ms by default. */
+const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> => waitUntil(what, fn, ms);
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "patchctl-deferred-"));
