@@ -174,6 +174,9 @@ async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag
   const fullTasks = await Promise.all(
     tasks.map((t) => unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId }))),
   );
+  // A task gone between the list and its read: deregistered alone, or its window deleted meanwhile. One more
+  // GetMaintenanceWindow tells which; a window deleted mid-read is gone, not a window that lost a task.
+  if (fullTasks.some((t) => !t) && !(await unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindow", { WindowId: id })))) return undefined;
   for (const t of fullTasks) {
     if (!t) continue;
     const tid = String(t.WindowTaskId);
