@@ -43,6 +43,7 @@ export const RECONCILE_FLAGS = {
   "timeline-base": { type: "string" },
   released: { type: "string" },
   "ignore-freeze": { type: "string" },
+  target: { type: "string", multiple: true },
 } as const;
 
 export const RECONCILE_HELP = `usage: patchctl reconcile DIR [--plan | --dry-run] [--out plan.json] [--adopt] [--auto-approve] [options]
@@ -71,6 +72,9 @@ write lease, after a 'yes' on a terminal. Only resources patchctl owns are ever 
                             patch group (offline), or how that changed from --timeline-base
   --timeline-base DIR       the desired state before the change (e.g. the base branch), for --timeline
   --released DATE-TIME      when that patch is released, ISO-8601, for --timeline (default: now)
+  --target KIND/NAME        plan and apply only this resource and what it needs (a window's targets and
+                            tasks, a baseline's registrations and default, a role a task names);
+                            repeatable. The plan says it is partial; nothing else is changed or deleted
   --deployment NAME         only this deployment of patchctl.yaml (repeatable)
   --parallel N              how many deployment-regions run at once (default 4)
   --owner NAME              the owner to reconcile as (default: owner: in patchctl.yaml)
@@ -86,8 +90,13 @@ is refused (exit 1) and nothing changes; --plan and --dry-run work and say that 
 Changes to a window, its targets or tasks while one of its executions is running are deferred: marked
 in the plan and the apply output, not applied now; everything else is applied.
 
+Operator controls (docs/operator-controls.md): metadata.previousNames renames in place, metadata.ignoreFields
+leaves fields as the account has them, metadata.annotations patchctl/suspend: "<reason>" leaves one
+resource alone, and patchctl.yaml suspend: "<reason>" plans but applies nothing (exit 1, refusal
+"suspended").
+
 exit codes: 0 in sync or applied, 1 error (invalid input, conflicts, refused or failed apply, policy
-denial, a change freeze, SSM errors), 2 changes present (--plan, --dry-run), or applied but deferred
+denial, a change freeze, suspend: in patchctl.yaml, an unknown --target, SSM errors), 2 changes present (--plan, --dry-run), or applied but deferred
 changes remain (nothing failed; a later run applies them)`;
 
 export const DRIFT_HELP = `usage: patchctl drift DIR [--output text|json|markdown] [options]
@@ -111,6 +120,8 @@ missing and what exists unmanaged. Changes nothing.
                             patch group (offline), or how that changed from --timeline-base
   --timeline-base DIR       another desired state (e.g. the base branch) to compare that with, for --timeline
   --released DATE-TIME      when that patch is released, ISO-8601, for --timeline (default: now)
+  --target KIND/NAME        compare only this resource and what it needs (repeatable); the report says
+                            it is partial
   --deployment NAME         only this deployment of patchctl.yaml (repeatable)
   --parallel N              how many deployment-regions run at once (default 4)
   --region R                the region (default: AWS_REGION, AWS_DEFAULT_REGION, then region: in
@@ -121,7 +132,11 @@ ${CONNECTION_HELP}
 
 With deployments, --profile and --endpoint-url apply only where a deployment sets none.
 
-exit codes: 0 in sync, 1 error (invalid input, conflicts, policy denial, SSM errors), 2 drift present`;
+Fields in metadata.ignoreFields are listed as ignored, not as drift; suspended resources' drift is
+listed with the reason they are suspended (docs/operator-controls.md).
+
+exit codes: 0 in sync, 1 error (invalid input, conflicts, policy denial, an unknown --target, SSM
+errors), 2 drift present (suspended resources' drift included)`;
 
 /** The flags of apply. */
 export const APPLY_FLAGS = {
@@ -325,6 +340,7 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
     region: conn.region,
     owner,
     adopt: values.adopt,
+    targets: values.target,
     allowDestructive: values["allow-destructive"] ?? false,
     deleteGuard: { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false },
     mode: runMode,
@@ -336,9 +352,10 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
     review: async (plan, policy, refusals, context) => {
       clearProgress();
       io.out(renderPlan(plan, format, mode, policy, { ...context, applying: runMode === "apply" }));
+      if (state.config.suspend !== undefined && runMode !== "apply") io.err(`warning: applying is suspended (patchctl.yaml suspend: "${state.config.suspend}"): this plan is shown, applying it would be refused`);
       if (!hasDenials(policy)) {
         if (values.timeline) io.out(await rolloutComparison(state, values));
-        const saved: SavedPlan = { ...plan, freeze: freezeSettingsOf(state.config) };
+        const saved: SavedPlan = { ...plan, freeze: freezeSettingsOf(state.config), ...(state.config.suspend !== undefined ? { suspend: state.config.suspend } : {}) };
         if (values.out) await writeFile(values.out, JSON.stringify(saved, null, 2), { mode: 0o600 });
       }
       if (runMode !== "apply" || refusals.length > 0 || !hasChanges(plan)) return true;
@@ -353,7 +370,8 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
   if (outcome.refusals.length > 0 || outcome.cancelled || outcome.plan.conflicts.length > 0) return EXIT.ERROR;
   if (outcome.result && runMode === "apply" && !outcome.result.ok) return EXIT.ERROR;
   if (runMode === "apply") return deferredExit(outcome, io);
-  return hasChanges(outcome.plan) ? EXIT.CHANGES : EXIT.OK;
+  const suspendedDrift = mode === "drift" && (outcome.plan.suspended ?? []).some((c) => c.action !== "noop");
+  return hasChanges(outcome.plan) || suspendedDrift ? EXIT.CHANGES : EXIT.OK;
 }
 
 /** --ignore-freeze that waived a freeze: said on stderr (the run's log), besides the output. */

@@ -8,6 +8,7 @@ import { parsePolicyDocument, PolicyDocumentError } from "../resources/policy-do
 import { parseSchedule, ScheduleError, validateTimezone } from "../schedule/index.js";
 import { parseAssociationSchedule } from "../schedule/association.js";
 import type { LoadedResource } from "./state.js";
+import { checkControls } from "./controls-check.js";
 
 /** Account quotas and model limits from the SSM documentation (per account and region). */
 export const QUOTAS = {
@@ -94,7 +95,7 @@ export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
   if (associations.length > QUOTAS.associations) f.add(associations[QUOTAS.associations]!, ["metadata", "name"], `more than ${QUOTAS.associations} associations (the State Manager quota per account and region)`, "quota");
   if (baselines.length > QUOTAS.baselines) f.add(baselines[QUOTAS.baselines]!, ["metadata", "name"], `more than ${QUOTAS.baselines} patch baselines (the SSM quota per account and region)`, "quota");
   if (windows.length > QUOTAS.windows) f.add(windows[QUOTAS.windows]!, ["metadata", "name"], `more than ${QUOTAS.windows} maintenance windows (the SSM quota per account and region)`, "quota");
-  return f.list;
+  return [...f.list, ...checkControls(resources)];
 }
 
 function checkUniqueNames(resources: LoadedResource[], f: Findings): void {

@@ -1,4 +1,5 @@
 import type { Change, FieldChange, Json, JsonObject, Plan, ResourceType } from "../model/plan.js";
+import { controlSectionsMarkdown, controlSectionsText, controlsJson, partialLine } from "./render-controls.js";
 import { actionWord, RESOURCE_TYPES } from "../model/plan.js";
 import { isUnorderedList, joinPath, maskValue, REDACTED } from "../resources/field-paths.js";
 import { handlerFor } from "../resources/registry.js";
@@ -221,6 +222,8 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
   const paint = (action: Change["action"], text: string): string => (colour && COLOUR[action] ? `${COLOUR[action]}${text}${RESET}` : text);
   const lines: string[] = [];
   lines.push(mode === "plan" ? `patchctl plan: owner ${plan.owner}, region ${plan.region}` : `patchctl drift report: owner ${plan.owner}, region ${plan.region}`);
+  const partial = partialLine(plan);
+  if (partial) lines.push(partial);
   lines.push("");
   const active = plan.changes.filter((c) => c.action !== "noop");
   if (active.length === 0) lines.push(noChangesLine(plan, mode));
@@ -238,6 +241,7 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
     }
     for (const note of c.after?.notes ?? []) lines.push(`        note: ${note}`);
   }
+  lines.push(...controlSectionsText(plan, mode));
   if (plan.conflicts.length > 0) {
     lines.push("", "Conflicts (nothing is created over them):");
     for (const k of plan.conflicts) lines.push(`  ! ${k.key}: ${k.message}`);
@@ -293,6 +297,7 @@ export function planToJson(plan: Plan, mode: ReportMode = "plan", opts: { deferr
       if (u.managedBy) o.managedBy = u.managedBy;
       return o;
     }),
+    ...controlsJson(plan),
   };
 }
 
@@ -352,6 +357,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode; deferr
     for (const note of c.after?.notes ?? []) lines.push("", `> note: ${mdEscape(note)}`);
     lines.push("", "</details>");
   }
+  lines.push(...controlSectionsMarkdown(plan, mode, mdEscape));
   if (plan.conflicts.length > 0) {
     lines.push("", "#### Conflicts", "");
     for (const k of plan.conflicts) lines.push(`- :warning: \`${mdEscape(k.key)}\`: ${mdEscape(k.message)}`);

@@ -102,6 +102,10 @@ export interface Target {
 export interface WindowTargetSpec {
   /** Logical name inside the window; also the SSM Name. */
   name: string;
+  /** Names it had in this window before: the target under one of them is renamed in place. */
+  previousNames?: string[];
+  /** Fields never reverted on the existing target (paths as the plan prints them). */
+  ignoreFields?: string[];
   resourceType?: "INSTANCE" | "RESOURCE_GROUP";
   targets: Target[];
   /** Sensitive in SSM: never printed. */
@@ -163,6 +167,10 @@ export type TaskType = "RUN_COMMAND" | "AUTOMATION" | "LAMBDA" | "STEP_FUNCTIONS
 export interface WindowTaskSpec {
   /** Logical name inside the window; also the SSM Name. */
   name: string;
+  /** Names it had in this window before: the task under one of them is renamed in place. */
+  previousNames?: string[];
+  /** Fields never reverted on the existing task (paths as the plan prints them). */
+  ignoreFields?: string[];
   taskType: TaskType;
   taskArn: string;
   /**
@@ -216,6 +224,10 @@ export interface Metadata {
   deployments?: string[];
   tags?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** Logical names it had before (not for ServiceRole: IAM cannot rename a role). */
+  previousNames?: string[];
+  /** Field paths, as the plan prints them, never reverted on the existing resource. */
+  ignoreFields?: string[];
 }
 
 export interface PatchBaselineDoc {
@@ -331,6 +343,8 @@ export interface ConfigDoc {
   freezes?: FreezeSpec[];
   /** SSM Change Calendar documents (names or ARNs): applying is frozen while any is CLOSED (GetCalendarState). */
   changeCalendars?: string[];
+  /** Suspends applying everything: reconcile and watch plan and report, apply nothing, and say this reason. */
+  suspend?: string;
 }
 
 /**

@@ -37,6 +37,18 @@ export interface Resource {
   source?: { file: string; line: number };
   /** Remarks about normalisation worth showing a reviewer (e.g. legacy fields mapped). */
   notes?: string[];
+  /** The operator's controls written on a desired resource (docs/operator-controls.md). */
+  controls?: ResourceControls;
+}
+
+/** What the operator wrote about how a desired resource is reconciled (docs/operator-controls.md). */
+export interface ResourceControls {
+  /** Logical names it had before: an owned resource under one of them is renamed in place. */
+  previousNames?: string[];
+  /** Field paths (as the plan prints them) never reverted on an existing resource. */
+  ignoreFields?: string[];
+  /** patchctl/suspend: nothing of it (or of what it holds) is created, updated or deleted; the reason. */
+  suspended?: string;
 }
 
 /** A resource as read from the account: a Resource with its id, ownership and name in AWS. */
@@ -48,6 +60,8 @@ export interface ActualResource extends Resource {
   ownerTag?: string;
   /** The name in SSM (not the logical name). */
   ssmName: string;
+  /** Paired with a desired resource through its metadata.previousNames: the logical name it had. */
+  renamedFrom?: string;
   /** Set when --adopt pairs this unnamed (or differently named) target or task with a desired one: what happens to it. */
   adoptedAs?: string;
 }
@@ -107,6 +121,10 @@ export interface Change {
   reason?: string;
   /** Keys of changes that must succeed first. */
   dependsOn: string[];
+  /** Fields that differ but are not reverted (metadata.ignoreFields): paths as the plan prints them. */
+  ignoredFields?: string[];
+  /** Suspended (patchctl/suspend): the reason; the change is listed in plan.suspended, never applied. */
+  suspended?: string;
 }
 
 /** A resource in the account that no desired state owns. Never touched. */
@@ -163,6 +181,10 @@ export interface Plan {
   adopt: boolean;
   /** SSM names of the desired baselines and windows (what the read looked at in full); apply reads the same scope. */
   readScope: { baselines: string[]; windows: string[]; roles?: string[]; associations?: string[] };
+  /** Changes of suspended resources (patchctl/suspend): shown and reported as drift, never applied. */
+  suspended?: Change[];
+  /** Made with --target: only these resources and what they need are planned; nothing else is changed or deleted. */
+  partial?: { targets: string[] };
 }
 
 export function summarize(changes: Change[]): PlanSummary {

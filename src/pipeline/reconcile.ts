@@ -32,13 +32,15 @@ export type { FreezeSettings, FreezeStatus } from "../freeze/status.js";
 
 /** Why a plan is not applied, with a stable code a script or the controller can match on. */
 export interface Refusal {
-  code: "policy-denied" | "delete-guard" | "stale-plan" | "frozen";
+  code: "policy-denied" | "delete-guard" | "stale-plan" | "frozen" | "suspended";
   message: string;
 }
 
 /** A plan saved with --out: the engine's Plan, plus the freezes of the desired state it was made from. */
 export interface SavedPlan extends Plan {
   freeze?: FreezeSettings;
+  /** patchctl.yaml suspend: of the desired state it was made from: applying it is refused. */
+  suspend?: string;
 }
 
 /** What the reviewer is shown besides the plan: whether applying is frozen, and what is deferred. */
@@ -84,6 +86,8 @@ export interface ReconcileRequest {
   /** Default: the desired state's owner. */
   owner?: string;
   adopt?: boolean;
+  /** --target KIND/NAME: only these resources and what they need (a partial plan: nothing else is deleted). */
+  targets?: readonly string[];
   allowDestructive?: boolean;
   deleteGuard: DeleteGuardOptions;
   /** "plan": stop after the checks; "dry-run": also list the calls; "apply": apply under the lease. */
@@ -140,9 +144,9 @@ function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions)
 export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
   const owner = req.owner ?? prepared.state.config.owner;
   const run = async (): Promise<ReconcileOutcome> => {
-    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, onProgress: req.onProgress });
+    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, onProgress: req.onProgress });
     const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
-    return finish(plan, policy, req, freezeSettingsOf(prepared.state.config));
+    return finish(plan, policy, req, freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
   };
   if (req.mode !== "apply") return run();
   if (!req.lease) throw new Error("applying needs the write lease");
@@ -160,7 +164,7 @@ export async function applySavedPlan(plan: SavedPlan, req: Omit<ReconcileRequest
     if (await isPlanStale(plan, req.gateway)) {
       return { plan, policy: empty, refusals: [{ code: "stale-plan", message: "Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again" }], deferred: [] };
     }
-    return finish(plan, empty, { ...req, mode: "apply" }, plan.freeze);
+    return finish(plan, empty, { ...req, mode: "apply" }, plan.freeze, plan.suspend);
   });
 }
 
@@ -169,8 +173,15 @@ function freezeRefusal(status: FreezeStatus): Refusal {
   return { code: "frozen", message: `applying is frozen: ${describeFreezes(status)}. --ignore-freeze "<reason>" applies anyway` };
 }
 
-async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, settings: FreezeSettings | undefined): Promise<ReconcileOutcome> {
+/** patchctl.yaml `suspend:`: nothing is applied while it is set, whatever the plan holds. */
+export function suspendRefusal(reason: string): Refusal {
+  return { code: "suspended", message: `applying is suspended (patchctl.yaml suspend: "${reason}"); remove suspend: to apply again` };
+}
+
+async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, settings: FreezeSettings | undefined, suspend: string | undefined): Promise<ReconcileOutcome> {
   const refusals = refusalsOf(plan, policy, req.deleteGuard);
+  // Suspended is reported in every mode (the review shows it); it refuses an apply, with nothing to waive it.
+  if (suspend !== undefined && req.mode === "apply") refusals.push(suspendRefusal(suspend));
   if (req.ignoreFreeze !== undefined && req.ignoreFreeze.trim() === "") throw new Error("--ignore-freeze needs a reason");
   // Frozen is reported in every mode; it refuses only an apply, and --ignore-freeze waives it.
   const freeze = hasFreezeSettings(settings) ? await freezeStatus(settings, req.gateway, req.now ?? new Date()) : undefined;

@@ -5,6 +5,7 @@ import type { Plan, Resource } from "../model/plan.js";
 import { computePlan, desiredNamesOf, readScopeOf } from "./plan.js";
 import type { ActualState } from "./read-actual.js";
 import { readActualState } from "./read-actual.js";
+import { restrictToTargets } from "./target.js";
 import type { AwsGateway } from "../aws/gateway.js";
 
 export interface PlanRequest {
@@ -15,6 +16,8 @@ export interface PlanRequest {
   adopt?: boolean;
   concurrency?: number;
   onProgress?: (message: string) => void;
+  /** --target KIND/NAME: plan only these resources and what they need (restrictToTargets). */
+  targets?: readonly string[];
 }
 
 export interface PlanResult {
@@ -34,7 +37,8 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
     concurrency: req.concurrency,
     onProgress: req.onProgress,
   });
-  const plan = computePlan(desired, actual, { owner, region: req.region, adopt: req.adopt ?? false, patchctlVersion: packageVersion() });
+  const full = computePlan(desired, actual, { owner, region: req.region, adopt: req.adopt ?? false, patchctlVersion: packageVersion() });
+  const plan = req.targets?.length ? restrictToTargets(full, req.targets) : full;
   return { plan, desired, actual };
 }
 

@@ -1,5 +1,6 @@
 import type { DesiredState, LoadedResource } from "../desired/load.js";
 import { handlerForDocument } from "../resources/registry.js";
+import { controlsOfMetadata } from "../resources/controls.js";
 import type { Resource } from "../model/plan.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 
@@ -41,7 +42,21 @@ export function expandDesired(state: DesiredState, owner: string = state.config.
     const handler = handlerForDocument(r.doc.kind);
     if (!handler?.expand) throw new Error(`${r.source.file}: no handler expands documents of kind ${r.doc.kind}`);
     const ownership = { [OWNER_TAG]: owner, [NAME_TAG]: r.doc.metadata.name };
-    out.push(...handler.expand(r.doc, { ownership, source: (path = []) => sourceOf(r, path) }));
+    const expanded = handler.expand(r.doc, { ownership, source: (path = []) => sourceOf(r, path) });
+    const controls = controlsOfMetadata(r.doc.metadata);
+    if (controls) withControls(expanded, handler.key(r.doc.metadata.name), controls);
+    out.push(...expanded);
   }
   return out;
+}
+
+/**
+ * The document's controls on what it expands to: previous names and ignored fields on the resource
+ * the document names, a suspension on everything it declares too (targets, tasks, registrations).
+ */
+function withControls(resources: Resource[], key: string, controls: NonNullable<Resource["controls"]>): void {
+  for (const res of resources) {
+    if (res.key === key) res.controls = { ...res.controls, ...controls };
+    else if (controls.suspended !== undefined) res.controls = { ...res.controls, suspended: controls.suspended };
+  }
 }

@@ -4,6 +4,7 @@ import { DELETED_WITH_PREFIX, isRemoval, isReplace, PLAN_FORMAT_VERSION, summari
 import type { Reference } from "../resources/handler.js";
 import { allHandlers, handlerFor, kindRank } from "../resources/registry.js";
 import { canonicalJson } from "../resources/shape.js";
+import { renameByPreviousNames, setAsideSuspended, withIgnoredFields } from "./controls.js";
 
 /*
  * The engine knows no kind by name: identity, AWS names, ownership, references (what blocks, what
@@ -95,6 +96,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     return a;
   });
   if (adopted.size > 0) resources = pairUnnamedChildren(desired, resources, new Set([...adopted.values()].map((a) => a.key)));
+  resources = renameByPreviousNames(desired, resources);
   // References to owned resources may name them by id on one side and by logical name on the other.
   const ownedIds = new Map<string, { type: ResourceType; name: string }>();
   for (const r of resources) if (r.owned && isTopLevel(r.type)) ownedIds.set(r.id, { type: r.type, name: r.name });
@@ -150,9 +152,10 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     }
   }
 
-  repointDependents(changes);
-  addDependencies(changes);
-  const ordered = orderChanges(changes);
+  const { active, suspended } = setAsideSuspended(changes);
+  repointDependents(active);
+  addDependencies(active);
+  const ordered = orderChanges(active);
   const ids: Record<string, string> = {};
   for (const c of ordered) if (c.before?.id) ids[c.key] = c.before.id;
 
@@ -171,19 +174,23 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     awsBaselines: actual.awsBaselines,
     adopt: opts.adopt,
     readScope: readScopeOf(desired),
+    ...(suspended.length ? { suspended: orderChanges(suspended) } : {}),
   };
 }
 
-function pairChange(d: Resource, a: ActualResource, reason?: string): Change {
-  const handler = handlerFor(d.type);
+function pairChange(desired: Resource, a: ActualResource, adoptReason?: string): Change {
+  const handler = handlerFor(desired.type);
+  const { desired: d, ignored } = withIgnoredFields(desired, a);
+  const reason = a.renamedFrom !== undefined ? `renamed from ${a.renamedFrom}` : adoptReason;
+  const controls = ignored.length ? { ignoredFields: ignored } : {};
   const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
   const fields = diffSpecs(a.spec, d.spec, handler).filter((f) => !(f.after === undefined && handler.serverDefaulted?.includes(f.path)));
-  if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [] };
+  if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [], ...controls };
   const forced = fields.filter((f) => handler.forceNew.some((n) => f.path === n || f.path.startsWith(`${n}.`)));
   if (forced.length > 0) {
-    return { key: d.key, type: d.type, name: d.name, action: replaceAction(d.type), before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [] };
+    return { key: d.key, type: d.type, name: d.name, action: replaceAction(d.type), before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [], ...controls };
   }
-  return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason: reason ?? handler.updateReason?.(fields), dependsOn: [] };
+  return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason: reason ?? handler.updateReason?.(fields), dependsOn: [], ...controls };
 }
 
 /**

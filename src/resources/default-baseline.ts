@@ -1,5 +1,5 @@
 import type { ResourceHandler } from "./handler.js";
-import { adoptThroughBaseline, baselineReference } from "./patch-group-registration.js";
+import { adoptThroughBaseline, baselineReference, withRenamedBaseline } from "./patch-group-registration.js";
 
 /**
  * The default baseline of one operating system. Spec: { operatingSystem, baseline }.
@@ -15,6 +15,7 @@ export const defaultBaselineHandler: ResourceHandler = {
   references: (r) => baselineReference(r),
   phases: { create: 4, update: 4, delete: 2 },
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
+  withRenamedReferences: (spec, renamed) => withRenamedBaseline(spec, renamed),
   forceNew: [],
   sensitive: [],
   isSensitive: () => false,

@@ -19,6 +19,7 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   // Groups registered to AWS-owned baselines are the account's own setup, not worth listing.
   listUnmanaged: (a) => !String(a.spec.baseline).startsWith("id:arn:"),
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
+  withRenamedReferences: (spec, renamed) => withRenamedBaseline(spec, renamed),
   forceNew: ["baseline", "patchGroup", "operatingSystem"],
   sensitive: [],
   isSensitive: () => false,
@@ -65,4 +66,10 @@ export function baselineReference(r: Resource): Reference[] {
 export function adoptThroughBaseline(a: ActualResource, adoptedIds: Map<string, string>): ActualResource | undefined {
   const logical = adoptedIds.get(String(a.spec.baseline).replace(/^id:/, ""));
   return logical === undefined ? undefined : { ...a, owned: true, spec: { ...a.spec, baseline: logical } };
+}
+
+/** A registration's or default's spec naming a renamed baseline (metadata.previousNames) by its new name. */
+export function withRenamedBaseline(spec: Resource["spec"], renamed: Map<string, string>): Resource["spec"] {
+  const to = renamed.get(String(spec.baseline));
+  return to === undefined ? spec : { ...spec, baseline: to };
 }
