@@ -192,6 +192,42 @@ function patchGroupsOf(desired: readonly Resource[], baselines: readonly string[
   return [...new Set(groups)].sort();
 }
 
+/** One rollout evaluated now: the next state and each stage's decision (what `reconcile` would plan, what `rollout status` shows). */
+export async function evaluateRolloutResource(
+  r: Resource,
+  desired: readonly Resource[],
+  actualByKey: ReadonlyMap<string, ActualResource>,
+  ctx: ResolveContext,
+): Promise<{ state: RolloutState; decisions: StageDecision[]; config: RolloutConfig }> {
+  const config = rolloutConfigOf(r);
+  if (!config) throw new Error(`${r.key}: not a desired Rollout`);
+  const previous = actualByKey.get(r.key);
+  const baselineSpec = (name: string, side: "desired" | "actual"): JsonObject | undefined => {
+    const key = patchBaselineHandler.key(name);
+    return side === "desired" ? desired.find((d) => d.key === key)?.spec : actualByKey.get(key)?.spec;
+  };
+  const stageOf = (name: string): RolloutStage => config.stages.find((s) => s.name === name)!;
+  const { state, decisions } = await evaluateRollout({
+    name: r.name,
+    stages: config.stages,
+    previous: previous ? parseRolloutState(r.name, JSON.stringify(previous.spec)) : undefined,
+    now: ctx.now,
+    startingCutoff(stage) {
+      const names = stageOf(stage).baselines;
+      const written = names.flatMap((b) => cutoffsOf(baselineSpec(b, "desired"))).sort();
+      const current = names.flatMap((b) => cutoffsOf(baselineSpec(b, "actual"))).sort();
+      return written[0] ?? current[0] ?? NO_CUTOFF;
+    },
+    instances: (stage) => stageInstances(ctx.gateway, patchGroupsOf(desired, stageOf(stage).baselines), ctx.concurrency),
+  });
+  return { state, decisions, config };
+}
+
+/** The owner's rollout state parameters, as the plan reads them (one GetParametersByPath walk). */
+export async function readRolloutStates(gw: AwsGateway, owner: string): Promise<ActualResource[]> {
+  return (await readRollouts(gw, { owner, desiredNames: new Set(), concurrency: 1, progress: () => {} })).resources;
+}
+
 /** Every desired Rollout evaluated: its state resource, and its stages' baselines with their cut-offs. */
 async function resolveRollouts(desired: readonly Resource[], actual: ActualState, ctx: ResolveContext): Promise<Resource[]> {
   const rollouts = desired.filter((r) => r.type === "Rollout" && rolloutConfigOf(r));
@@ -199,35 +235,17 @@ async function resolveRollouts(desired: readonly Resource[], actual: ActualState
   const replaced = new Map<string, Resource>();
   const actualByKey = new Map(actual.resources.map((a) => [a.key, a]));
   for (const r of rollouts) {
-    const config = rolloutConfigOf(r)!;
-    const previous = actualByKey.get(r.key);
-    const baselineSpec = (name: string, side: "desired" | "actual"): JsonObject | undefined => {
-      const key = patchBaselineHandler.key(name);
-      return side === "desired" ? desired.find((d) => d.key === key)?.spec : actualByKey.get(key)?.spec;
-    };
-    const stageOf = (name: string): RolloutStage => config.stages.find((s) => s.name === name)!;
-    const { state, decisions } = await evaluateRollout({
-      name: r.name,
-      stages: config.stages,
-      previous: previous ? parseRolloutState(r.name, JSON.stringify(previous.spec)) : undefined,
-      now: ctx.now,
-      startingCutoff(stage) {
-        const names = stageOf(stage).baselines;
-        const written = names.flatMap((b) => cutoffsOf(baselineSpec(b, "desired"))).sort();
-        const current = names.flatMap((b) => cutoffsOf(baselineSpec(b, "actual"))).sort();
-        return written[0] ?? current[0] ?? NO_CUTOFF;
-      },
-      instances: (stage) => stageInstances(ctx.gateway, patchGroupsOf(desired, stageOf(stage).baselines), ctx.concurrency),
-    });
+    const { state, decisions, config } = await evaluateRolloutResource(r, desired, actualByKey, ctx);
     const decisionOf = new Map<string, StageDecision>(decisions.map((d) => [d.stage, d]));
     const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes: decisions.map((d) => d.message) };
     resolved[CONFIG] = config;
     replaced.set(r.key, resolved);
-    for (const s of state.stages) {
-      for (const b of stageOf(s.name).baselines) {
+    for (const stage of config.stages) {
+      const s = state.stages.find((x) => x.name === stage.name)!;
+      const decision = decisionOf.get(stage.name)!;
+      for (const b of stage.baselines) {
         const d = desired.find((x) => x.key === patchBaselineHandler.key(b));
         if (!d) continue;
-        const decision = decisionOf.get(s.name)!;
         replaced.set(d.key, { ...d, spec: withCutoff(d.spec, s.cutoff), notes: [...(d.notes ?? []), `${decision.message} [Rollout ${r.name}]`] });
       }
     }

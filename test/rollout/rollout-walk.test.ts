@@ -207,6 +207,26 @@ describe("a dev → staging → production rollout across simulated days", () =>
     expect(s.production!.blocked).toBe("staging has held 2026-11-01 for 5 days, needs 7d");
     expect(s.staging!.earlier).toEqual([{ cutoff: "2026-11-01", since: "2026-12-01T06:00:00Z" }]);
 
+    // rollout status: the applied cut-offs, what a reconcile now would do, and the earliest next promotion.
+    const status = await at("2026-12-06T07:00:00Z", () => h.cli(["rollout", "status", "monthly", "--dir", dir, "--output", "json"]));
+    expect(status.code, status.err).toBe(0);
+    const doc = JSON.parse(status.out) as { kind: string; parameter: string; stages: { name: string; applied?: { cutoff: string }; next: { outcome: string; message: string; earliestNext?: string } }[] };
+    expect(doc.kind).toBe("rollout-status");
+    expect(doc.parameter).toBe(`/patchctl/${OWNER}/rollouts/monthly`);
+    expect(doc.stages.map((x) => [x.name, x.applied?.cutoff, x.next.outcome])).toEqual([
+      ["dev", "2026-12-06", "held"],
+      ["staging", "2026-12-02", "blocked"],
+      ["production", "2026-10-01", "blocked"],
+    ]);
+    expect(doc.stages[2]!.next).toMatchObject({ message: "production: blocked at 2026-10-01 (staging has held 2026-11-01 for 5 days, needs 7d)", earliestNext: "2026-12-08T06:00:00Z" });
+    const text = await at("2026-12-06T07:00:00Z", () => h.cli(["rollout", "status", "monthly", "--dir", dir]));
+    expect(text.out).toContain("staging [staging-al2023] (after dev: 95% compliant, soak 3d, no failed instance)");
+    expect(text.out).toContain("  approves patches released up to 2026-12-02 (since 2026-12-06T06:00:00Z)");
+    expect(text.out).toContain("  earliest next promotion: 2026-12-08T06:00:00Z");
+    const markdown = await at("2026-12-06T07:00:00Z", () => h.cli(["rollout", "status", "monthly", "--dir", dir, "--output", "markdown"]));
+    expect(markdown.out).toMatch(/^\| production \| prod-al2023 \| 2026-10-01 \| 2026-12-01T06:00:00Z \|/m);
+    expect((await h.cli(["rollout", "status", "weekly", "--dir", dir])).err).toMatch(/no Rollout named 'weekly' in the desired state \(rollouts: monthly\)/);
+
     // staging installs cleanly; a week later production is promoted to staging's cut-off.
     writeFleet([
       ...[1, 2, 3, 4].map((n) => ({ id: dev(n), group: "dev", end: "2026-12-04T10:00:00Z" })),
