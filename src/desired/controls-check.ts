@@ -18,6 +18,7 @@ const SCHEMA_FILES: Record<ResourceKind, string> = {
   MaintenanceWindow: "maintenance-window.schema.json",
   ServiceRole: "service-role.schema.json",
   PatchAssociation: "patch-association.schema.json",
+  Rollout: "rollout.schema.json",
 };
 /** Spec fields that are resources of their own (expanded), not fields of the resource: nothing to ignore. */
 const EXPANDED: Partial<Record<ResourceKind, string[]>> = { MaintenanceWindow: ["targets", "tasks"], PatchBaseline: ["patchGroups", "defaultForOperatingSystem"] };

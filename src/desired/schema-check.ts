@@ -7,7 +7,7 @@ import { formatFieldPath } from "../model/diagnostics.js";
 import { packageRoot } from "../package-root.js";
 import type { SourceDocument } from "./yaml-source.js";
 
-export type SchemaName = "Config" | "PatchBaseline" | "MaintenanceWindow" | "ServiceRole" | "PatchAssociation";
+export type SchemaName = "Config" | "PatchBaseline" | "MaintenanceWindow" | "ServiceRole" | "PatchAssociation" | "Rollout";
 
 const SCHEMA_FILES: Record<SchemaName, string> = {
   Config: "config.schema.json",
@@ -15,6 +15,7 @@ const SCHEMA_FILES: Record<SchemaName, string> = {
   MaintenanceWindow: "maintenance-window.schema.json",
   ServiceRole: "service-role.schema.json",
   PatchAssociation: "patch-association.schema.json",
+  Rollout: "rollout.schema.json",
 };
 
 let validators: Map<SchemaName, ValidateFunction> | undefined;

@@ -2,11 +2,12 @@ import { baselineFilterKeys, checkFilterValue, patchSetsOf, WILDCARD } from "../
 import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
 import { parameterProblems } from "../catalog/patching-documents.js";
-import type { MaintenanceWindowDoc, OperatingSystem, PatchAssociationDoc, PatchBaselineDoc, PatchFilterGroup, ResourceKind, ServiceRoleDoc, WindowTaskSpec } from "../model/desired.js";
+import type { MaintenanceWindowDoc, OperatingSystem, PatchAssociationDoc, PatchBaselineDoc, PatchFilterGroup, ResourceKind, RolloutDoc, ServiceRoleDoc, WindowTaskSpec } from "../model/desired.js";
 import { awsNameOf } from "../model/desired.js";
 import { parsePolicyDocument, PolicyDocumentError } from "../resources/policy-document.js";
 import { parseSchedule, ScheduleError, validateTimezone } from "../schedule/index.js";
 import { parseAssociationSchedule } from "../schedule/association.js";
+import { checkRollouts, rolloutBaselines } from "./rollout-check.js";
 import type { LoadedResource } from "./state.js";
 import { checkControls } from "./controls-check.js";
 
@@ -75,6 +76,9 @@ function isServiceRole(r: LoadedResource): r is LoadedResource<ServiceRoleDoc> {
 function isAssociation(r: LoadedResource): r is LoadedResource<PatchAssociationDoc> {
   return r.doc.kind === "PatchAssociation";
 }
+function isRollout(r: LoadedResource): r is LoadedResource<RolloutDoc> {
+  return r.doc.kind === "Rollout";
+}
 
 /** Rules the JSON Schema cannot say: cross-field, cross-resource, schedules, quotas. */
 export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
@@ -82,8 +86,11 @@ export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
   checkUniqueNames(resources, f);
   const baselines = resources.filter(isBaseline);
   const windows = resources.filter(isWindow);
+  const rollouts = resources.filter(isRollout);
+  const staged = rolloutBaselines(rollouts);
   for (const r of resources) checkTags(r, f);
-  for (const b of baselines) checkBaseline(b, f);
+  for (const b of baselines) checkBaseline(b, f, staged.has(b.doc.metadata.name));
+  f.list.push(...checkRollouts(rollouts, baselines));
   checkRegistrations(baselines, f);
   for (const w of windows) checkWindow(w, f);
   const roles = resources.filter(isServiceRole);
@@ -151,7 +158,8 @@ function checkFilterGroup(b: LoadedResource<PatchBaselineDoc>, group: PatchFilte
   });
 }
 
-function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings): void {
+/** `staged`: a Rollout drives its cut-off, so its rules may name neither approveAfterDays nor approveUntilDate. */
+function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings, staged = false): void {
   const spec = b.doc.spec;
   const os: OperatingSystem = spec.operatingSystem ?? "WINDOWS";
   const linux = LINUX_LIKE.includes(os);
@@ -167,7 +175,7 @@ function checkBaseline(b: LoadedResource<PatchBaselineDoc>, f: Findings): void {
       if (hasDate) f.add(b, [...path, "approveUntilDate"], `approveUntilDate is not supported for ${os}: patches are approved as soon as they are released`, "os");
     } else if (hasDays && hasDate) {
       f.add(b, [...path, "approveUntilDate"], "a rule carries either approveAfterDays or approveUntilDate, not both", "rule");
-    } else if (!hasDays && !hasDate) {
+    } else if (!hasDays && !hasDate && !staged) {
       f.add(b, path, "a rule needs approveAfterDays (0-360) or approveUntilDate (YYYY-MM-DD)", "rule");
     }
     if (hasDate && !isCalendarDate(rule.approveUntilDate!)) f.add(b, [...path, "approveUntilDate"], `'${rule.approveUntilDate}' is not a calendar date (YYYY-MM-DD)`, "rule");

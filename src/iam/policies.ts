@@ -65,6 +65,12 @@ export const IAM_WRITE_ACTIONS = [
   "iam:UntagRole",
 ] as const;
 
+/** Rollouts keep their state in Parameter Store under /patchctl/<owner>/rollouts/: every plan reads it. */
+export const ROLLOUT_READ_ACTIONS = ["ssm:GetParametersByPath"] as const;
+/** Applying a promotion writes the state (PutParameter with tags at create: AddTagsToResource is in the write statement). */
+export const ROLLOUT_WRITE_ACTIONS = ["ssm:PutParameter", "ssm:DeleteParameter"] as const;
+const ROLLOUT_PARAMETERS = "arn:aws:ssm:*:*:parameter/patchctl/*/rollouts/*";
+
 /** The write lease lives in Parameter Store under /patchctl/lease/. */
 export const LEASE_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"] as const;
 
@@ -77,10 +83,13 @@ export function iamPolicy(readOnly: boolean): PolicyDocument {
   const statements: PolicyDocument["Statement"] = [
     { Sid: "PatchctlRead", Effect: "Allow", Action: [...SSM_READ_ACTIONS], Resource: "*" },
     { Sid: "PatchctlReadRoles", Effect: "Allow", Action: [...IAM_READ_ACTIONS], Resource: "*" },
+    // GetParametersByPath is authorised on the path itself (and what is below it).
+    { Sid: "PatchctlReadRollouts", Effect: "Allow", Action: [...ROLLOUT_READ_ACTIONS], Resource: ["arn:aws:ssm:*:*:parameter/patchctl/*/rollouts", ROLLOUT_PARAMETERS] },
   ];
   if (!readOnly) {
     statements.push({ Sid: "PatchctlWrite", Effect: "Allow", Action: [...SSM_WRITE_ACTIONS], Resource: "*" });
     statements.push({ Sid: "PatchctlLease", Effect: "Allow", Action: [...LEASE_ACTIONS], Resource: "arn:aws:ssm:*:*:parameter/patchctl/lease/*" });
+    statements.push({ Sid: "PatchctlWriteRollouts", Effect: "Allow", Action: [...ROLLOUT_WRITE_ACTIONS], Resource: ROLLOUT_PARAMETERS });
     statements.push({ Sid: "PatchctlWriteRoles", Effect: "Allow", Action: [...IAM_WRITE_ACTIONS], Resource: "arn:aws:iam::*:role/*" });
     // Tasks that name a service role (and associations naming an associationDispatchAssumeRole): SSM checks the caller may pass it.
     statements.push({ Sid: "PassMaintenanceWindowRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: "*" });

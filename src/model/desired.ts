@@ -324,9 +324,41 @@ export interface PatchAssociationDoc {
   spec: PatchAssociationSpec;
 }
 
-export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc | PatchAssociationDoc;
+/** When a later stage of a rollout takes the cut-off of an earlier one (see docs/rollout.md). */
+export interface PromoteWhen {
+  /** An earlier stage's name. */
+  stage: string;
+  /** Of that stage's instances, at least this share compliant (0-100). */
+  compliantPercent: number;
+  /** How long that stage must have held the cut-off: "3d", "12h". */
+  soak: string;
+  /** Also no instance of that stage with a failed patch. */
+  noFailedInstances?: boolean;
+}
+
+export interface RolloutStage {
+  name: string;
+  /** PatchBaselines (logical names) whose approval cut-off (approveUntilDate) this stage drives. */
+  baselines: string[];
+  /** Absent on the first stage (its cut-off moves to today at each run), required on every later one. */
+  promoteWhen?: PromoteWhen;
+}
+
+/** A staged rollout of patch approvals: each stage's baselines approve up to a cut-off the rollout moves. */
+export interface RolloutSpec {
+  stages: RolloutStage[];
+}
+
+export interface RolloutDoc {
+  apiVersion: typeof API_VERSION;
+  kind: "Rollout";
+  metadata: Metadata;
+  spec: RolloutSpec;
+}
+
+export type ResourceDoc = PatchBaselineDoc | MaintenanceWindowDoc | ServiceRoleDoc | PatchAssociationDoc | RolloutDoc;
 export type ResourceKind = ResourceDoc["kind"];
-export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow", "ServiceRole", "PatchAssociation"];
+export const RESOURCE_KINDS: readonly ResourceKind[] = ["PatchBaseline", "MaintenanceWindow", "ServiceRole", "PatchAssociation", "Rollout"];
 
 export interface ConfigDoc {
   apiVersion: typeof API_VERSION;
@@ -387,5 +419,6 @@ export interface DeploymentSpec {
 export function awsNameOf(doc: ResourceDoc): string {
   if (doc.kind === "ServiceRole") return doc.spec.roleName ?? doc.metadata.name;
   if (doc.kind === "PatchAssociation") return doc.spec.associationName ?? doc.metadata.name;
+  if (doc.kind === "Rollout") return doc.metadata.name;
   return doc.spec.name ?? doc.metadata.name;
 }

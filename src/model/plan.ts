@@ -4,7 +4,7 @@
  */
 
 /** The kinds the engine reconciles. A MaintenanceWindow document expands into a window, its targets and its tasks. */
-export type ResourceType = "ServiceRole" | "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask" | "PatchAssociation";
+export type ResourceType = "ServiceRole" | "PatchBaseline" | "PatchGroupRegistration" | "DefaultBaseline" | "MaintenanceWindow" | "WindowTarget" | "WindowTask" | "PatchAssociation" | "Rollout";
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   "ServiceRole",
@@ -15,6 +15,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   "WindowTarget",
   "WindowTask",
   "PatchAssociation",
+  "Rollout",
 ];
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -26,6 +26,7 @@ import type { FreezeSettings, FreezeStatus } from "../freeze/status.js";
 import { describeFreezes, freezeSettingsOf, freezeStatus, hasFreezeSettings } from "../freeze/status.js";
 import type { DeferredChange } from "./deferral.js";
 import { deferredChanges, runningExecutions, withoutDeferred } from "./deferral.js";
+import { currentTime } from "../util/clock.js";
 
 export type { DeferredChange } from "./deferral.js";
 export type { FreezeSettings, FreezeStatus } from "../freeze/status.js";
@@ -104,7 +105,7 @@ export interface ReconcileRequest {
    * carries so every output shows it.
    */
   ignoreFreeze?: string;
-  /** The instant freezes and change calendars are evaluated at (default: now). */
+  /** The instant freezes, change calendars and rollouts are evaluated at (default: now; PATCHCTL_NOW in tests). */
   now?: Date;
   onProgress?: (message: string) => void;
   onApplyEvent?: (e: ApplyEvent) => void;
@@ -144,7 +145,7 @@ function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions)
 export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
   const owner = req.owner ?? prepared.state.config.owner;
   const run = async (): Promise<ReconcileOutcome> => {
-    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, onProgress: req.onProgress });
+    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onProgress: req.onProgress });
     const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
     return finish(plan, policy, req, freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
   };
@@ -184,7 +185,7 @@ async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, s
   if (suspend !== undefined && req.mode === "apply") refusals.push(suspendRefusal(suspend));
   if (req.ignoreFreeze !== undefined && req.ignoreFreeze.trim() === "") throw new Error("--ignore-freeze needs a reason");
   // Frozen is reported in every mode; it refuses only an apply, and --ignore-freeze waives it.
-  const freeze = hasFreezeSettings(settings) ? await freezeStatus(settings, req.gateway, req.now ?? new Date()) : undefined;
+  const freeze = hasFreezeSettings(settings) ? await freezeStatus(settings, req.gateway, req.now ?? currentTime()) : undefined;
   if (freeze?.frozen && req.mode === "apply") {
     if (req.ignoreFreeze !== undefined) freeze.waived = req.ignoreFreeze.trim();
     else refusals.push(freezeRefusal(freeze));

@@ -46,6 +46,8 @@ export function subjectsOf(resources: readonly LoadedResource[]): Subject[] {
       out.push({ kind: "PatchBaseline", names: [name], label: r.key, resource: r, spec: r.doc.spec, path: ["spec"], tags, targetTags: new Map() });
       continue;
     }
+    // A Rollout is no subject of its own: the baselines it drives are, with the cut-offs it plans.
+    if (r.doc.kind === "Rollout") continue;
     if (r.doc.kind === "PatchAssociation") {
       const spec = (r.doc as PatchAssociationDoc).spec;
       const selected = new Map<string, Set<string>>();

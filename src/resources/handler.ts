@@ -1,6 +1,6 @@
 import type { AwsGateway, AwsService } from "../aws/gateway.js";
 import type { ResourceDoc } from "../model/desired.js";
-import type { ActualResource, Change, FieldChange, JsonObject, Resource, ResourceType } from "../model/plan.js";
+import type { ActualResource, ActualState, Change, FieldChange, JsonObject, Resource, ResourceType } from "../model/plan.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
 export interface IdRef {
@@ -90,6 +90,15 @@ export interface ReadResult {
   awsBaselines?: Record<string, string>;
 }
 
+/** What completing the desired side from the account needs (see ResourceHandler.resolve). */
+export interface ResolveContext {
+  gateway: AwsGateway;
+  owner: string;
+  /** The instant the plan is made at (PATCHCTL_NOW in tests). */
+  now: Date;
+  concurrency: number;
+}
+
 /**
  * A kind: everything the engine knows about one resource type — its identity and AWS name, how it
  * is expanded from the desired documents and read from the account, how ownership is known, what it
@@ -113,6 +122,13 @@ export interface ResourceHandler {
   expand?(doc: ResourceDoc, ctx: ExpandContext): Resource[];
   /** Reads its resources (and those it declares) from the account (top-level kinds only). */
   read?(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult>;
+  /**
+   * Desired resources completed from the account before they are compared: a kind whose desired
+   * values depend on what the account measures (a rollout sets its stages' baselines' approval
+   * cut-off from its state and its stages' compliance). Gets every desired resource and the snapshot,
+   * returns the desired resources (its own and those it drives, changed; the rest as they were).
+   */
+  resolve?(desired: readonly Resource[], actual: ActualState, ctx: ResolveContext): Promise<Resource[]>;
   /** The name in AWS of a desired resource (top-level kinds): what a conflict is detected by. */
   awsName?(r: Resource): string;
   /** AWS compares its names case-insensitively (IAM role names). */

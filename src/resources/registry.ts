@@ -5,6 +5,7 @@ import { maintenanceWindowHandler } from "./maintenance-window.js";
 import { patchAssociationHandler } from "./patch-association.js";
 import { patchBaselineHandler } from "./patch-baseline.js";
 import { patchGroupRegistrationHandler } from "./patch-group-registration.js";
+import { rolloutHandler } from "./rollout.js";
 import { serviceRoleHandler } from "./service-role.js";
 import { windowTargetHandler, windowTaskHandler } from "./window-children.js";
 
@@ -21,6 +22,7 @@ export const HANDLERS: Record<ResourceType, ResourceHandler> = {
   WindowTarget: windowTargetHandler,
   WindowTask: windowTaskHandler,
   PatchAssociation: patchAssociationHandler,
+  Rollout: rolloutHandler,
 };
 
 const ORDERED: readonly ResourceHandler[] = Object.values(HANDLERS);

@@ -5,6 +5,8 @@ import type { RunOptions, Schedule } from "../schedule/index.js";
 import { formatInZone, nextRuns, parseSchedule } from "../schedule/index.js";
 import { formatUtc, isoUtc } from "./format.js";
 import { activeFreezes } from "../freeze/periods.js";
+import type { RolloutGate } from "./rollout-approval.js";
+import { gateReason, rolloutGates } from "./rollout-approval.js";
 import type {
   AppliedBaseline,
   Approval,
@@ -414,9 +416,17 @@ function candidatesFor(group: string, registered: Map<string, BaselineRes[]>, de
   });
 }
 
-function approvalFor(c: Candidate, props: PatchProperties, released: Date): RuleOutcome {
+function approvalFor(c: Candidate, props: PatchProperties, released: Date, gates: ReadonlyMap<string, RolloutGate>): RuleOutcome {
   if (c.res) {
     const spec = c.res.doc.spec;
+    const gate = gates.get(c.res.doc.metadata.name);
+    if (gate) {
+      // A Rollout writes the rules' cut-off: which rule matches is the baseline's, when is the rollout's.
+      const rules = (spec.approvalRules?.patchRules ?? []).map(({ approveAfterDays: _d, approveUntilDate: _u, ...rest }) => rest);
+      const out = evaluateApproval(osOf(c.res), spec.globalFilters, rules, props, released);
+      if (out.approval.status !== "approved") return out;
+      return { ...out, ...(out.rule ? { rule: { ...out.rule, rollout: `${gate.rollout}/${gate.stage}` } } : {}), approval: { status: "approved", at: isoUtc(new Date(released.getTime() + gate.delayMs)), reason: gateReason(gate) } };
+    }
     return evaluateApproval(osOf(c.res), spec.globalFilters, spec.approvalRules?.patchRules ?? [], props, released);
   }
   if (c.baseline.operatingSystem === "WINDOWS") {
@@ -447,6 +457,7 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
   }
 
   const baselines = state.resources.filter(isBaseline);
+  const gates = rolloutGates(state);
   const windows = state.resources.filter(isWindow).map(windowInfo);
   const associations = state.resources.filter(isAssociation).map(associationReach);
   const reaches = [...windows.flatMap(reachOf), ...associations];
@@ -487,7 +498,7 @@ export function computeTimeline(state: DesiredState, opts: TimelineOptions): Tim
 
     for (const c of cands) {
       const lane = cands.length > 1 ? `${group} (${c.baseline.operatingSystem ?? "?"})` : group;
-      const { rule, approval } = approvalFor(c, props, released);
+      const { rule, approval } = approvalFor(c, props, released, gates);
       const row: GroupTimeline = { lane, group, baseline: c.baseline, approval, installWindows, scans: [] };
       if (rule) row.rule = rule;
 

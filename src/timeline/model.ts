@@ -46,6 +46,8 @@ export interface MatchedRule {
   index: number;
   approveAfterDays?: number;
   approveUntilDate?: string;
+  /** The Rollout stage that writes the rule's cut-off ("monthly/staging"). */
+  rollout?: string;
   complianceLevel?: string;
   /** "MSRC_SEVERITY in [Critical, Important], CLASSIFICATION in [...]" */
   filters: string;

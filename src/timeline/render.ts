@@ -30,6 +30,7 @@ function ruleCell(r: GroupTimeline): string {
   const rule = r.rule;
   if (!rule) return r.approval.status === "unknown" ? "?" : "none";
   const label = rule.index === 0 ? "AWS rule" : `rule ${rule.index}`;
+  if (rule.rollout !== undefined) return `${label}: Rollout ${rule.rollout}`;
   if (rule.approveUntilDate !== undefined) return `${label}: until ${rule.approveUntilDate}`;
   if (rule.approveAfterDays !== undefined) return `${label}: +${rule.approveAfterDays}d`;
   return `${label}: at release`;

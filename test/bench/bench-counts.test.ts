@@ -46,8 +46,9 @@ describe("bench call counts over HTTP", () => {
     expect(applied.outcomes.filter((o) => o.status === "failed")).toEqual([]);
 
     // The bench's fleet has no PatchAssociations: reading them is one empty ListAssociations page
-    // (bench/bench.ts does not count the kind yet).
-    const minimum = { ...minimumReadCalls(fleet, awsOwned), ListAssociations: 1 };
+    // (bench/bench.ts does not count the kind yet); nor Rollouts: one empty GetParametersByPath page
+    // of the owner's rollout states.
+    const minimum = { ...minimumReadCalls(fleet, awsOwned), ListAssociations: 1, GetParametersByPath: 1 };
     // This fleet crosses a page boundary for patch groups (120); 100 targets (the quota) fit one page.
     expect(minimum.DescribePatchGroups).toBe(2);
     expect(minimum.DescribeMaintenanceWindowTargets).toBe(2);

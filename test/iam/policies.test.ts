@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { IAM_READ_ACTIONS, IAM_WRITE_ACTIONS, iamPolicy, LEASE_ACTIONS, SSM_READ_ACTIONS, SSM_WRITE_ACTIONS } from "../../src/iam/policies.js";
+import { IAM_READ_ACTIONS, IAM_WRITE_ACTIONS, iamPolicy, LEASE_ACTIONS, ROLLOUT_READ_ACTIONS, ROLLOUT_WRITE_ACTIONS, SSM_READ_ACTIONS, SSM_WRITE_ACTIONS } from "../../src/iam/policies.js";
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -47,11 +47,11 @@ describe("iam-policy", () => {
       if (a === "ssm:GetParameter") continue; // the lease: only writers take it
       expect(allowed, a).toContain(a);
     }
-    for (const a of [...SSM_WRITE_ACTIONS, ...LEASE_ACTIONS, ...IAM_WRITE_ACTIONS]) expect(allowed.has(a)).toBe(false);
+    for (const a of [...SSM_WRITE_ACTIONS, ...LEASE_ACTIONS, ...ROLLOUT_WRITE_ACTIONS, ...IAM_WRITE_ACTIONS]) expect(allowed.has(a)).toBe(false);
   });
   it("lists nothing the code never calls", () => {
     const all = new Set([...called.reads, ...called.writes]);
-    for (const a of [...SSM_READ_ACTIONS, ...SSM_WRITE_ACTIONS, ...LEASE_ACTIONS, ...IAM_READ_ACTIONS, ...IAM_WRITE_ACTIONS]) expect(all, a).toContain(a);
+    for (const a of [...SSM_READ_ACTIONS, ...SSM_WRITE_ACTIONS, ...LEASE_ACTIONS, ...ROLLOUT_READ_ACTIONS, ...ROLLOUT_WRITE_ACTIONS, ...IAM_READ_ACTIONS, ...IAM_WRITE_ACTIONS]) expect(all, a).toContain(a);
   });
   it("lets the apply role create only Systems Manager's service-linked role (a task without ServiceRoleArn creates it when missing)", () => {
     const statement = iamPolicy(false).Statement.find((x) => x.Action.includes("iam:CreateServiceLinkedRole"));

@@ -123,7 +123,7 @@ function compare(mine: Shape, modelName: string, where: string, problems: string
 describe("hand-written input shapes against the SSM model", () => {
   it("every operation served exists in the model, with an input shape", () => {
     const ops = SsmService.operations();
-    expect(ops).toHaveLength(50);
+    expect(ops).toHaveLength(51);
     for (const op of ops) {
       expect(model.operations[op], op).toBeDefined();
       expect(INPUT_SHAPES[op], op).toBeDefined();
@@ -243,6 +243,9 @@ describe("responses against the SSM model", () => {
     await run("DescribeInstancePatchStatesForPatchGroup", { PatchGroup: "Database Servers" });
     await run("PutParameter", { Name: "/conform", Value: "v" });
     await run("GetParameter", { Name: "/conform" });
+    await run("PutParameter", { Name: "/conform-path/a", Value: "v" });
+    await run("GetParametersByPath", { Path: "/conform-path", Recursive: false, MaxResults: 10 });
+    await run("DeleteParameter", { Name: "/conform-path/a" });
     await run("DeleteParameter", { Name: "/conform" });
     const calendar = (type: string, event: string): string => `BEGIN:VCALENDAR\r\nPRODID:-//AWS//Change Calendar 1.0//EN\r\nVERSION:2.0\r\nX-CALENDAR-TYPE:${type}\r\n${event}END:VCALENDAR\r\n`;
     const event = "BEGIN:VEVENT\r\nUID:e1\r\nDTSTART:20261220T000000Z\r\nDTEND:20270104T000000Z\r\nSUMMARY:year-end\r\nEND:VEVENT\r\n";

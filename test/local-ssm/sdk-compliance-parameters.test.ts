@@ -11,7 +11,7 @@ import { expectAwsError, sdkClient, WINDOWS_RULE } from "./helpers.js";
 const {
   DescribePatchGroupStateCommand, DescribeInstancePatchStatesForPatchGroupCommand, DescribeMaintenanceWindowExecutionsCommand, CreateMaintenanceWindowCommand,
   CreatePatchBaselineCommand, RegisterPatchBaselineForPatchGroupCommand, DescribePatchBaselinesCommand, GetDefaultPatchBaselineCommand,
-  PutParameterCommand, GetParameterCommand, DeleteParameterCommand, ListTagsForResourceCommand,
+  PutParameterCommand, GetParameterCommand, GetParametersByPathCommand, DeleteParameterCommand, ListTagsForResourceCommand,
 } = ssm;
 
 let example: LocalSsm;
@@ -149,6 +149,23 @@ describe("parameters (the write lease's storage)", () => {
     expect(await client.send(new DeleteParameterCommand({ Name: name }))).toBeDefined();
     await expectAwsError(client.send(new GetParameterCommand({ Name: name })), "ParameterNotFound", { cls: ssm.ParameterNotFound });
     await expectAwsError(client.send(new DeleteParameterCommand({ Name: name })), "ParameterNotFound", { cls: ssm.ParameterNotFound });
+  });
+
+  it("GetParametersByPath lists one level (or all with Recursive) in name order, pages by MaxResults, refuses keys it does not take", async () => {
+    for (const n of ["b", "a", "c/deeper"]) await client.send(new PutParameterCommand({ Name: `/patchctl/o/rollouts/${n}`, Value: `{"n":"${n}"}`, Type: "String" }));
+    await client.send(new PutParameterCommand({ Name: "/patchctl/o/rolloutsx", Value: "not under the path", Type: "String" }));
+    const one = await client.send(new GetParametersByPathCommand({ Path: "/patchctl/o/rollouts" }));
+    expect(one.Parameters!.map((p) => p.Name)).toEqual(["/patchctl/o/rollouts/a", "/patchctl/o/rollouts/b"]);
+    expect(one.Parameters![0]).toMatchObject({ Value: '{"n":"a"}', Type: "String", Version: 1, ARN: "arn:aws:ssm:us-east-2:111111111111:parameter/patchctl/o/rollouts/a" });
+    expect(one.NextToken).toBeUndefined();
+    const all = await client.send(new GetParametersByPathCommand({ Path: "/patchctl/o/rollouts/", Recursive: true }));
+    expect(all.Parameters!.map((p) => p.Name)).toEqual(["/patchctl/o/rollouts/a", "/patchctl/o/rollouts/b", "/patchctl/o/rollouts/c/deeper"]);
+    const page = await client.send(new GetParametersByPathCommand({ Path: "/patchctl/o/rollouts", MaxResults: 1 }));
+    expect(page.Parameters!.map((p) => p.Name)).toEqual(["/patchctl/o/rollouts/a"]);
+    const next = await client.send(new GetParametersByPathCommand({ Path: "/patchctl/o/rollouts", MaxResults: 1, NextToken: page.NextToken }));
+    expect(next.Parameters!.map((p) => p.Name)).toEqual(["/patchctl/o/rollouts/b"]);
+    await expectAwsError(client.send(new GetParametersByPathCommand({ Path: "/patchctl/o/rollouts", ParameterFilters: [{ Key: "Name", Values: ["a"] }] })), "InvalidFilterKey");
+    await expectAwsError(client.send(new GetParametersByPathCommand({ Path: "/patchctl/o/rollouts", MaxResults: 11 })), "ValidationException");
   });
 
   it("create-if-absent is atomic: of 25 concurrent creates, exactly one wins", async () => {

@@ -1,13 +1,14 @@
-import type { DeleteParameterRequest, GetParameterRequest, PutParameterRequest } from "@aws-sdk/client-ssm";
+import type { DeleteParameterRequest, GetParameterRequest, GetParametersByPathRequest, PutParameterRequest } from "@aws-sdk/client-ssm";
 import { AwsError, invalid, validationError } from "../errors.js";
 import type { OperationHandler, SsmContext } from "./context.js";
 import { epochSeconds } from "./context.js";
 import { defineOperation } from "./define.js";
+import { paginate } from "./pagination.js";
 import type { ParameterRecord } from "./records.js";
 import { tagsAtCreate } from "./tags.js";
 
 /**
- * Parameter Store, as much as patchctl needs (its write lease): PutParameter
+ * Parameter Store, as much as patchctl needs (its write lease, its rollouts' state): PutParameter
  * without Overwrite is create-if-absent, and atomic, because operations run one at
  * a time and are durable before they are answered.
  */
@@ -106,6 +107,46 @@ export const parameterOperations: Record<string, OperationHandler> = {
         ARN: arnOf(ctx, p.Name),
         DataType: p.DataType,
       },
+    };
+  }),
+
+  /**
+   * The parameters directly under a path (and below it with Recursive), in name order. "Hierarchies
+   * start with a forward slash (/)"; a trailing slash is optional. MaxResults 1-10 (the model's
+   * GetParametersByPathMaxResults); the page size without one is 10 (undocumented).
+   */
+  GetParametersByPath: defineOperation<GetParametersByPathRequest>("GetParametersByPath", (input, ctx) => {
+    const path = input.Path!;
+    if (!path.startsWith("/") || !NAME.test(path)) throw invalid(`The parameter path ${path} is not valid: a path starts with a forward slash (/) and holds letters, numbers and the symbols .-_/`);
+    const prefix = path.endsWith("/") ? path : `${path}/`;
+    const filters = input.ParameterFilters ?? [];
+    for (const f of filters) {
+      // "For GetParametersByPath, the following patterns listed for Key aren't valid: tag, DataType, Name, Path, and Tier."
+      if (/^(tag:.+|DataType|Name|Path|Tier)$/.test(f.Key!)) throw new AwsError("InvalidFilterKey", `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Type, KeyId, Label].`);
+      if (f.Option !== undefined && f.Option !== "Equals" && !(f.Option === "BeginsWith" && f.Key !== "Label")) throw new AwsError("InvalidFilterOption", `The filter option is not valid. Valid options are: [Equals, BeginsWith]. For Label, the only valid option is Equals.`);
+    }
+    // No parameter here carries labels: a Label filter matches nothing.
+    const passes = (p: ParameterRecord): boolean =>
+      filters.every((f) => {
+        const value = f.Key === "Type" ? p.Type : f.Key === "KeyId" ? p.KeyId : undefined;
+        if (value === undefined) return false;
+        return (f.Values ?? []).some((v) => (f.Option === "BeginsWith" ? value.startsWith(v) : value === v));
+      });
+    const matches = Object.values(ctx.state.parameters)
+      .filter((p) => p.Name.startsWith(prefix) && (input.Recursive === true || !p.Name.slice(prefix.length).includes("/")) && passes(p))
+      .sort((a, b) => a.Name.localeCompare(b.Name));
+    const { page, nextToken } = paginate(matches, (p) => p.Name, { operation: "GetParametersByPath", MaxResults: input.MaxResults, NextToken: input.NextToken, defaultSize: 10, query: { path: prefix, recursive: input.Recursive === true } });
+    return {
+      Parameters: page.map((p) => ({
+        Name: p.Name,
+        Type: p.Type,
+        Value: p.Type !== "SecureString" || input.WithDecryption === true ? p.Value : ciphertext(p.Value),
+        Version: p.Version,
+        LastModifiedDate: p.LastModifiedDate,
+        ARN: arnOf(ctx, p.Name),
+        DataType: p.DataType,
+      })),
+      NextToken: nextToken,
     };
   }),
 

@@ -331,6 +331,20 @@ export const INPUT_SHAPES: Readonly<Record<string, StructureShape>> = {
   ),
   GetParameter: struct("GetParameterRequest", { Name: ParameterName, WithDecryption: bool() }, ["Name"]),
   DeleteParameter: struct("DeleteParameterRequest", { Name: ParameterName }, ["Name"]),
+  GetParametersByPath: struct(
+    "GetParametersByPathRequest",
+    {
+      Path: str({ min: 1, max: 2048 }),
+      Recursive: bool(),
+      ParameterFilters: list(
+        struct("ParameterStringFilter", { Key: str({ min: 1, max: 132, pattern: "tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType" }), Option: str({ min: 1, max: 10 }), Values: list(str({ min: 1, max: 1024 }), { min: 1, max: 50 }) }, ["Key"]),
+      ),
+      WithDecryption: bool(),
+      MaxResults: int({ min: 1, max: 10 }),
+      NextToken: NextToken,
+    },
+    ["Path"],
+  ),
 
   CreateDocument: struct(
     "CreateDocumentRequest",
