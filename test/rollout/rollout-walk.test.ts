@@ -1,5 +1,5 @@
 import { DescribePatchBaselinesCommand, GetParameterCommand, GetPatchBaselineCommand, ListTagsForResourceCommand } from "@aws-sdk/client-ssm";
-import { mkdirSync, mkdtempSync, renameSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -243,5 +243,14 @@ describe("a dev → staging → production rollout across simulated days", () =>
     const again = await at("2026-12-13T06:00:00Z", () => h.cli(["reconcile", dir, "--plan"]));
     expect(again.code).toBe(0);
     expect(again.out).toContain("No changes.");
+
+    // The rollout leaves the desired state (its baselines get dates of their own): its state parameter is deleted.
+    rmSync(path.join(dir, "rollout.yaml"));
+    writeFileSync(path.join(dir, "baselines.yaml"), [baseline("dev-al2023", "dev", "2026-12-13"), baseline("staging-al2023", "staging", "2026-12-02"), baseline("prod-al2023", "production", "2026-12-02")].join("---\n"));
+    const gone = await at("2026-12-13T06:00:00Z", () => h.cli(["reconcile", dir, "--plan"]));
+    expect(gone.out).toMatch(/- Rollout\/monthly/);
+    expect((await at("2026-12-13T06:00:00Z", () => h.cli(["reconcile", dir]))).code).toBe(0);
+    await expect(h.sdk.send(new GetParameterCommand({ Name: `/patchctl/${OWNER}/rollouts/monthly` }))).rejects.toMatchObject({ name: "ParameterNotFound" });
+    expect(await cutoffs()).toEqual({ "dev-al2023": ["2026-12-13/-"], "staging-al2023": ["2026-12-02/-"], "prod-al2023": ["2026-12-02/-"] });
   });
 });
