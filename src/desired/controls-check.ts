@@ -73,7 +73,11 @@ export function checkControls(resources: LoadedResource[]): Diagnostic[] {
     out.push({ severity: "error", file: pos.file, line: pos.line, column: pos.column, resource: r.key, field: formatFieldPath(at), message, code: "operator-controls" });
   };
   const byKind = new Map<ResourceKind, LoadedResource[]>();
-  for (const r of resources) byKind.set(r.doc.kind, [...(byKind.get(r.doc.kind) ?? []), r]);
+  for (const r of resources) {
+    const list = byKind.get(r.doc.kind);
+    if (list) list.push(r);
+    else byKind.set(r.doc.kind, [r]);
+  }
   for (const [kind, list] of byKind) {
     if (kind === "ServiceRole") {
       for (const r of list) if (r.doc.metadata.previousNames?.length) add(r, ["metadata", "previousNames"], "IAM cannot rename a role (there is no UpdateRole name): a ServiceRole cannot have previousNames; a new name creates a new role and deletes the old one");
