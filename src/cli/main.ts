@@ -7,6 +7,7 @@ import { COMPLIANCE_FLAGS, COMPLIANCE_HELP, complianceCommand } from "./complian
 import { APPLY_FLAGS, APPLY_HELP, applyCommand, DRIFT_HELP, driftCommand, RECONCILE_FLAGS, RECONCILE_HELP, reconcileCommand } from "./reconcile-command.js";
 import { IAM_POLICY_FLAGS, IAM_POLICY_HELP, iamPolicyCommand } from "./iam-policy-command.js";
 import { IMPORT_FLAGS, IMPORT_USAGE, importCommand } from "./import-command.js";
+import { REPORT_FLAGS, REPORT_HELP, reportCommand } from "./report-command.js";
 import { TIMELINE_FLAGS, TIMELINE_HELP, timelineCommand } from "./timeline-command.js";
 import { VALIDATE_FLAGS, VALIDATE_HELP, validateCommand } from "./validate-command.js";
 import { WATCH_FLAGS, WATCH_HELP, watchCommand } from "./watch-command.js";
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   drift: { run: driftCommand, summary: "report what changed outside patchctl, what is missing, what is unmanaged", help: DRIFT_HELP, flags: RECONCILE_FLAGS },
   watch: { run: watchCommand, summary: "controller: reconcile a git branch on an interval, serve health and metrics", help: WATCH_HELP, flags: WATCH_FLAGS },
   compliance: { run: complianceCommand, summary: "patch compliance per patch group and recent window executions", help: COMPLIANCE_HELP, flags: COMPLIANCE_FLAGS },
+  report: { run: reportCommand, summary: "write the status page (--output html) for a scheduled job to upload", help: REPORT_HELP, flags: REPORT_FLAGS },
   timeline: { run: timelineCommand, summary: "when a patch released now is approved and installed, per patch group (offline)", help: TIMELINE_HELP, flags: TIMELINE_FLAGS },
   "iam-policy": { run: iamPolicyCommand, summary: "print the least-privilege IAM policy (--read-only for plan/drift roles)", help: IAM_POLICY_HELP, flags: IAM_POLICY_FLAGS },
   import: { run: importCommand, summary: "write existing baselines and windows as desired-state YAML (adopt with reconcile --adopt)", help: IMPORT_USAGE, flags: IMPORT_FLAGS },

@@ -53,6 +53,7 @@ td.bad{color:#cf222e;font-weight:600}
 code,.val{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;white-space:pre-wrap}
 .before{background:#ffebe9}.after{background:#dafbe1}
 .sensitive{color:#59636e;font-style:italic}
+td.path code{white-space:nowrap}
 .refused{background:#ffebe9;border:1px solid #ff8182;border-radius:6px;padding:6px 10px;margin:6px 0}
 .muted{color:#59636e}
 .exec-failed td.status{color:#cf222e;font-weight:600}
@@ -82,7 +83,7 @@ function when(iso: string | undefined, now: number): string {
 
 function card(r: StatusRegion, now: number): string {
   const rows: [string, string][] = [];
-  rows.push(["commit", r.commit ? `<code>${esc(r.commit.slice(0, 12))}</code>` : "none yet"]);
+  rows.push(["commit", r.commit ? `<code>${esc(r.commit.slice(0, 12))}</code>` : r.lastCycle ? "unknown" : "none yet"]);
   if (r.badCommit) rows.push(["refused commit", `<code>${esc(r.badCommit.slice(0, 12))}</code> (invalid; the commit above stays in force)`]);
   if (r.owner) rows.push(["owner", esc(r.owner)]);
   rows.push(["last cycle", esc(when(r.lastCycle, now))]);
@@ -141,16 +142,30 @@ function changesSection(regions: StatusRegion[]): string {
     const rows = r.changes.flatMap((c) => {
       const head = `<td rowspan="${Math.max(c.fields.length, 1)}"><code>${esc(c.key)}</code></td><td rowspan="${Math.max(c.fields.length, 1)}">${esc(c.drift)}${c.deferred ? `<br><span class="muted">deferred: ${esc(c.deferred)}</span>` : ""}</td>`;
       if (c.fields.length === 0) return [`<tr class="change" data-key="${esc(c.key)}" data-action="${esc(c.action)}">${head}<td colspan="3" class="muted">(whole resource: ${esc(c.action)})</td></tr>`];
-      return c.fields.map((f, i) => `<tr class="field" data-key="${esc(c.key)}" data-action="${esc(c.action)}" data-path="${esc(f.path)}">${i === 0 ? head : ""}<td><code>${esc(f.path)}</code></td>${value(f.before, "before", f.sensitive)}${value(f.after, "after", f.sensitive)}</tr>`);
+      return c.fields.map((f, i) => `<tr class="field" data-key="${esc(c.key)}" data-action="${esc(c.action)}" data-path="${esc(f.path)}">${i === 0 ? head : ""}<td class="path"><code>${esc(f.path)}</code></td>${value(f.before, "before", f.sensitive)}${value(f.after, "after", f.sensitive)}</tr>`);
     });
     return `<h3 data-region="${esc(r.region)}">${esc(label(r))}</h3>${refused}${rows.length ? `<div class="scroll"><table class="changes"><thead><tr><th>resource</th><th>change</th><th>field</th><th>in the account</th><th>desired</th></tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table></div>` : ""}`;
   });
   return `<h2>Drifted and refused changes</h2>\n${parts.join("\n")}`;
 }
 
+/** Items that are the same in several deployment-regions, listed once with the regions they hold in. */
+function grouped<T>(regions: StatusRegion[], items: (r: StatusRegion) => T[]): { item: T; where: string }[] {
+  const out = new Map<string, { item: T; where: string[] }>();
+  for (const r of regions) {
+    for (const item of items(r)) {
+      const key = JSON.stringify(item);
+      const entry = out.get(key) ?? { item, where: [] };
+      entry.where.push(label(r));
+      out.set(key, entry);
+    }
+  }
+  return [...out.values()].map((e) => ({ item: e.item, where: e.where.length === regions.length && regions.length > 1 ? "all" : e.where.join(", ") }));
+}
+
 function policySection(regions: StatusRegion[]): string {
-  const rows = regions.flatMap((r) => r.findings.map((f) => `<tr class="finding" data-policy="${esc(f.policyId)}"><td>${esc(label(r))}</td><td>${esc(f.severity)}</td><td><code>${esc(f.policyId)}</code></td><td><code>${esc(f.resource)}</code>${f.field ? ` <code>${esc(f.field)}</code>` : ""}</td><td>${esc(f.message)}</td><td><code>${esc(f.where)}</code></td></tr>`));
-  const ex = regions.flatMap((r) => r.exemptions.map((e) => `<tr class="exemption" data-policy="${esc(e.policyId)}"><td>${esc(label(r))}</td><td><code>${esc(e.policyId)}</code></td><td><code>${esc(e.resource)}</code></td><td>${esc(e.reason)}</td><td><code>${esc(e.where)}</code></td></tr>`));
+  const rows = grouped(regions, (r) => r.findings).map(({ item: f, where }) => `<tr class="finding" data-policy="${esc(f.policyId)}"><td>${esc(where)}</td><td>${esc(f.severity)}</td><td><code>${esc(f.policyId)}</code></td><td><code>${esc(f.resource)}</code>${f.field ? ` <code>${esc(f.field)}</code>` : ""}</td><td>${esc(f.message)}</td><td><code>${esc(f.where)}</code></td></tr>`);
+  const ex = grouped(regions, (r) => r.exemptions).map(({ item: e, where }) => `<tr class="exemption" data-policy="${esc(e.policyId)}"><td>${esc(where)}</td><td><code>${esc(e.policyId)}</code></td><td><code>${esc(e.resource)}</code></td><td>${esc(e.reason)}</td><td><code>${esc(e.where)}</code></td></tr>`);
   return `<h2>Policy findings and exemptions</h2>
 ${rows.length ? `<table><thead><tr><th>where</th><th>severity</th><th>policy</th><th>resource</th><th>finding</th><th>file</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>` : `<p class="muted">No findings.</p>`}
 ${ex.length ? `<h3>Exemptions</h3><table><thead><tr><th>where</th><th>policy</th><th>resource</th><th>reason</th><th>file</th></tr></thead><tbody>${ex.join("\n")}</tbody></table>` : `<p class="muted">No exemptions.</p>`}`;
@@ -184,7 +199,7 @@ ${never.length ? `<p class="muted">Never ran: ${never.map(esc).join(", ")}</p>` 
 }
 
 function complianceSection(regions: StatusRegion[]): string {
-  const parts = regions.map((r) => `<h3>${esc(label(r))}</h3>${r.compliance ? complianceTables(r.compliance) : `<p class="muted">${esc(r.complianceError ? `not read: ${r.complianceError}` : "not read yet")}</p>`}`);
+  const parts = regions.map((r) => `<h3>${esc(label(r))}</h3>${r.compliance ? complianceTables(r.compliance) : `<p class="muted">${esc(r.complianceError ? `not read: ${r.complianceError}` : r.state === "failed" && !r.lastCycle ? "not read: this deployment-region failed (see its card)" : "not read yet")}</p>`}`);
   return `<h2>Patch compliance</h2>\n${parts.join("\n")}`;
 }
 
