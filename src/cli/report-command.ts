@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { desiredPatchGroups, readCompliance } from "../compliance/report.js";
 import type { DesiredState } from "../desired/load.js";
@@ -62,7 +63,7 @@ async function commitOf(dir: string): Promise<string | undefined> {
 }
 
 /** One deployment-region's card: the drift (plan mode), its findings and refusals, compliance. */
-async function readRegion(state: DesiredState, conn: Connection, owner: string | undefined, policiesDir: string | undefined, label: { deployment?: string }): Promise<StatusRegion> {
+async function readRegion(state: DesiredState, conn: Connection, owner: string | undefined, policiesDir: string | undefined, label: { deployment?: string }, root: string): Promise<StatusRegion> {
   const started = Date.now();
   const callsOf = (): number => Object.values(conn.gateway.stats.calls).reduce((a, b) => a + b, 0);
   const callsBefore = callsOf();
@@ -70,7 +71,7 @@ async function readRegion(state: DesiredState, conn: Connection, owner: string |
   const prepared = await prepareState(state, policiesDir);
   if (!prepared.ok) {
     const errors = [...prepared.errors.map(formatDiagnostic), ...(prepared.denied?.specPolicy.findings.filter((f) => f.severity === "deny").map((f) => `[${f.policyId}] ${f.resource}: ${f.message}`) ?? [])];
-    return { ...base, state: "failed", reason: `the desired state is refused: ${errors.join("; ")}`, changes: [], refused: [], ...(prepared.denied ? statusFindings(prepared.denied.specPolicy) : { findings: [], exemptions: [] }) };
+    return { ...base, state: "failed", reason: `the desired state is refused: ${errors.join("; ")}`, changes: [], refused: [], ...(prepared.denied ? statusFindings(prepared.denied.specPolicy, root) : { findings: [], exemptions: [] }) };
   }
   const outcome = await reconcilePrepared(prepared.prepared, { gateway: conn.gateway, region: conn.region, owner, deleteGuard: { maxDeletePercent: 30, allowMassDelete: false }, mode: "plan" });
   const refused = outcome.refusals.filter((r) => r.code !== "frozen").map((r) => ({ code: r.code, message: r.message }));
@@ -81,7 +82,7 @@ async function readRegion(state: DesiredState, conn: Connection, owner: string |
     changes: changes.length,
   });
   const at = new Date().toISOString();
-  const region: StatusRegion = { ...base, state: cardState, lastCycle: at, lastFullRead: at, changes, refused, ...statusFindings(outcome.policy) };
+  const region: StatusRegion = { ...base, state: cardState, lastCycle: at, lastFullRead: at, changes, refused, ...statusFindings(outcome.policy, root) };
   if (reason !== undefined) region.reason = reason;
   try {
     region.compliance = await readCompliance(conn.gateway, { patchGroups: desiredPatchGroups(state), owner: owner ?? state.config.owner, instances: false });
@@ -98,7 +99,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("usage: patchctl report DIR --output html [--out FILE]");
   if (values.output !== "html" && values.output !== "json") throw new UsageError(`--output must be html or json (got '${values.output ?? ""}')`);
   const format: ReportFormat = values.output;
-  const dir = positionals[0]!;
+  const dir = path.resolve(positionals[0]!);
   const loaded = await loadDesiredState(dir);
   if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
   const state = loaded.state;
@@ -107,7 +108,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   if (state.config.deployments === undefined) {
     const conn = await connect(values, state.config.region);
     try {
-      regions.push(await readRegion(state, conn, values.owner, values.policies, {}));
+      regions.push(await readRegion(state, conn, values.owner, values.policies, {}, dir));
     } finally {
       await conn.close();
     }
@@ -115,7 +116,7 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
     const found = new Map<string, StatusRegion>();
     const results = await forEachDeployment(state, values, async (s, conn) => {
       const deployment = s.deployments[0]?.spec.name;
-      found.set(`${deployment}/${conn.region}`, await readRegion(s, conn, values.owner, values.policies, deployment !== undefined ? { deployment } : {}));
+      found.set(`${deployment}/${conn.region}`, await readRegion(s, conn, values.owner, values.policies, deployment !== undefined ? { deployment } : {}, dir));
       return EXIT.OK;
     });
     for (const r of results) {

@@ -203,7 +203,7 @@ export class Controller {
       this.page.applying = false;
       this.page.lastFullRead = new Date().toISOString();
       this.page.changes = statusChanges(plan, outcome.deferred);
-      Object.assign(this.page, statusFindings(outcome.policy));
+      Object.assign(this.page, statusFindings(outcome.policy, this.opts.source.resolve(this.opts.path)));
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));
       this.opts.metrics.drift.reset();

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Plan } from "../model/plan.js";
 import { actionWord } from "../model/plan.js";
 import { DRIFT_WORD, safeFields, show } from "../diff/render-plan.js";
@@ -30,10 +31,12 @@ export function statusChanges(plan: Plan, deferred: readonly { key: string; reas
     });
 }
 
-export function statusFindings(policy: PolicyResult): { findings: StatusFinding[]; exemptions: StatusExemption[] } {
+/** Findings and exemptions, their files named relative to `root` (the desired-state directory) when given. */
+export function statusFindings(policy: PolicyResult, root?: string): { findings: StatusFinding[]; exemptions: StatusExemption[] } {
+  const file = (f: string): string => (root !== undefined && path.isAbsolute(f) ? path.relative(root, f) || f : f);
   return {
-    findings: policy.findings.map((f) => ({ policyId: f.policyId, severity: f.severity, resource: f.resource, message: f.message, ...(f.field !== undefined ? { field: f.field } : {}), where: `${f.file}:${f.line}` })),
-    exemptions: policy.exemptions.map((e) => ({ policyId: e.policyId, resource: e.resource, reason: e.reason, where: `${e.file}:${e.line}` })),
+    findings: policy.findings.map((f) => ({ policyId: f.policyId, severity: f.severity, resource: f.resource, message: f.message, ...(f.field !== undefined ? { field: f.field } : {}), where: `${file(f.file)}:${f.line}` })),
+    exemptions: policy.exemptions.map((e) => ({ policyId: e.policyId, resource: e.resource, reason: e.reason, where: `${file(e.file)}:${e.line}` })),
   };
 }
 
