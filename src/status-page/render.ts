@@ -53,7 +53,7 @@ td.bad{color:#cf222e;font-weight:600}
 code,.val{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;white-space:pre-wrap}
 .before{background:#ffebe9}.after{background:#dafbe1}
 .sensitive{color:#59636e;font-style:italic}
-td.path code{white-space:nowrap}
+td.path code,td.file code{white-space:nowrap}
 .refused{background:#ffebe9;border:1px solid #ff8182;border-radius:6px;padding:6px 10px;margin:6px 0}
 .muted{color:#59636e}
 .exec-failed td.status{color:#cf222e;font-weight:600}
@@ -164,8 +164,8 @@ function grouped<T>(regions: StatusRegion[], items: (r: StatusRegion) => T[]): {
 }
 
 function policySection(regions: StatusRegion[]): string {
-  const rows = grouped(regions, (r) => r.findings).map(({ item: f, where }) => `<tr class="finding" data-policy="${esc(f.policyId)}"><td>${esc(where)}</td><td>${esc(f.severity)}</td><td><code>${esc(f.policyId)}</code></td><td><code>${esc(f.resource)}</code>${f.field ? ` <code>${esc(f.field)}</code>` : ""}</td><td>${esc(f.message)}</td><td><code>${esc(f.where)}</code></td></tr>`);
-  const ex = grouped(regions, (r) => r.exemptions).map(({ item: e, where }) => `<tr class="exemption" data-policy="${esc(e.policyId)}"><td>${esc(where)}</td><td><code>${esc(e.policyId)}</code></td><td><code>${esc(e.resource)}</code></td><td>${esc(e.reason)}</td><td><code>${esc(e.where)}</code></td></tr>`);
+  const rows = grouped(regions, (r) => r.findings).map(({ item: f, where }) => `<tr class="finding" data-policy="${esc(f.policyId)}"><td>${esc(where)}</td><td>${esc(f.severity)}</td><td><code>${esc(f.policyId)}</code></td><td><code>${esc(f.resource)}</code>${f.field ? ` <code>${esc(f.field)}</code>` : ""}</td><td>${esc(f.message)}</td><td class="file"><code>${esc(f.where)}</code></td></tr>`);
+  const ex = grouped(regions, (r) => r.exemptions).map(({ item: e, where }) => `<tr class="exemption" data-policy="${esc(e.policyId)}"><td>${esc(where)}</td><td><code>${esc(e.policyId)}</code></td><td><code>${esc(e.resource)}</code></td><td>${esc(e.reason)}</td><td class="file"><code>${esc(e.where)}</code></td></tr>`);
   return `<h2>Policy findings and exemptions</h2>
 ${rows.length ? `<table><thead><tr><th>where</th><th>severity</th><th>policy</th><th>resource</th><th>finding</th><th>file</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>` : `<p class="muted">No findings.</p>`}
 ${ex.length ? `<h3>Exemptions</h3><table><thead><tr><th>where</th><th>policy</th><th>resource</th><th>reason</th><th>file</th></tr></thead><tbody>${ex.join("\n")}</tbody></table>` : `<p class="muted">No exemptions.</p>`}`;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { awsCli } from "../helpers/aws-cli.js";
 import { CREDENTIALS } from "../helpers/local.js";
-import { dumpDom, elements, screenshot, textOf } from "./helpers.js";
+import { dumpDom, elements, screenshot, TEST_OUTPUT, textOf } from "./helpers.js";
 
 /**
  * `patchctl report --output html` over HTTP against three accounts (local-ssm endpoints), one per
@@ -87,7 +87,8 @@ describe("patchctl report --output html in headless Chromium", () => {
     code = r.code;
     stderr = r.err;
     html = readFileSync(out, "utf8");
-    writeFileSync("/tmp/p23-status.html", html);
+    mkdirSync(TEST_OUTPUT, { recursive: true });
+    writeFileSync(path.join(TEST_OUTPUT, "status-page.html"), html);
   }, 120_000);
 
   it("shows each deployment-region's card in its state: drifted, frozen, failed", async () => {
