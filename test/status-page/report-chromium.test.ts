@@ -144,6 +144,16 @@ describe("patchctl report --output html in headless Chromium", () => {
     expect(els.filter((e) => e.tag === "tr" && e.attrs.class === "group").map((e) => e.attrs["data-group"])).toEqual(["Database Servers", "Front-End Servers", "Database Servers", "Front-End Servers"]);
   }, 90_000);
 
+  it("--output json writes the page's data to standard output, with no sensitive value in it", async () => {
+    const r = await cli(["report", dir, "--output", "json", "--deployment", "prod"]);
+    expect(r.code, r.err).toBe(0);
+    const page = JSON.parse(r.out) as { regions: { deployment: string; state: string; changes: { key: string; fields: { path: string; before?: string; sensitive: boolean }[] }[] }[] };
+    expect(page.regions.map((x) => [x.deployment, x.state])).toEqual([["prod", "drifted"]]);
+    const target = page.regions[0]!.changes.find((c) => c.key.startsWith("WindowTarget/"))!;
+    expect(target.fields).toEqual([{ path: "ownerInformation", before: "(sensitive)", after: "(sensitive)", sensitive: true }]);
+    for (const secret of [SECRET_OWNER_INFO, "edited by hand", CREDENTIALS.secretAccessKey, CREDENTIALS.accessKeyId]) expect(r.out).not.toContain(secret);
+  }, 90_000);
+
   it("writes a screenshot for a person to look at", async () => {
     const png = await screenshot(html, "status-page", 1280, 2000);
     expect(statSync(png).size).toBeGreaterThan(20_000);
