@@ -8,6 +8,7 @@ import { APPLY_FLAGS, APPLY_HELP, applyCommand, DRIFT_HELP, driftCommand, RECONC
 import { IAM_POLICY_FLAGS, IAM_POLICY_HELP, iamPolicyCommand } from "./iam-policy-command.js";
 import { IMPORT_FLAGS, IMPORT_USAGE, importCommand } from "./import-command.js";
 import { ROLLOUT_FLAGS, ROLLOUT_HELP, rolloutCommand } from "./rollout-command.js";
+import { REPORT_FLAGS, REPORT_HELP, reportCommand } from "./report-command.js";
 import { TIMELINE_FLAGS, TIMELINE_HELP, timelineCommand } from "./timeline-command.js";
 import { VALIDATE_FLAGS, VALIDATE_HELP, validateCommand } from "./validate-command.js";
 import { WATCH_FLAGS, WATCH_HELP, watchCommand } from "./watch-command.js";
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   watch: { run: watchCommand, summary: "controller: reconcile a git branch on an interval, serve health and metrics", help: WATCH_HELP, flags: WATCH_FLAGS },
   compliance: { run: complianceCommand, summary: "patch compliance per patch group and recent window executions", help: COMPLIANCE_HELP, flags: COMPLIANCE_FLAGS },
   rollout: { run: rolloutCommand, summary: "a Rollout's stages: cut-offs, compliance measured, the next promotion (rollout status NAME)", help: ROLLOUT_HELP, flags: ROLLOUT_FLAGS },
+  report: { run: reportCommand, summary: "write the status page (--output html) for a scheduled job to upload", help: REPORT_HELP, flags: REPORT_FLAGS },
   timeline: { run: timelineCommand, summary: "when a patch released now is approved and installed, per patch group (offline)", help: TIMELINE_HELP, flags: TIMELINE_FLAGS },
   "iam-policy": { run: iamPolicyCommand, summary: "print the least-privilege IAM policy (--read-only for plan/drift roles)", help: IAM_POLICY_HELP, flags: IAM_POLICY_FLAGS },
   import: { run: importCommand, summary: "write existing baselines and windows as desired-state YAML (adopt with reconcile --adopt)", help: IMPORT_USAGE, flags: IMPORT_FLAGS },

@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { Controller } from "../controller/controller.js";
 import { GitSource } from "../controller/git-source.js";
 import { startHttpServer } from "../controller/http-server.js";
+import { StatusPageSource } from "../controller/status-page.js";
 import { ControllerMetrics } from "../controller/metrics.js";
 import type { Notifier } from "../controller/notify.js";
 import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
@@ -64,7 +65,8 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
                             (default 60s)
   --no-apply                report drift, change nothing
   --once                    run one cycle (per deployment-region) and exit
-  --listen [HOST]:PORT      serve /healthz, /readyz, /metrics (Prometheus) and /status (JSON), e.g. :8080
+  --listen [HOST]:PORT      serve / (the status page, HTML), /healthz, /readyz, /metrics (Prometheus) and
+                            /status (JSON), e.g. :8080
   --workdir DIR             where the checkouts go (default: a new temporary directory)
   --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") and send it
   --drift-report-file FILE  write the scheduled drift report to FILE
@@ -138,7 +140,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const source = bootstrap;
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
-  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics) : undefined;
+  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000) })) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
   const driftTask = values["drift-schedule"]

@@ -12,6 +12,8 @@ import type { GitSource } from "./git-source.js";
 import type { ControllerMetrics } from "./metrics.js";
 import type { Notification, Notifier } from "./notify.js";
 import { notifyAll } from "./notify.js";
+import type { CycleSample, LastApply, StatusChange, StatusExemption, StatusFinding } from "../status-page/index.js";
+import { pushSample, statusChanges, statusFindings } from "../status-page/index.js";
 
 export interface ControllerOptions {
   source: GitSource;
@@ -66,6 +68,20 @@ export interface ControllerStatus {
   drifted: { key: string; action: string; fields: string[] }[];
 }
 
+/** What the status page shows of this controller besides its status: masked changes, findings, recent cycles. */
+export interface ControllerPage {
+  changes: StatusChange[];
+  findings: StatusFinding[];
+  exemptions: StatusExemption[];
+  /** The last cycles, oldest first (a ring of 30). */
+  history: CycleSample[];
+  lastApply?: LastApply;
+  /** When the account was last read in full (every cycle reads it all). */
+  lastFullRead?: string;
+  /** A cycle is applying changes right now. */
+  applying: boolean;
+}
+
 /**
  * The watch loop: level-based, like a Kubernetes controller. Every cycle reconciles
  * the account against the desired state at the newest good commit, whether or not a
@@ -75,6 +91,7 @@ export interface ControllerStatus {
  */
 export class Controller {
   readonly status: ControllerStatus = { ready: false, holdsLease: false, drifted: [], deferred: [] };
+  readonly page: ControllerPage = { changes: [], findings: [], exemptions: [], history: [], applying: false };
   private goodState?: DesiredState;
   private prepared?: PreparedDesired;
   /** Commit, account fingerprint and reasons of the refusal last reported: reported once, not every cycle. */
@@ -91,6 +108,19 @@ export class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.status.deployment = opts.deployment;
     this.status.region = opts.region;
+  }
+
+  /** The desired state in force (the last good commit's), for the status page. */
+  get desired(): DesiredState | undefined {
+    return this.goodState;
+  }
+
+  get gateway(): AwsGateway {
+    return this.opts.gateway;
+  }
+
+  get applies(): boolean {
+    return this.opts.apply;
   }
 
   get signal(): AbortSignal {
@@ -146,6 +176,7 @@ export class Controller {
   /** One reconcile cycle; never throws. */
   async cycle(): Promise<CycleResult> {
     const started = Date.now();
+    const callsBefore = totalCalls(this.opts.gateway);
     const end = this.opts.metrics.duration.startTimer();
     let result: CycleResult;
     let refused: string | undefined;
@@ -164,8 +195,15 @@ export class Controller {
         mode: applying ? "apply" : "plan",
         lease: (fn) => fn(), // held across cycles (ensureLease)
         signal: this.abort.signal,
+        onApplyEvent: () => {
+          this.page.applying = true;
+        },
       });
       const plan = outcome.plan;
+      this.page.applying = false;
+      this.page.lastFullRead = new Date().toISOString();
+      this.page.changes = statusChanges(plan, outcome.deferred);
+      Object.assign(this.page, statusFindings(outcome.policy, this.opts.source.resolve(this.opts.path)));
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));
       this.opts.metrics.drift.reset();
@@ -190,6 +228,8 @@ export class Controller {
           this.log().info({ event: "change-applied", key: o.key, action: o.action }, `${o.action} ${o.key}`);
         }
         for (const o of res.outcomes.filter((x) => x.status === "failed" || x.status === "skipped")) this.log().error({ event: "change-failed", key: o.key, error: o.error }, `${o.key} ${o.status}`);
+        const failedCount = res.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").length;
+        if (applied > 0 || failedCount > 0) this.page.lastApply = { at: new Date().toISOString(), applied, failed: failedCount, ok: res.ok };
         if (applied > 0) await this.notify("applied", `patchctl applied ${applied} change(s) for ${owner}`, { applied: res.outcomes.filter((o) => o.status === "applied").map((o) => `${o.action} ${o.key}`) });
         if (!res.ok) throw new Error(`${res.outcomes.filter((o) => o.status === "failed").length} change(s) failed`);
       } else if ((!this.opts.apply || outcome.freeze?.frozen === true) && active.length > 0) {
@@ -218,10 +258,12 @@ export class Controller {
       this.log().error({ event: "cycle", ok: false, error: message, failures: this.failures }, "cycle failed");
       await this.notify("failure", `patchctl cycle failed: ${message}`, { failures: this.failures });
     } finally {
+      this.page.applying = false;
       end();
       this.opts.metrics.syncCalls(this.opts.gateway.stats, { deployment: this.opts.deployment, region: this.opts.region }, this.opts.gateway.rates());
     }
     this.status.lastResult = result;
+    pushSample(this.page.history, { at: result.at, ms: Date.now() - started, calls: totalCalls(this.opts.gateway) - callsBefore, applied: result.applied ?? 0, ok: result.ok });
     return result;
   }
 
@@ -327,4 +369,8 @@ export class Controller {
     this.status.holdsLease = false;
     await this.lease.release();
   }
+}
+
+function totalCalls(gateway: AwsGateway): number {
+  return Object.values(gateway.stats.calls).reduce((a, b) => a + b, 0);
 }

@@ -3,13 +3,15 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Controller } from "./controller.js";
 import type { ControllerMetrics } from "./metrics.js";
+import { renderStatusPage, STATUS_PAGE_CSP } from "../status-page/index.js";
+import type { StatusPageSource } from "./status-page.js";
 
 /**
- * Read-only HTTP: /healthz (alive), /readyz (after the first successful cycle),
+ * Read-only HTTP: / (the status page, HTML, under a strict CSP), /healthz (alive), /readyz (after the first successful cycle),
  * /metrics (Prometheus), /status (JSON). Anything else is 404; any method but GET/HEAD is 405.
  * Nothing here exposes credentials or sensitive SSM values (status lists keys and field paths only).
  */
-export function startHttpServer(listen: string, controllers: Controller[], metrics: ControllerMetrics): Promise<{ server: Server; port: number }> {
+export function startHttpServer(listen: string, controllers: Controller[], metrics: ControllerMetrics, page?: StatusPageSource): Promise<{ server: Server; port: number }> {
   const ready = (): boolean => controllers.every((c) => c.status.ready);
   // One controller: its status; several (deployments): one entry per deployment-region.
   const status = (): unknown => (controllers.length === 1 ? controllers[0]!.status : { ready: ready(), deployments: controllers.map((c) => c.status) });
@@ -22,6 +24,16 @@ export function startHttpServer(listen: string, controllers: Controller[], metri
     if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain", "method not allowed\n");
     const url = new URL(req.url ?? "/", "http://localhost");
     switch (url.pathname) {
+      case "/":
+        if (!page) return send(404, "text/plain", "not found\n");
+        page.page().then(
+          (model) => {
+            res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": STATUS_PAGE_CSP, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY" });
+            res.end(req.method === "HEAD" ? undefined : renderStatusPage(model));
+          },
+          () => send(500, "text/plain", "status page unavailable\n"),
+        );
+        return;
       case "/healthz":
         return send(200, "text/plain", "ok\n");
       case "/readyz":

@@ -28,7 +28,7 @@ const GLYPH: Record<Change["action"], string> = { create: "+", update: "~", dele
 const COLOUR: Record<Change["action"], string> = { create: "\x1b[32m", update: "\x1b[33m", delete: "\x1b[31m", forget: "\x1b[31m", deleteThenCreate: "\x1b[35m", createThenDelete: "\x1b[35m", noop: "" };
 const RESET = "\x1b[0m";
 
-const DRIFT_WORD: Record<Change["action"], string> = {
+export const DRIFT_WORD: Record<Change["action"], string> = {
   create: "missing",
   update: "changed outside patchctl",
   deleteThenCreate: "changed outside patchctl (needs replacement)",

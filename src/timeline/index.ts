@@ -8,3 +8,5 @@ export { diffTimelines } from "./diff.js";
 export { renderTimelineHtml } from "./html.js";
 export { renderTimelineJson, renderTimelineMarkdown, renderTimelineText } from "./render.js";
 export { formatUtc } from "./format.js";
+export { renderTimelineSvg, TIMELINE_SVG_CSS } from "./svg.js";
+export { headline as timelineHeadline } from "./render.js";
