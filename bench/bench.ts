@@ -50,6 +50,8 @@ export function minimumReadCalls(f: Fleet, awsOwnedBaselines = AWS_OWNED_BASELIN
     GetMaintenanceWindowTask: f.windows * f.tasks,
     // PatchAssociations: one ListAssociations walk (50 a page); the bench fleet has none, so one empty page.
     ListAssociations: 1,
+    // Rollouts: one GetParametersByPath walk of the owner's rollout states (10 a page); the bench has none.
+    GetParametersByPath: 1,
     // IAM (ServiceRoles): one ListRoles walk; the bench account has no roles Systems Manager may assume.
     ListRoles: 1,
   };
