@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6]
+ * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6,7]
  *
  * Runs patchctl against local SSM endpoints started as child processes (so the CPU time
  * and peak RSS measured here are patchctl's own) and prints, per scenario, the SSM calls
@@ -22,6 +22,7 @@ import { expandDesired } from "../src/reconciler/expand.js";
 import { computePlan } from "../src/reconciler/plan.js";
 import type { ActualResource } from "../src/reconciler/read-actual.js";
 import { AwsGateway } from "../src/aws/gateway.js";
+import { ReadCadence } from "../src/controller/read-cadence.js";
 
 export interface Fleet {
   baselines: number;
@@ -169,9 +170,9 @@ async function load(dir: string): Promise<DesiredState> {
 type Row = Record<string, string | number>;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6" }, "seed-into": { type: "string" } } });
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6,7" }, "seed-into": { type: "string" } } });
   if (values.help) {
-    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 share one apply from empty\n");
+    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6,7]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 and 7 share one apply from empty\n");
     return;
   }
   const scale = Number(values.scale);
@@ -184,8 +185,8 @@ async function main(): Promise<void> {
     return;
   }
   const scenarios = new Set(values.scenario!.split(",").map(Number));
-  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6].includes(n));
-  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-6 (got '${values.scenario}')`);
+  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6, 7].includes(n));
+  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-7 (got '${values.scenario}')`);
   const rows: Row[] = [];
   const work = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "patchctl-bench-"));
   // 6 needs the fleet in endpoints throttling at other rates: a child process writes it into a data file
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
   const seed = scenarios.has(6) ? seedInChild(fleet, scale, path.join(work, "seed.json")) : undefined;
   seed?.catch(() => {});
   try {
-    if ([1, 2, 3].some((n) => scenarios.has(n))) await accountScenarios(fleet, scenarios, rows);
+    if ([1, 2, 3, 7].some((n) => scenarios.has(n))) await accountScenarios(fleet, scenarios, rows);
     if (seed && scenarios.has(4)) await seed;
     // 4: CPU path: load, validate and diff N copies against an in-memory actual state.
     if (scenarios.has(4)) await cpuPath(fleet, rows);
@@ -238,6 +239,20 @@ async function accountScenarios(fleet: Fleet, scenarios: Set<number>, rows: Row[
     if (scenarios.has(1)) {
       rows.push({ scenario: "1 no-change plan", changes: noChange.value.plan.changes.filter((c) => c.action !== "noop").length, calls, "minimum calls": sum(minimum), "terraform-style calls": terraformStyleCalls(fleet), "x fewer": +(terraformStyleCalls(fleet) / calls).toFixed(1), "bound s (calls/tps)": +(calls / TPS).toFixed(1), "wall s": +(noChange.wallMs / 1000).toFixed(1), "wall/bound": +((noChange.wallMs / 1000) / (calls / TPS)).toFixed(2), "cpu s": +(noChange.cpuMs / 1000).toFixed(1), "peak RSS MB": Math.round(noChange.peakRssMb) });
       rows.push({ scenario: "1 calls by operation", ...Object.fromEntries(Object.entries(readStats.calls).map(([op, n]) => [op, `${n} (min ${minimum[op] ?? 0})`])) });
+    }
+
+    // 7: watch's steady state: a cycle between full reads makes only the list calls (ReadCadence).
+    if (scenarios.has(7)) {
+      const cadence = new ReadCadence(10);
+      await resetStats(endpoint.url);
+      const fullCycle = await measure(() => planReconcile({ state, gateway: gw, region: "eu-west-1", snapshots: cadence }));
+      const fullCalls = sum((await endpointStats(endpoint.url)).calls);
+      await resetStats(endpoint.url);
+      const cheapCycle = await measure(() => planReconcile({ state, gateway: gw, region: "eu-west-1", snapshots: cadence }));
+      const cheapStats = await endpointStats(endpoint.url);
+      const cheapCalls = sum(cheapStats.calls);
+      const share = cheapCalls / fullCalls;
+      rows.push({ scenario: "7 watch steady state (--resync-every 10)", "full read calls": fullCalls, "cheap cycle calls": cheapCalls, "cheap / full": `${(share * 100).toFixed(1)}%`, target: "≤ 10%", met: share <= 0.1 && cadence.lastReadKind === "cheap" && cheapCycle.value.plan.summary.noop === fullCycle.value.plan.summary.noop ? "yes" : "NO", "cheap cycle wall s": +(cheapCycle.wallMs / 1000).toFixed(1), "full cycle wall s": +(fullCycle.wallMs / 1000).toFixed(1), "cheap calls by operation": Object.entries(cheapStats.calls).map(([op, n]) => `${op} ${n}`).join(", ") });
     }
 
     // 3: drift plan with 1% of resources changed out of band.

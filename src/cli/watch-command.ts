@@ -47,6 +47,7 @@ export const WATCH_FLAGS = {
   once: { type: "boolean" },
   deployment: { type: "string", multiple: true },
   policies: { type: "string" },
+  "resync-every": { type: "string", default: "10" },
 } as const;
 
 export const WATCH_HELP = `usage: patchctl watch --repo URL|PATH [--branch main] [--path .] [--interval 60s] [--no-apply]
@@ -63,6 +64,9 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
   --interval DURATION       time between cycles, at least 1s: 500ms, 60s, 5m, 1h or plain seconds
                             (default 60s)
   --no-apply                report drift, change nothing
+  --resync-every N          read the account in full every N cycles (default 10); the cycles between
+                            make only the list calls and keep the last full read when they show no
+                            change (any change they show, a new commit or an apply: a full read)
   --once                    run one cycle (per deployment-region) and exit
   --listen [HOST]:PORT      serve /healthz, /readyz, /metrics (Prometheus) and /status (JSON), e.g. :8080
   --workdir DIR             where the checkouts go (default: a new temporary directory)
@@ -98,6 +102,8 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const reportFormat = parseOutputFormat(values.output);
   const intervalMs = parseDuration(values.interval);
   if (intervalMs < 1000) throw new UsageError("--interval must be at least 1s");
+  const resyncEvery = Number(values["resync-every"]);
+  if (!/^\d+$/.test(values["resync-every"]) || resyncEvery < 1) throw new UsageError(`--resync-every must be a whole number of cycles, at least 1: '${values["resync-every"]}'`);
   if (values["drift-schedule"] && !cron.validate(values["drift-schedule"])) throw new UsageError(`--drift-schedule is not a valid cron expression: '${values["drift-schedule"]}'`);
   const base = values.workdir ?? mkdtempSync(path.join(tmpdir(), "patchctl-watch-"));
   const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
@@ -121,7 +127,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const notifiers: Notifier[] = [];
   const metrics = new ControllerMetrics();
   const make = (source: GitSource, conn: Connection, deployment?: string): Controller =>
-    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment });
+    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment, resyncEvery });
   const controllers: Controller[] = [];
   if (deployments.length === 0) {
     const conn = await connect(values);

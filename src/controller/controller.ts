@@ -12,6 +12,8 @@ import type { GitSource } from "./git-source.js";
 import type { ControllerMetrics } from "./metrics.js";
 import type { Notification, Notifier } from "./notify.js";
 import { notifyAll } from "./notify.js";
+import type { ReadCadenceStatus } from "./read-cadence.js";
+import { ReadCadence } from "./read-cadence.js";
 
 export interface ControllerOptions {
   source: GitSource;
@@ -32,6 +34,8 @@ export interface ControllerOptions {
   policiesDir?: string;
   /** With deployments in patchctl.yaml: the deployment this controller reconciles. */
   deployment?: string;
+  /** --resync-every N: a full read every N cycles, cheap reads (the list calls) in between (default 10). */
+  resyncEvery?: number;
 }
 
 export interface CycleResult {
@@ -64,6 +68,8 @@ export interface ControllerStatus {
   deferred: { key: string; window: string; since: string; reason: string }[];
   holdsLease: boolean;
   drifted: { key: string; action: string; fields: string[] }[];
+  /** The cadence of full and cheap reads, and the last cycle's AWS calls. */
+  reads?: ReadCadenceStatus & { callsLastCycle: number };
 }
 
 /**
@@ -87,8 +93,10 @@ export class Controller {
   private lease?: Lease;
   private readonly abort = new AbortController();
   private wake?: () => void;
+  private readonly reads: ReadCadence;
 
   constructor(private readonly opts: ControllerOptions) {
+    this.reads = new ReadCadence(opts.resyncEvery ?? 10);
     this.status.deployment = opts.deployment;
     this.status.region = opts.region;
   }
@@ -136,6 +144,7 @@ export class Controller {
     }
     this.goodState = state;
     this.prepared = prepared.prepared;
+    this.reads.invalidate(); // a new commit: read in full
     this.status.lastGoodCommit = commit;
     this.status.badCommit = undefined;
     this.status.owner = this.owner();
@@ -147,6 +156,7 @@ export class Controller {
   async cycle(): Promise<CycleResult> {
     const started = Date.now();
     const end = this.opts.metrics.duration.startTimer();
+    const callsBefore = totalCalls(this.opts.gateway);
     let result: CycleResult;
     let refused: string | undefined;
     try {
@@ -164,7 +174,9 @@ export class Controller {
         mode: applying ? "apply" : "plan",
         lease: (fn) => fn(), // held across cycles (ensureLease)
         signal: this.abort.signal,
+        snapshots: this.reads,
       });
+      if (outcome.result && outcome.result.outcomes.length > 0) this.reads.invalidate(); // the account moved under the snapshot
       const plan = outcome.plan;
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));
@@ -212,6 +224,7 @@ export class Controller {
       this.log().info({ event: "cycle", ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(frozen ? { frozen } : {}), ...(outcome.deferred.length ? { deferred: outcome.deferred.length } : {}), ...(refused ? { refused } : {}) }, "cycle complete");
     } catch (err) {
       this.failures++;
+      this.reads.invalidate();
       const message = err instanceof Error ? err.message : String(err);
       result = { at: new Date().toISOString(), ok: false, commit: this.status.commit, error: message };
       this.opts.metrics.cycles.inc({ result: "failure" });
@@ -219,6 +232,9 @@ export class Controller {
       await this.notify("failure", `patchctl cycle failed: ${message}`, { failures: this.failures });
     } finally {
       end();
+      const calls = totalCalls(this.opts.gateway) - callsBefore;
+      this.status.reads = { ...this.reads.status(), callsLastCycle: calls };
+      this.opts.metrics.recordCycleReads({ deployment: this.opts.deployment, region: this.opts.region }, calls, this.reads.lastReadKind, this.reads.lastFullReadAt);
       this.opts.metrics.syncCalls(this.opts.gateway.stats, { deployment: this.opts.deployment, region: this.opts.region }, this.opts.gateway.rates());
     }
     this.status.lastResult = result;
@@ -327,4 +343,8 @@ export class Controller {
     this.status.holdsLease = false;
     await this.lease.release();
   }
+}
+
+function totalCalls(gw: AwsGateway): number {
+  return Object.values(gw.stats.calls).reduce((a, b) => a + b, 0);
 }
