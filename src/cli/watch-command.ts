@@ -10,8 +10,8 @@ import { startHttpServer } from "../controller/http-server.js";
 import { ControllerMetrics } from "../controller/metrics.js";
 import type { Notifier } from "../controller/notify.js";
 import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
-import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
-import { prepareDesired, reconcilePrepared } from "../pipeline/reconcile.js";
+import type { DriftReportPart } from "../controller/drift-report.js";
+import { driftTotals, renderDriftReport } from "../controller/drift-report.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
 import type { Connection, DeploymentAccess } from "./connection.js";
@@ -70,7 +70,8 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
   --once                    run one cycle (per deployment-region) and exit
   --listen [HOST]:PORT      serve /healthz, /readyz, /metrics (Prometheus) and /status (JSON), e.g. :8080
   --workdir DIR             where the checkouts go (default: a new temporary directory)
-  --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") and send it
+  --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") over every
+                            deployment-region, and send it
   --drift-report-file FILE  write the scheduled drift report to FILE
   -o, --output FORMAT       the scheduled drift report's format: text (default), json or markdown
   --notify-webhook URL      post notifications (applied changes, drift, refused commits, failures) to URL
@@ -141,24 +142,36 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     }
   }
   const conn = conns[0]!;
-  const source = bootstrap;
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
   const http = values.listen ? await startHttpServer(values.listen, controllers, metrics) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
+  // The scheduled drift report covers every deployment-region this process reconciles, each with the
+  // last good commit of its own checkout, through its own connection.
   const driftTask = values["drift-schedule"]
     ? cron.schedule(values["drift-schedule"], async () => {
         try {
-          const prepared = await prepareDesired(source.resolve(values.path), values.policies);
-          const ready = prepared.ok ? prepared.prepared : prepared.denied;
-          if (!ready) return;
-          const { plan } = await reconcilePrepared(ready, { gateway: conn.gateway, owner: values.owner, region: conn.region, mode: "plan", deleteGuard: { maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false } });
-          const report = reportFormat === "json" ? JSON.stringify(planToJson(plan, "drift"), null, 2) : reportFormat === "markdown" ? renderPlanMarkdown(plan, { mode: "drift" }) : renderPlanText(plan, { mode: "drift" });
+          const parts: DriftReportPart[] = await Promise.all(
+            controllers.map(async (c) => {
+              const where = { deployment: c.status.deployment, region: c.status.region ?? conn.region };
+              try {
+                const plan = await c.driftPlan();
+                return plan ? { ...where, plan } : { ...where, error: "no valid desired state yet" };
+              } catch (err) {
+                return { ...where, error: err instanceof Error ? err.message : String(err) };
+              }
+            }),
+          );
+          if (parts.every((p) => !p.plan)) return;
+          const report = renderDriftReport(parts, reportFormat);
           if (values["drift-report-file"]) await writeFile(values["drift-report-file"], report);
-          const drifted = plan.changes.filter((c) => c.action !== "noop").length;
-          logger.info({ event: "drift-report", drifted, unmanaged: plan.unmanaged.length }, "scheduled drift report");
-          await notifyAll(notifiers, { kind: "drift", owner: plan.owner, text: `patchctl drift report for ${plan.owner}: ${drifted} drifted, ${plan.unmanaged.length} unmanaged`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));
+          const { drifted, unmanaged, failed } = driftTotals(parts);
+          const owner = parts.find((p) => p.plan)?.plan?.owner ?? values.owner ?? "unknown";
+          logger.info({ event: "drift-report", drifted, unmanaged, deploymentRegions: parts.length, failed }, "scheduled drift report");
+          for (const p of parts.filter((x) => x.error)) logger.error({ event: "drift-report-failed", deployment: p.deployment ?? null, region: p.region, error: p.error }, "scheduled drift report failed for a deployment-region");
+          const where = parts.length === 1 ? "" : ` over ${parts.length} deployment-regions`;
+          await notifyAll(notifiers, { kind: "drift", owner, text: `patchctl drift report for ${owner}${where}: ${drifted} drifted, ${unmanaged} unmanaged${failed ? `, ${failed} failed` : ""}`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));
         } catch (err) {
           logger.error({ event: "drift-report-failed", error: String(err) }, "scheduled drift report failed");
         }

@@ -312,6 +312,16 @@ export class Controller {
     }
   }
 
+  /**
+   * The scheduled drift report's plan for this deployment-region: the last good commit against the
+   * account, from a full read, changing nothing. Undefined before a commit loaded.
+   */
+  async driftPlan(): Promise<Plan | undefined> {
+    if (!this.prepared) return undefined;
+    const deleteGuard = { maxDeletePercent: this.opts.maxDeletePercent, allowMassDelete: this.opts.allowMassDelete };
+    return (await reconcilePrepared(this.prepared, { gateway: this.opts.gateway, region: this.opts.region, owner: this.owner(), mode: "plan", deleteGuard })).plan;
+  }
+
   /** Delay before the next cycle: the interval, doubled per consecutive failure, capped. */
   nextDelay(): number {
     if (this.failures === 0) return this.opts.intervalMs;
