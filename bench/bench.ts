@@ -9,7 +9,8 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadAll } from "js-yaml";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -283,7 +284,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The YAML files under a fleet directory. */
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
+}
+
+/** Targets of scenario 4: the whole CPU path within 2× only parsing the same files, peak RSS ≤ 500 MB, linear in size. */
+const CPU_PATH_RATIO = 2;
+const CPU_PATH_RSS_MB = 500;
+const CPU_PATH_LINEAR = 1.5;
+
 async function cpuPath(fleet: Fleet, rows: Row[]): Promise<void> {
+  let firstUsPerResource: number | undefined;
   for (const copies of [1, 5, 10]) {
     const dirs = Array.from({ length: copies }, (_, c) => writeFleet(fleet, "bench", c + 1));
     // The in-memory actual state is the input the diff runs against (as a read would give it):
@@ -303,10 +315,20 @@ async function cpuPath(fleet: Fleet, rows: Row[]): Promise<void> {
         }),
       );
     }
+    // The same files, only read and parsed with js-yaml, in the same run: the yardstick the whole path is held to.
+    const files = dirs.flatMap(yamlFiles);
+    const parses = [];
+    for (let r = 0; r < CPU_PATH_RUNS; r++) parses.push(await measure(async () => files.reduce((n, f) => n + loadAll(readFileSync(f, "utf8")).length, 0)));
     const walls = runs.map((r) => r.wallMs);
     const wall = median(walls);
+    const parseOnly = median(parses.map((r) => r.wallMs));
     const { resources, changed } = runs[0]!.value;
-    rows.push({ scenario: `4 CPU path ×${copies}`, resources, changed, runs: CPU_PATH_RUNS, "wall s": +(wall / 1000).toFixed(2), "wall s min": +(Math.min(...walls) / 1000).toFixed(2), "wall s max": +(Math.max(...walls) / 1000).toFixed(2), "cpu s": +(median(runs.map((r) => r.cpuMs)) / 1000).toFixed(2), "peak RSS MB": Math.round(Math.max(...runs.map((r) => r.peakRssMb))), "µs per resource": +((wall * 1000) / resources).toFixed(1) });
+    const peak = Math.round(Math.max(...runs.map((r) => r.peakRssMb)));
+    const usPerResource = (wall * 1000) / resources;
+    firstUsPerResource ??= usPerResource;
+    const ratio = wall / parseOnly;
+    const linear = usPerResource <= CPU_PATH_LINEAR * firstUsPerResource;
+    rows.push({ scenario: `4 CPU path ×${copies}`, resources, changed, runs: CPU_PATH_RUNS, "wall s": +(wall / 1000).toFixed(2), "wall s min": +(Math.min(...walls) / 1000).toFixed(2), "wall s max": +(Math.max(...walls) / 1000).toFixed(2), "cpu s": +(median(runs.map((r) => r.cpuMs)) / 1000).toFixed(2), "parse-only s (js-yaml)": +(parseOnly / 1000).toFixed(2), "whole / parse-only": +ratio.toFixed(2), "target whole / parse-only": `≤ ${CPU_PATH_RATIO}`, "peak RSS MB": peak, "target peak RSS MB": `≤ ${CPU_PATH_RSS_MB}`, "µs per resource": +usPerResource.toFixed(1), "linear (µs/resource ≤ 1.5× the ×1's)": linear ? "yes" : "NO", met: ratio <= CPU_PATH_RATIO && peak <= CPU_PATH_RSS_MB && linear ? "yes" : "NO" });
   }
 }
 
