@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6]
+ * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6,7]
  *
  * Runs patchctl against local SSM endpoints started as child processes (so the CPU time
  * and peak RSS measured here are patchctl's own) and prints, per scenario, the SSM calls
@@ -9,7 +9,8 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadAll } from "js-yaml";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +23,7 @@ import { expandDesired } from "../src/reconciler/expand.js";
 import { computePlan } from "../src/reconciler/plan.js";
 import type { ActualResource } from "../src/reconciler/read-actual.js";
 import { AwsGateway } from "../src/aws/gateway.js";
+import { ReadCadence } from "../src/controller/read-cadence.js";
 
 export interface Fleet {
   baselines: number;
@@ -171,9 +173,9 @@ async function load(dir: string): Promise<DesiredState> {
 type Row = Record<string, string | number>;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6" }, "seed-into": { type: "string" } } });
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6,7" }, "seed-into": { type: "string" } } });
   if (values.help) {
-    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 share one apply from empty\n");
+    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6,7]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 and 7 share one apply from empty\n");
     return;
   }
   const scale = Number(values.scale);
@@ -186,8 +188,8 @@ async function main(): Promise<void> {
     return;
   }
   const scenarios = new Set(values.scenario!.split(",").map(Number));
-  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6].includes(n));
-  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-6 (got '${values.scenario}')`);
+  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6, 7].includes(n));
+  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-7 (got '${values.scenario}')`);
   const rows: Row[] = [];
   const work = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "patchctl-bench-"));
   // 6 needs the fleet in endpoints throttling at other rates: a child process writes it into a data file
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
   const seed = scenarios.has(6) ? seedInChild(fleet, scale, path.join(work, "seed.json")) : undefined;
   seed?.catch(() => {});
   try {
-    if ([1, 2, 3].some((n) => scenarios.has(n))) await accountScenarios(fleet, scenarios, rows);
+    if ([1, 2, 3, 7].some((n) => scenarios.has(n))) await accountScenarios(fleet, scenarios, rows);
     if (seed && scenarios.has(4)) await seed;
     // 4: CPU path: load, validate and diff N copies against an in-memory actual state.
     if (scenarios.has(4)) await cpuPath(fleet, rows);
@@ -242,6 +244,20 @@ async function accountScenarios(fleet: Fleet, scenarios: Set<number>, rows: Row[
       rows.push({ scenario: "1 calls by operation", ...Object.fromEntries(Object.entries(readStats.calls).map(([op, n]) => [op, `${n} (min ${minimum[op] ?? 0})`])) });
     }
 
+    // 7: watch's steady state: a cycle between full reads makes only the list calls (ReadCadence).
+    if (scenarios.has(7)) {
+      const cadence = new ReadCadence(10);
+      await resetStats(endpoint.url);
+      const fullCycle = await measure(() => planReconcile({ state, gateway: gw, region: "eu-west-1", snapshots: cadence }));
+      const fullCalls = sum((await endpointStats(endpoint.url)).calls);
+      await resetStats(endpoint.url);
+      const cheapCycle = await measure(() => planReconcile({ state, gateway: gw, region: "eu-west-1", snapshots: cadence }));
+      const cheapStats = await endpointStats(endpoint.url);
+      const cheapCalls = sum(cheapStats.calls);
+      const share = cheapCalls / fullCalls;
+      rows.push({ scenario: "7 watch steady state (--resync-every 10)", "full read calls": fullCalls, "cheap cycle calls": cheapCalls, "cheap / full": `${(share * 100).toFixed(1)}%`, target: "≤ 10%", met: share <= 0.1 && cadence.lastReadKind === "cheap" && cheapCycle.value.plan.summary.noop === fullCycle.value.plan.summary.noop ? "yes" : "NO", "cheap cycle wall s": +(cheapCycle.wallMs / 1000).toFixed(1), "full cycle wall s": +(fullCycle.wallMs / 1000).toFixed(1), "cheap calls by operation": Object.entries(cheapStats.calls).map(([op, n]) => `${op} ${n}`).join(", ") });
+    }
+
     // 3: drift plan with 1% of resources changed out of band.
     if (scenarios.has(3)) {
       const resources = noChange.value.plan.changes.length;
@@ -270,7 +286,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The YAML files under a fleet directory. */
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
+}
+
+/** Targets of scenario 4: the whole CPU path within 2× only parsing the same files, peak RSS ≤ 500 MB, linear in size. */
+const CPU_PATH_RATIO = 2;
+const CPU_PATH_RSS_MB = 500;
+const CPU_PATH_LINEAR = 1.5;
+
 async function cpuPath(fleet: Fleet, rows: Row[]): Promise<void> {
+  let firstUsPerResource: number | undefined;
   for (const copies of [1, 5, 10]) {
     const dirs = Array.from({ length: copies }, (_, c) => writeFleet(fleet, "bench", c + 1));
     // The in-memory actual state is the input the diff runs against (as a read would give it):
@@ -290,10 +317,20 @@ async function cpuPath(fleet: Fleet, rows: Row[]): Promise<void> {
         }),
       );
     }
+    // The same files, only read and parsed with js-yaml, in the same run: the yardstick the whole path is held to.
+    const files = dirs.flatMap(yamlFiles);
+    const parses = [];
+    for (let r = 0; r < CPU_PATH_RUNS; r++) parses.push(await measure(async () => files.reduce((n, f) => n + loadAll(readFileSync(f, "utf8")).length, 0)));
     const walls = runs.map((r) => r.wallMs);
     const wall = median(walls);
+    const parseOnly = median(parses.map((r) => r.wallMs));
     const { resources, changed } = runs[0]!.value;
-    rows.push({ scenario: `4 CPU path ×${copies}`, resources, changed, runs: CPU_PATH_RUNS, "wall s": +(wall / 1000).toFixed(2), "wall s min": +(Math.min(...walls) / 1000).toFixed(2), "wall s max": +(Math.max(...walls) / 1000).toFixed(2), "cpu s": +(median(runs.map((r) => r.cpuMs)) / 1000).toFixed(2), "peak RSS MB": Math.round(Math.max(...runs.map((r) => r.peakRssMb))), "µs per resource": +((wall * 1000) / resources).toFixed(1) });
+    const peak = Math.round(Math.max(...runs.map((r) => r.peakRssMb)));
+    const usPerResource = (wall * 1000) / resources;
+    firstUsPerResource ??= usPerResource;
+    const ratio = wall / parseOnly;
+    const linear = usPerResource <= CPU_PATH_LINEAR * firstUsPerResource;
+    rows.push({ scenario: `4 CPU path ×${copies}`, resources, changed, runs: CPU_PATH_RUNS, "wall s": +(wall / 1000).toFixed(2), "wall s min": +(Math.min(...walls) / 1000).toFixed(2), "wall s max": +(Math.max(...walls) / 1000).toFixed(2), "cpu s": +(median(runs.map((r) => r.cpuMs)) / 1000).toFixed(2), "parse-only s (js-yaml)": +(parseOnly / 1000).toFixed(2), "whole / parse-only": +ratio.toFixed(2), "target whole / parse-only": `≤ ${CPU_PATH_RATIO}`, "peak RSS MB": peak, "target peak RSS MB": `≤ ${CPU_PATH_RSS_MB}`, "µs per resource": +usPerResource.toFixed(1), "linear (µs/resource ≤ 1.5× the ×1's)": linear ? "yes" : "NO", met: ratio <= CPU_PATH_RATIO && peak <= CPU_PATH_RSS_MB && linear ? "yes" : "NO" });
   }
 }
 

@@ -11,8 +11,8 @@ import { StatusPageSource } from "../controller/status-page.js";
 import { ControllerMetrics } from "../controller/metrics.js";
 import type { Notifier } from "../controller/notify.js";
 import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
-import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
-import { prepareDesired, reconcilePrepared } from "../pipeline/reconcile.js";
+import type { DriftReportPart } from "../controller/drift-report.js";
+import { driftTotals, renderDriftReport } from "../controller/drift-report.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
 import type { Connection, DeploymentAccess } from "./connection.js";
@@ -48,6 +48,7 @@ export const WATCH_FLAGS = {
   once: { type: "boolean" },
   deployment: { type: "string", multiple: true },
   policies: { type: "string" },
+  "resync-every": { type: "string", default: "10" },
 } as const;
 
 export const WATCH_HELP = `usage: patchctl watch --repo URL|PATH [--branch main] [--path .] [--interval 60s] [--no-apply]
@@ -64,11 +65,15 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
   --interval DURATION       time between cycles, at least 1s: 500ms, 60s, 5m, 1h or plain seconds
                             (default 60s)
   --no-apply                report drift, change nothing
+  --resync-every N          read the account in full every N cycles (default 10); the cycles between
+                            make only the list calls and keep the last full read when they show no
+                            change (any change they show, a new commit or an apply: a full read)
   --once                    run one cycle (per deployment-region) and exit
   --listen [HOST]:PORT      serve / (the status page, HTML), /healthz, /readyz, /metrics (Prometheus) and
                             /status (JSON), e.g. :8080
   --workdir DIR             where the checkouts go (default: a new temporary directory)
-  --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") and send it
+  --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") over every
+                            deployment-region, and send it
   --drift-report-file FILE  write the scheduled drift report to FILE
   -o, --output FORMAT       the scheduled drift report's format: text (default), json or markdown
   --notify-webhook URL      post notifications (applied changes, drift, refused commits, failures) to URL
@@ -100,6 +105,8 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const reportFormat = parseOutputFormat(values.output);
   const intervalMs = parseDuration(values.interval);
   if (intervalMs < 1000) throw new UsageError("--interval must be at least 1s");
+  const resyncEvery = Number(values["resync-every"]);
+  if (!/^\d+$/.test(values["resync-every"]) || resyncEvery < 1) throw new UsageError(`--resync-every must be a whole number of cycles, at least 1: '${values["resync-every"]}'`);
   if (values["drift-schedule"] && !cron.validate(values["drift-schedule"])) throw new UsageError(`--drift-schedule is not a valid cron expression: '${values["drift-schedule"]}'`);
   const base = values.workdir ?? mkdtempSync(path.join(tmpdir(), "patchctl-watch-"));
   const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
@@ -123,7 +130,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const notifiers: Notifier[] = [];
   const metrics = new ControllerMetrics();
   const make = (source: GitSource, conn: Connection, deployment?: string): Controller =>
-    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment });
+    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment, resyncEvery });
   const controllers: Controller[] = [];
   if (deployments.length === 0) {
     const conn = await connect(values);
@@ -137,24 +144,36 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     }
   }
   const conn = conns[0]!;
-  const source = bootstrap;
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
   const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000) })) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
+  // The scheduled drift report covers every deployment-region this process reconciles, each with the
+  // last good commit of its own checkout, through its own connection.
   const driftTask = values["drift-schedule"]
     ? cron.schedule(values["drift-schedule"], async () => {
         try {
-          const prepared = await prepareDesired(source.resolve(values.path), values.policies);
-          const ready = prepared.ok ? prepared.prepared : prepared.denied;
-          if (!ready) return;
-          const { plan } = await reconcilePrepared(ready, { gateway: conn.gateway, owner: values.owner, region: conn.region, mode: "plan", deleteGuard: { maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false } });
-          const report = reportFormat === "json" ? JSON.stringify(planToJson(plan, "drift"), null, 2) : reportFormat === "markdown" ? renderPlanMarkdown(plan, { mode: "drift" }) : renderPlanText(plan, { mode: "drift" });
+          const parts: DriftReportPart[] = await Promise.all(
+            controllers.map(async (c) => {
+              const where = { deployment: c.status.deployment, region: c.status.region ?? conn.region };
+              try {
+                const plan = await c.driftPlan();
+                return plan ? { ...where, plan } : { ...where, error: "no valid desired state yet" };
+              } catch (err) {
+                return { ...where, error: err instanceof Error ? err.message : String(err) };
+              }
+            }),
+          );
+          if (parts.every((p) => !p.plan)) return;
+          const report = renderDriftReport(parts, reportFormat);
           if (values["drift-report-file"]) await writeFile(values["drift-report-file"], report);
-          const drifted = plan.changes.filter((c) => c.action !== "noop").length;
-          logger.info({ event: "drift-report", drifted, unmanaged: plan.unmanaged.length }, "scheduled drift report");
-          await notifyAll(notifiers, { kind: "drift", owner: plan.owner, text: `patchctl drift report for ${plan.owner}: ${drifted} drifted, ${plan.unmanaged.length} unmanaged`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));
+          const { drifted, unmanaged, failed } = driftTotals(parts);
+          const owner = parts.find((p) => p.plan)?.plan?.owner ?? values.owner ?? "unknown";
+          logger.info({ event: "drift-report", drifted, unmanaged, deploymentRegions: parts.length, failed }, "scheduled drift report");
+          for (const p of parts.filter((x) => x.error)) logger.error({ event: "drift-report-failed", deployment: p.deployment ?? null, region: p.region, error: p.error }, "scheduled drift report failed for a deployment-region");
+          const where = parts.length === 1 ? "" : ` over ${parts.length} deployment-regions`;
+          await notifyAll(notifiers, { kind: "drift", owner, text: `patchctl drift report for ${owner}${where}: ${drifted} drifted, ${unmanaged} unmanaged${failed ? `, ${failed} failed` : ""}`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));
         } catch (err) {
           logger.error({ event: "drift-report-failed", error: String(err) }, "scheduled drift report failed");
         }

@@ -14,6 +14,8 @@ import type { Notification, Notifier } from "./notify.js";
 import { notifyAll } from "./notify.js";
 import type { CycleSample, LastApply, StatusChange, StatusExemption, StatusFinding } from "../status-page/index.js";
 import { pushSample, statusChanges, statusFindings } from "../status-page/index.js";
+import type { ReadCadenceStatus } from "./read-cadence.js";
+import { ReadCadence } from "./read-cadence.js";
 
 export interface ControllerOptions {
   source: GitSource;
@@ -34,6 +36,8 @@ export interface ControllerOptions {
   policiesDir?: string;
   /** With deployments in patchctl.yaml: the deployment this controller reconciles. */
   deployment?: string;
+  /** --resync-every N: a full read every N cycles, cheap reads (the list calls) in between (default 10). */
+  resyncEvery?: number;
 }
 
 export interface CycleResult {
@@ -60,12 +64,16 @@ export interface ControllerStatus {
   lastResult?: CycleResult;
   /** The plan the pipeline refuses to apply (policy denial, delete guard), until the desired state or the account changes. */
   refused?: { commit?: string; since: string; reasons: { code: string; message: string }[] };
+  /** patchctl.yaml `suspend:` in force: planned and reported, nothing applied, until a commit removes it. */
+  suspended?: { since: string; reason: string };
   /** A change freeze in force (patchctl.yaml freezes:, a CLOSED change calendar): planned and reported, nothing applied. */
   frozen?: { since: string; freezes: FreezeStatus["active"] };
   /** Changes waiting for a window execution to end; applied by the first cycle after it. */
   deferred: { key: string; window: string; since: string; reason: string }[];
   holdsLease: boolean;
   drifted: { key: string; action: string; fields: string[] }[];
+  /** The cadence of full and cheap reads, and the last cycle's AWS calls. */
+  reads?: ReadCadenceStatus & { callsLastCycle: number };
 }
 
 /** What the status page shows of this controller besides its status: masked changes, findings, recent cycles. */
@@ -104,8 +112,10 @@ export class Controller {
   private lease?: Lease;
   private readonly abort = new AbortController();
   private wake?: () => void;
+  private readonly reads: ReadCadence;
 
   constructor(private readonly opts: ControllerOptions) {
+    this.reads = new ReadCadence(opts.resyncEvery ?? 10);
     this.status.deployment = opts.deployment;
     this.status.region = opts.region;
   }
@@ -166,6 +176,7 @@ export class Controller {
     }
     this.goodState = state;
     this.prepared = prepared.prepared;
+    this.reads.invalidate(); // a new commit: read in full
     this.status.lastGoodCommit = commit;
     this.status.badCommit = undefined;
     this.status.owner = this.owner();
@@ -198,10 +209,11 @@ export class Controller {
         onApplyEvent: () => {
           this.page.applying = true;
         },
+        snapshots: this.reads,
       });
+      if (outcome.result && outcome.result.outcomes.length > 0) this.reads.invalidate(); // the account moved under the snapshot
       const plan = outcome.plan;
       this.page.applying = false;
-      this.page.lastFullRead = new Date().toISOString();
       this.page.changes = statusChanges(plan, outcome.deferred);
       Object.assign(this.page, statusFindings(outcome.policy, this.opts.source.resolve(this.opts.path)));
       const active = plan.changes.filter((c) => c.action !== "noop");
@@ -212,7 +224,9 @@ export class Controller {
       await this.reportFreeze(outcome.freeze);
       this.reportDeferred(outcome.deferred);
       // A freeze is not a refused plan: it is shown as frozen and lifts by itself.
-      const refusals = outcome.refusals.filter((r) => r.code !== "frozen");
+      // Nor is patchctl.yaml suspend: (shown as suspended, lifts when the commit removes it).
+      this.reportSuspend(outcome.refusals.find((r) => r.code === "suspended")?.message);
+      const refusals = outcome.refusals.filter((r) => r.code !== "frozen" && r.code !== "suspended");
       if (this.opts.apply && refusals.length > 0) {
         refused = await this.reportRefusal({ ...outcome, refusals }, plan.stateFingerprint);
       } else {
@@ -232,8 +246,8 @@ export class Controller {
         if (applied > 0 || failedCount > 0) this.page.lastApply = { at: new Date().toISOString(), applied, failed: failedCount, ok: res.ok };
         if (applied > 0) await this.notify("applied", `patchctl applied ${applied} change(s) for ${owner}`, { applied: res.outcomes.filter((o) => o.status === "applied").map((o) => `${o.action} ${o.key}`) });
         if (!res.ok) throw new Error(`${res.outcomes.filter((o) => o.status === "failed").length} change(s) failed`);
-      } else if ((!this.opts.apply || outcome.freeze?.frozen === true) && active.length > 0) {
-        // Reporting only (--no-apply), or frozen: drift is reported, once per set of changes.
+      } else if ((!this.opts.apply || outcome.freeze?.frozen === true || this.status.suspended !== undefined) && active.length > 0) {
+        // Reporting only (--no-apply), frozen or suspended: drift is reported, once per set of changes.
         const signature = active.map((c) => `${c.action}:${c.key}`).join(",");
         if (signature !== this.lastDriftSignature) {
           this.lastDriftSignature = signature;
@@ -252,6 +266,7 @@ export class Controller {
       this.log().info({ event: "cycle", ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(frozen ? { frozen } : {}), ...(outcome.deferred.length ? { deferred: outcome.deferred.length } : {}), ...(refused ? { refused } : {}) }, "cycle complete");
     } catch (err) {
       this.failures++;
+      this.reads.invalidate();
       const message = err instanceof Error ? err.message : String(err);
       result = { at: new Date().toISOString(), ok: false, commit: this.status.commit, error: message };
       this.opts.metrics.cycles.inc({ result: "failure" });
@@ -260,11 +275,28 @@ export class Controller {
     } finally {
       this.page.applying = false;
       end();
+      const calls = totalCalls(this.opts.gateway) - callsBefore;
+      this.status.reads = { ...this.reads.status(), callsLastCycle: calls };
+      const fullAt = this.reads.lastFullReadAt;
+      if (fullAt) this.page.lastFullRead = fullAt.toISOString();
+      this.opts.metrics.recordCycleReads({ deployment: this.opts.deployment, region: this.opts.region }, calls, this.reads.lastReadKind, this.reads.lastFullReadAt);
       this.opts.metrics.syncCalls(this.opts.gateway.stats, { deployment: this.opts.deployment, region: this.opts.region }, this.opts.gateway.rates());
     }
     this.status.lastResult = result;
     pushSample(this.page.history, { at: result.at, ms: Date.now() - started, calls: totalCalls(this.opts.gateway) - callsBefore, applied: result.applied ?? 0, ok: result.ok });
     return result;
+  }
+
+  /** patchctl.yaml `suspend:`: /status `suspended`, and one log line when it begins and when it ends. */
+  private reportSuspend(message: string | undefined): void {
+    const was = this.status.suspended;
+    if (message !== undefined) {
+      if (!was) this.log().warn({ event: "suspend-begins", reason: message }, message);
+      this.status.suspended = { since: was?.since ?? new Date().toISOString(), reason: message };
+    } else if (was) {
+      this.log().info({ event: "suspend-ends" }, "patchctl.yaml suspend: removed; applying again");
+      this.status.suspended = undefined;
+    }
   }
 
   /** Logs, shows and notifies a refused plan once per (commit, account state, reasons); returns the reasons. */
@@ -336,6 +368,16 @@ export class Controller {
       }
       throw err;
     }
+  }
+
+  /**
+   * The scheduled drift report's plan for this deployment-region: the last good commit against the
+   * account, from a full read, changing nothing. Undefined before a commit loaded.
+   */
+  async driftPlan(): Promise<Plan | undefined> {
+    if (!this.prepared) return undefined;
+    const deleteGuard = { maxDeletePercent: this.opts.maxDeletePercent, allowMassDelete: this.opts.allowMassDelete };
+    return (await reconcilePrepared(this.prepared, { gateway: this.opts.gateway, region: this.opts.region, owner: this.owner(), mode: "plan", deleteGuard })).plan;
   }
 
   /** Delay before the next cycle: the interval, doubled per consecutive failure, capped. */

@@ -15,6 +15,8 @@ export class ControllerMetrics {
   readonly ssmErrors = new Counter({ name: "patchctl_ssm_errors_total", help: "AWS calls that failed after the SDK's retries, by deployment, region, operation and error code", labelNames: ["deployment", "region", "operation", "code"], registers: [this.registry] });
   readonly ssmThrottled = new Counter({ name: "patchctl_ssm_throttled_total", help: "Attempts the service throttled, whether the SDK's retry then succeeded or not, by deployment, region and operation", labelNames: ["deployment", "region", "operation"], registers: [this.registry] });
   readonly ssmRate = new Gauge({ name: "patchctl_ssm_rate_calls_per_second", help: "The rate each client paces its calls at (learnt from the service, at most --max-tps), by deployment, region and service", labelNames: ["deployment", "region", "service"], registers: [this.registry] });
+  readonly cycleCalls = new Gauge({ name: "patchctl_cycle_calls", help: "AWS calls the last cycle made, by deployment, region and read (full, or cheap: the list calls only)", labelNames: ["deployment", "region", "read"], registers: [this.registry] });
+  readonly lastFullRead = new Gauge({ name: "patchctl_last_full_read_timestamp_seconds", help: "Unix time of the last full read of the account, by deployment and region", labelNames: ["deployment", "region"], registers: [this.registry] });
   /** What each counter was last synced to, per label set: the gateway's counters only grow, the counters take the difference. */
   private readonly synced = new Map<string, number>();
 
@@ -40,5 +42,15 @@ export class ControllerMetrics {
       add("errors", this.ssmErrors, { ...base, operation: op ?? "", code: code ?? "" }, n);
     }
     for (const [service, r] of Object.entries(rates)) if (r) this.ssmRate.set({ ...base, service }, r.rate);
+  }
+
+  /** One cycle's calls and read kind, and when the account was last read in full. */
+  recordCycleReads(where: { deployment?: string; region: string }, calls: number, read: "full" | "cheap" | undefined, lastFullReadAt: Date | undefined): void {
+    const base = { deployment: where.deployment ?? "", region: where.region };
+    if (read) {
+      this.cycleCalls.remove({ ...base, read: read === "full" ? "cheap" : "full" });
+      this.cycleCalls.set({ ...base, read }, calls);
+    }
+    if (lastFullReadAt) this.lastFullRead.set(base, lastFullReadAt.getTime() / 1000);
   }
 }

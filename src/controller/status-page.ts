@@ -48,7 +48,7 @@ export class StatusPageSource {
       failed: last && !last.ok ? (last.error ?? "the last cycle failed") : undefined,
       applying: c.page.applying,
       frozen: s.frozen ? `change freeze: ${s.frozen.freezes.map((f) => f.name + (f.until ? ` until ${f.until}` : "")).join(", ")}` : undefined,
-      suspended: !last ? "waiting for the first cycle" : c.applies && !s.holdsLease ? "waiting for the write lease (another controller applies)" : undefined,
+      suspended: s.suspended ? s.suspended.reason : !last ? "waiting for the first cycle" : c.applies && !s.holdsLease ? "waiting for the write lease (another controller applies)" : undefined,
       changes: c.page.changes.length,
     });
     const cached = this.compliance.get(c);

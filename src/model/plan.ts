@@ -72,6 +72,11 @@ export interface ActualState {
   /** AWS-owned baseline id per OS (the default to move back to). */
   awsBaselines: Record<string, string>;
   fingerprint: string;
+  /**
+   * Per top-level kind, what its list calls answered at this read (see ResourceHandler.readListing);
+   * for a kind without list digests, the digest of its resources. What a cheap read compares against.
+   */
+  listings?: Record<string, Record<string, string>>;
 }
 
 /**

@@ -16,6 +16,7 @@ import type { Policy, PolicyResult } from "../policy/index.js";
 import { evaluatePlanPolicies, evaluateSpecPolicies, hasDenials, loadPolicies, mergeResults } from "../policy/index.js";
 import type { ApplyEvent, ApplyResult, RecordedCall } from "../reconciler/apply.js";
 import { applyPlan } from "../reconciler/apply.js";
+import type { SnapshotSource } from "../reconciler/read-actual.js";
 import { isPlanStale, planReconcile } from "../reconciler/engine.js";
 import type { DeleteGuardOptions } from "../reconciler/guard.js";
 import { checkDeleteGuard } from "../reconciler/guard.js";
@@ -111,6 +112,8 @@ export interface ReconcileRequest {
   onApplyEvent?: (e: ApplyEvent) => void;
   afterWrite?: (call: RecordedCall) => void;
   signal?: AbortSignal;
+  /** Where the plan's snapshot comes from (default: a full read); in mode "apply", changes are planned again from a full read. */
+  snapshots?: SnapshotSource;
 }
 
 export interface ReconcileOutcome {
@@ -145,7 +148,7 @@ function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions)
 export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
   const owner = req.owner ?? prepared.state.config.owner;
   const run = async (): Promise<ReconcileOutcome> => {
-    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onProgress: req.onProgress });
+    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onProgress: req.onProgress, snapshots: req.snapshots, freshBeforeChanges: req.mode === "apply" });
     const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
     return finish(plan, policy, req, freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
   };

@@ -2,8 +2,9 @@ import type { DesiredState } from "../desired/load.js";
 import { packageVersion } from "../package-root.js";
 import { expandDesired } from "./expand.js";
 import type { Plan, Resource } from "../model/plan.js";
+import { hasChanges } from "../model/plan.js";
 import { computePlan, desiredNamesOf, readScopeOf } from "./plan.js";
-import type { ActualState } from "./read-actual.js";
+import type { ActualState, ReadOptions, SnapshotSource } from "./read-actual.js";
 import { readActualState } from "./read-actual.js";
 import { restrictToTargets } from "./target.js";
 import type { AwsGateway } from "../aws/gateway.js";
@@ -23,6 +24,10 @@ export interface PlanRequest {
   onProgress?: (message: string) => void;
   /** --target KIND/NAME: plan only these resources and what they need (restrictToTargets). */
   targets?: readonly string[];
+  /** Where the snapshot comes from (default: a full read). */
+  snapshots?: SnapshotSource;
+  /** A plan with changes made from a reused snapshot is made again from a full read (it is to be applied). */
+  freshBeforeChanges?: boolean;
 }
 
 export interface PlanResult {
@@ -36,16 +41,22 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
   const owner = req.owner ?? req.state.config.owner;
   const desired = expandDesired(req.state, owner);
   const scope = readScopeOf(desired);
-  const actual = await readActualState(req.gateway, {
-    owner,
-    desiredNames: desiredNamesOf(scope),
-    concurrency: req.concurrency,
-    onProgress: req.onProgress,
-  });
-  const resolved = await resolveDesired(desired, actual, { gateway: req.gateway, owner, now: req.now ?? currentTime(), concurrency: req.concurrency ?? 8 });
-  const full = computePlan(resolved, actual, { owner, region: req.region, adopt: req.adopt ?? false, patchctlVersion: packageVersion() });
-  const plan = req.targets?.length ? restrictToTargets(full, req.targets) : full;
-  return { plan, desired: resolved, actual };
+  const readOpts: ReadOptions = { owner, desiredNames: desiredNamesOf(scope), concurrency: req.concurrency, onProgress: req.onProgress };
+  const planFrom = async (actual: ActualState): Promise<{ plan: Plan; desired: Resource[] }> => {
+    const resolved = await resolveDesired(desired, actual, { gateway: req.gateway, owner, now: req.now ?? currentTime(), concurrency: req.concurrency ?? 8 });
+    const full = computePlan(resolved, actual, { owner, region: req.region, adopt: req.adopt ?? false, patchctlVersion: packageVersion() });
+    return { plan: req.targets?.length ? restrictToTargets(full, req.targets) : full, desired: resolved };
+  };
+  if (!req.snapshots) {
+    const actual = await readActualState(req.gateway, readOpts);
+    return { ...(await planFrom(actual)), actual };
+  }
+  const { state, reused } = await req.snapshots.read(req.gateway, readOpts);
+  const first = await planFrom(state);
+  // A reused snapshot may only conclude "nothing to do": what is applied is planned from a full read.
+  if (!reused || !req.freshBeforeChanges || !hasChanges(first.plan)) return { ...first, actual: state };
+  const actual = await req.snapshots.readFull(req.gateway, readOpts);
+  return { ...(await planFrom(actual)), actual };
 }
 
 /** The desired side completed from the account by the kinds that declare it (ResourceHandler.resolve), in the registry's order. */

@@ -88,6 +88,8 @@ export interface ReadResult {
   resources: ActualResource[];
   /** AWS-owned baseline id per OS (the default to move back to). */
   awsBaselines?: Record<string, string>;
+  /** What this read's list calls answered (kinds with `readListing`). */
+  listing?: Listing;
 }
 
 /** What completing the desired side from the account needs (see ResourceHandler.resolve). */
@@ -98,6 +100,13 @@ export interface ResolveContext {
   now: Date;
   concurrency: number;
 }
+
+/**
+ * What a kind's list calls answered at one read, one digest per call ("windows", "tasks:<window id>"),
+ * without what moves by itself (a window's next execution time): equal digests, nothing these calls
+ * show has moved in between.
+ */
+export type Listing = Record<string, string>;
 
 /**
  * A kind: everything the engine knows about one resource type — its identity and AWS name, how it
@@ -129,6 +138,15 @@ export interface ResourceHandler {
    * returns the desired resources (its own and those it drives, changed; the rest as they were).
    */
   resolve?(desired: readonly Resource[], actual: ActualState, ctx: ResolveContext): Promise<Resource[]>;
+  /**
+   * The cheap read between full reads: the same list calls as the full read whose listing is
+   * `previous`, digested the same way, and nothing else. The engine compares the two: equal, the last
+   * full snapshot still stands for everything the lists show (an add, a delete, a changed listed
+   * field all change a digest); anything else calls for a full read. What the lists do not show (a
+   * task's invocation parameters, tags, a baseline's rules) waits for the next full read. A kind
+   * without it is read in full in every cycle.
+   */
+  readListing?(gw: AwsGateway, ctx: ReadContext, previous: Listing): Promise<Listing>;
   /** The name in AWS of a desired resource (top-level kinds): what a conflict is detected by. */
   awsName?(r: Resource): string;
   /** AWS compares its names case-insensitively (IAM role names). */

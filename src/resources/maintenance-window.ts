@@ -3,9 +3,9 @@ import type { AwsGateway } from "../aws/gateway.js";
 import { TAGS_GONE, unlessGone } from "../aws/not-found.js";
 import type { ActualResource, JsonObject, Resource } from "../model/plan.js";
 import { mapLimit } from "../util/limit.js";
-import type { ExpandContext, ReadContext, ReadResult, ResourceHandler, SsmCall } from "./handler.js";
+import type { ExpandContext, Listing, ReadContext, ReadResult, ResourceHandler, SsmCall } from "./handler.js";
 import type { Tag } from "./read-helpers.js";
-import { dedupe, ownershipOf } from "./read-helpers.js";
+import { dedupe, listingDigest, ownershipOf } from "./read-helpers.js";
 import { targetFromDesired, targetFromSsm, targetKey, taskFromDesired, taskFromSsm, taskKey, windowKey } from "./window-children.js";
 import { withinAny } from "./field-paths.js";
 import { controlsOfEntry } from "./controls.js";
@@ -25,6 +25,7 @@ export const maintenanceWindowHandler: ResourceHandler = {
   documentKind: "MaintenanceWindow",
   expand: (doc, ctx) => expandWindow(doc as MaintenanceWindowDoc, ctx),
   read: (gw, ctx) => readWindows(gw, ctx),
+  readListing: (gw, ctx, previous) => readWindowListing(gw, ctx, previous),
   awsName: (r) => String(r.spec.name),
   readScope: "windows",
   references: () => [],
@@ -121,7 +122,14 @@ type WindowIdentity = { WindowId?: string; Name?: string };
 interface ReadWindow {
   window: ActualResource;
   children: ActualResource[];
+  /** The digests of its DescribeMaintenanceWindowTargets and DescribeMaintenanceWindowTasks answers (read in full only). */
+  listing?: Listing;
 }
+
+/** DescribeMaintenanceWindows' NextExecutionTime moves by itself as the schedule runs: not a change. */
+const WINDOW_LIST_VOLATILE = ["NextExecutionTime"];
+const targetsListed = (id: string) => `targets:${id}`;
+const tasksListed = (id: string) => `tasks:${id}`;
 
 /**
  * Windows with their targets and tasks, with the fewest calls (ssm-api-notes §9):
@@ -150,7 +158,29 @@ async function readWindows(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult
   const windows = dedupe(found.map((r) => r.window));
   const kept = new Set(windows.filter((w) => !w.key.includes("#")).map((w) => w.id));
   const children = dedupe(found.filter((r) => kept.has(r.window.id)).flatMap((r) => r.children));
-  return { resources: [...windows, ...children] };
+  const listing: Listing = Object.assign({ windows: listingDigest(windowIds, WINDOW_LIST_VOLATILE) }, ...found.map((r) => r.listing ?? {}));
+  return { resources: [...windows, ...children], listing };
+}
+
+/**
+ * The cheap read: DescribeMaintenanceWindows, and the targets and tasks lists of the windows the
+ * full read listed them for (those read in full); no tags, no GetMaintenanceWindow, no
+ * GetMaintenanceWindowTask. A new window changes the windows digest (its tags, then, want a full
+ * read); a window gone drops its lists' digests.
+ */
+async function readWindowListing(gw: AwsGateway, ctx: ReadContext, previous: Listing): Promise<Listing> {
+  const windowIds = await gw.paginate<WindowIdentity>("DescribeMaintenanceWindows", {}, "WindowIdentities", 100);
+  const listing: Listing = { windows: listingDigest(windowIds, WINDOW_LIST_VOLATILE) };
+  if (listing.windows !== previous.windows) return listing; // moved: a full read follows, the rest would not change that
+  const listed = windowIds.map((w) => w.WindowId!).filter((id) => previous[targetsListed(id)] !== undefined);
+  const lists = await mapLimit(listed, ctx.concurrency, async (id) => {
+    const [targets, tasks] = await Promise.all([
+      unlessGone(() => gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100)),
+      unlessGone(() => gw.paginate<Record<string, unknown>>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100)),
+    ]);
+    return targets && tasks ? { [targetsListed(id)]: listingDigest(targets), [tasksListed(id)]: listingDigest(tasks) } : {};
+  });
+  return Object.assign(listing, ...lists);
 }
 
 async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string): Promise<ReadWindow | undefined> {
@@ -184,5 +214,5 @@ async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag
     const name = (t.Name as string | undefined) ?? `id:${tid}`;
     children.push({ type: "WindowTask", key: taskKey(logical, name), name: `${logical}/${name}`, id: tid, parentKey: wKey, spec: taskFromSsm(t, targetNameById), owned, ownerTag, ssmName: name });
   }
-  return { window, children };
+  return { window, children, listing: { [targetsListed(id)]: listingDigest(targets), [tasksListed(id)]: listingDigest(tasks) } };
 }

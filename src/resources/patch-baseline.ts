@@ -5,9 +5,9 @@ import { TAGS_GONE, unlessGone } from "../aws/not-found.js";
 import type { ActualResource, Json, JsonObject, Resource } from "../model/plan.js";
 import { mapLimit } from "../util/limit.js";
 import { defaultKey } from "./default-baseline.js";
-import type { ExpandContext, ReadContext, ReadResult, ResourceHandler } from "./handler.js";
+import type { ExpandContext, Listing, ReadContext, ReadResult, ResourceHandler } from "./handler.js";
 import { registrationKey } from "./patch-group-registration.js";
-import { dedupe, ownershipOf } from "./read-helpers.js";
+import { dedupe, listingDigest, ownershipOf } from "./read-helpers.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { withinAny } from "./field-paths.js";
 import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel, toPascal } from "./shape.js";
@@ -73,6 +73,7 @@ export const patchBaselineHandler: ResourceHandler = {
   documentKind: "PatchBaseline",
   expand: (doc, ctx) => expandBaseline(doc as PatchBaselineDoc, ctx),
   read: (gw, ctx) => readBaselines(gw, ctx),
+  readListing: async (gw) => listingOf(...(await listBaselines(gw))),
   awsName: (r) => String(r.spec.name),
   readScope: "baselines",
   references: () => [],
@@ -201,11 +202,20 @@ export function baselineIdSuffix(id: string): string {
  * (ssm-api-notes §9): DescribePatchBaselines and DescribePatchGroups once each (paginated),
  * ListTagsForResource once per custom baseline, GetPatchBaseline per owned (or name-conflicting) one.
  */
+function listBaselines(gw: AwsGateway): Promise<[BaselineIdentity[], PatchGroupMapping[]]> {
+  return Promise.all([gw.paginate<BaselineIdentity>("DescribePatchBaselines", {}, "BaselineIdentities", 100), gw.paginate<PatchGroupMapping>("DescribePatchGroups", {}, "Mappings", 100)]);
+}
+
+/**
+ * The cheap read's listing: DescribePatchBaselines (names, descriptions, the defaults) and
+ * DescribePatchGroups (the registrations); a baseline's rules and tags wait for the full read.
+ */
+function listingOf(baselineIds: BaselineIdentity[], mappings: PatchGroupMapping[]): Listing {
+  return { baselines: listingDigest(baselineIds), patchGroups: listingDigest(mappings) };
+}
+
 async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult> {
-  const [baselineIds, mappings] = await Promise.all([
-    gw.paginate<BaselineIdentity>("DescribePatchBaselines", {}, "BaselineIdentities", 100),
-    gw.paginate<PatchGroupMapping>("DescribePatchGroups", {}, "Mappings", 100),
-  ]);
+  const [baselineIds, mappings] = await listBaselines(gw);
   const resources: ActualResource[] = [];
   const awsBaselines: Record<string, string> = {};
   for (const b of baselineIds) {
@@ -264,5 +274,5 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
       ssmName: b.BaselineName ?? b.BaselineId,
     });
   }
-  return { resources, awsBaselines };
+  return { resources, awsBaselines, listing: listingOf(baselineIds, mappings) };
 }

@@ -2,6 +2,7 @@
 import type { AwsGateway } from "../aws/gateway.js";
 import type { ActualResource } from "../model/plan.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
+import { canonicalJson, sha256 } from "./shape.js";
 
 export type Tag = { Key?: string; Value?: string };
 
@@ -31,4 +32,13 @@ export function dedupe<T extends ActualResource>(list: T[]): T[] {
     }
     return { ...r, key: `${r.key}#${r.id}` };
   });
+}
+
+/**
+ * The digest of one list call's answer for a Listing: its entries in any order, without the fields
+ * named in `volatile` (those that move by themselves, e.g. a window's NextExecutionTime).
+ */
+export function listingDigest(entries: readonly Record<string, unknown>[], volatile: readonly string[] = []): string {
+  const kept = entries.map((e) => canonicalJson(Object.fromEntries(Object.entries(e).filter(([k]) => !volatile.includes(k)))));
+  return sha256(kept.sort().join("\n"));
 }

@@ -1,0 +1,51 @@
+import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
+import type { Plan } from "../model/plan.js";
+
+export type DriftReportFormat = "text" | "json" | "markdown";
+
+/** One deployment-region's part of the scheduled drift report. */
+export interface DriftReportPart {
+  /** Absent without deployments (one account-region). */
+  deployment?: string;
+  region: string;
+  /** The plan of the last good commit against this account-region; absent when it failed (with `error`). */
+  plan?: Plan;
+  error?: string;
+}
+
+/**
+ * The scheduled drift report (watch --drift-schedule) over every deployment-region a watch
+ * process reconciles. One part without deployments renders exactly as a single plan's drift
+ * report; several render one after the other, each under its deployment and region (JSON:
+ * `{ reports: [{ deployment, region, report | error }] }`).
+ */
+export function renderDriftReport(parts: readonly DriftReportPart[], format: DriftReportFormat): string {
+  const single = parts.length === 1 && parts[0]!.deployment === undefined && parts[0]!.plan ? parts[0]!.plan : undefined;
+  if (single) return renderOne(single, format);
+  if (format === "json") {
+    return JSON.stringify({ reports: parts.map((p) => ({ deployment: p.deployment ?? null, region: p.region, ...(p.plan ? { report: planToJson(p.plan, "drift") } : { error: p.error ?? "no plan" }) })) }, null, 2);
+  }
+  return parts
+    .map((p) => {
+      const where = p.deployment === undefined ? p.region : `${p.deployment} ${p.region}`;
+      const heading = format === "markdown" ? `## deployment-region \`${where}\`` : `== deployment-region ${where} ==`;
+      return `${heading}\n\n${p.plan ? renderOne(p.plan, format) : `drift report failed: ${p.error ?? "no plan"}`}`;
+    })
+    .join("\n\n");
+}
+
+function renderOne(plan: Plan, format: DriftReportFormat): string {
+  if (format === "json") return JSON.stringify(planToJson(plan, "drift"), null, 2);
+  return format === "markdown" ? renderPlanMarkdown(plan, { mode: "drift" }) : renderPlanText(plan, { mode: "drift" });
+}
+
+/** Resources drifted and unmanaged, over every part that was planned. */
+export function driftTotals(parts: readonly DriftReportPart[]): { drifted: number; unmanaged: number; failed: number } {
+  let drifted = 0;
+  let unmanaged = 0;
+  for (const p of parts) {
+    drifted += p.plan?.changes.filter((c) => c.action !== "noop").length ?? 0;
+    unmanaged += p.plan?.unmanaged.length ?? 0;
+  }
+  return { drifted, unmanaged, failed: parts.filter((p) => !p.plan).length };
+}
