@@ -1,5 +1,5 @@
 import type { AwsGateway } from "../aws/gateway.js";
-import type { ActualResource, ActualState } from "../model/plan.js";
+import type { ActualResource, ActualState, ResourceType } from "../model/plan.js";
 import { topLevelHandlers } from "../resources/registry.js";
 import { canonicalJson, sha256 } from "../resources/shape.js";
 
@@ -9,6 +9,10 @@ export interface ReadOptions {
   owner: string;
   /** AWS names of the desired resources per readScope ("baselines", "windows", "roles"): unowned resources with these names are read in full (conflicts, adoption). */
   desiredNames: Partial<Record<string, Set<string>>>;
+  /** Read everything no other owner has in full (import; see ReadContext.full). */
+  full?: boolean;
+  /** The top-level kinds to read; every one when unset. */
+  types?: readonly ResourceType[];
   concurrency?: number;
   onProgress?: (message: string) => void;
 }
@@ -23,7 +27,9 @@ export async function readActualState(gw: AwsGateway, opts: ReadOptions): Promis
   const progress = opts.onProgress ?? (() => {});
   progress("listing the account");
   const parts = await Promise.all(
-    topLevelHandlers().map((h) => h.read!(gw, { owner: opts.owner, desiredNames: (h.readScope && opts.desiredNames[h.readScope]) || new Set(), concurrency, progress })),
+    topLevelHandlers()
+      .filter((h) => !opts.types || opts.types.includes(h.type))
+      .map((h) => h.read!(gw, { owner: opts.owner, desiredNames: (h.readScope && opts.desiredNames[h.readScope]) || new Set(), full: opts.full, concurrency, progress })),
   );
   const resources: ActualResource[] = parts.flatMap((p) => p.resources);
   const awsBaselines = Object.assign({}, ...parts.map((p) => p.awsBaselines ?? {})) as Record<string, string>;

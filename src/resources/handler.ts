@@ -80,6 +80,12 @@ export interface ReadContext {
   owner: string;
   /** AWS names of this kind in the desired state: unowned resources with these names are read in full (conflicts, adoption). */
   desiredNames: Set<string>;
+  /**
+   * Read every resource no other patchctl owner has in full, not only the owned and the desired
+   * names (import, which writes them all out); references between resources read together (a task's
+   * window targets) then name them by id (`id:…`), because import chooses their names itself.
+   */
+  full?: boolean;
   concurrency: number;
   progress: (message: string) => void;
 }

@@ -227,7 +227,7 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
     const { tags, ownerTag, owned, logical } = who;
     logicalBaseline.set(id, { name: logical, owned });
     const key = patchBaselineHandler.key(logical);
-    if (!owned && !ctx.desiredNames.has(ssmName)) {
+    if (!owned && !(ctx.full ? ownerTag === undefined : ctx.desiredNames.has(ssmName))) {
       return { type: "PatchBaseline", key, name: logical, id, spec: { name: ssmName, operatingSystem: b.OperatingSystem ?? "WINDOWS" }, owned, ownerTag, ssmName };
     }
     const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetPatchBaseline", { BaselineId: id }));
