@@ -5,6 +5,8 @@ import { maintenanceWindowHandler, windowFromDesired } from "../resources/mainte
 import { associationFromDesired, patchAssociationHandler } from "../resources/patch-association.js";
 import { baselineFromDesired, patchBaselineHandler } from "../resources/patch-baseline.js";
 import { decodePolicy, serviceRoleFromDesired } from "../resources/service-role.js";
+import { sensitiveFields } from "../resources/field-paths.js";
+import type { ResourceHandler } from "../resources/handler.js";
 import { canonicalJson } from "../resources/shape.js";
 import { targetFromDesired, taskFromDesired, windowTargetHandler, windowTaskHandler } from "../resources/window-children.js";
 import { derivedTargetName, derivedTaskName, NAME_PATTERN, NameScope, sanitizeName } from "./names.js";
@@ -70,21 +72,9 @@ function withoutTags(spec: JsonObject): JsonObject {
   return rest;
 }
 
-function has(value: Json | undefined, path: string): boolean {
-  let v: Json | undefined = value;
-  for (const step of path.split(".")) {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-    v = v[step];
-  }
-  if (v === undefined || v === null || v === "") return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === "object") return Object.keys(v).length > 0;
-  return true;
-}
-
-/** Which of a handler's sensitive fields a spec carries, as "label: field". */
-function sensitiveIn(spec: JsonObject, fields: readonly string[], label: string): string[] {
-  return fields.filter((f) => has(spec, f)).map((f) => `${label}${f}`);
+/** The fields of a spec the handler calls sensitive, as "label" + field (src/resources/field-paths.ts sensitiveFields). */
+function sensitiveIn(spec: JsonObject, handler: ResourceHandler, label: string): string[] {
+  return sensitiveFields(spec, handler.isSensitive).map((f) => `${label}${f}`);
 }
 
 const SENSITIVE_NOTE = (fields: string[]): string[] => [
@@ -179,8 +169,8 @@ function baselineFile(b: RawBaseline, logical: string): ImportedFile {
   const tags = userTags(b.tags);
   const doc: PatchBaselineDoc = { apiVersion: API_VERSION, kind: "PatchBaseline", metadata: { name: logical, ...(tags ? { tags } : {}) }, spec: full };
   const lines = header("patch baseline", b.ssmName, b.id);
-  const sensitive = sensitiveIn(spec, patchBaselineHandler.sensitive, "");
-  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive.map((s) => (s === "sources" ? "sources[].configuration" : s))));
+  const sensitive = sensitiveIn(spec, patchBaselineHandler, "");
+  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive));
   return { path: `baselines/${logical}.yaml`, doc, header: lines, comments: [] };
 }
 
@@ -274,7 +264,7 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
   const docOf = (spec: JsonObject): MaintenanceWindowDoc => ({ apiVersion: API_VERSION, kind: "MaintenanceWindow", metadata: { name: logical }, spec: spec as unknown as MaintenanceWindowDoc["spec"] });
   const spec = pruneDefaults(actual, (s) => canonicalJson(windowFromDesired(docOf(s), {})));
   const comments: NodeComment[] = [];
-  const sensitive = sensitiveIn(spec, maintenanceWindowHandler.sensitive, "");
+  const sensitive = sensitiveIn(spec, maintenanceWindowHandler, "");
 
   // Targets.
   const targetChildren: Child[] = w.targets.map((t) => ({ spec: t.spec, id: t.id, name: ssmNameOf(t) }));
@@ -317,14 +307,14 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
     .sort((a, b) => a.priority - b.priority || a.chosen.name.localeCompare(b.chosen.name));
 
   targets.forEach(({ c, chosen, t }, i) => {
-    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTargetHandler.sensitive, `targets[${chosen.name}].`));
+    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTargetHandler, `targets[${chosen.name}].`));
     if (!chosen.was) return;
     const g: GeneratedName = { kind: "WindowTarget", windowId: w.id, windowName: w.ssmName, id: c.id, name: chosen.name, was: chosen.was };
     generated.push(g);
     comments.push({ path: ["spec", "targets", i], lines: generatedComment("target", g, opts.namesWrittenToSsm) });
   });
   tasks.forEach(({ c, chosen, t }, i) => {
-    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTaskHandler.sensitive, `tasks[${chosen.name}].`));
+    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTaskHandler, `tasks[${chosen.name}].`));
     if (!chosen.was) return;
     const g: GeneratedName = { kind: "WindowTask", windowId: w.id, windowName: w.ssmName, id: c.id, name: chosen.name, was: chosen.was };
     generated.push(g);

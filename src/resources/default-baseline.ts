@@ -8,6 +8,7 @@ import { adoptThroughBaseline, baselineReference } from "./patch-group-registrat
  */
 export const defaultBaselineHandler: ResourceHandler = {
   type: "DefaultBaseline",
+  writes: ["RegisterDefaultPatchBaseline"],
   noun: "default baseline",
   ownership: "identity",
   key: (os) => defaultKey(os),
@@ -16,7 +17,6 @@ export const defaultBaselineHandler: ResourceHandler = {
   phases: { create: 4, update: 4, delete: 2 },
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   forceNew: [],
-  sensitive: [],
   isSensitive: () => false,
   unorderedLists: [],
   normalize: (spec) => ({ ...spec }),

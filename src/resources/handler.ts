@@ -105,6 +105,13 @@ export interface ReadResult {
  */
 export interface ResourceHandler {
   type: ResourceType;
+  /**
+   * The SSM or IAM operations its create, update and delete calls make (tag calls aside): the dry-run
+   * listing masks a call's input by the handler of the kind that makes it (src/diff/redact.ts).
+   */
+  writes: readonly string[];
+  /** The ResourceType its AddTagsToResource / RemoveTagsFromResource calls name (SSM-tagged kinds). */
+  tagResourceType?: "PatchBaseline" | "MaintenanceWindow" | "Association";
   /** What people call it ("window", "patch-group registration"), for messages. */
   noun: string;
   /**
@@ -162,11 +169,10 @@ export interface ResourceHandler {
   withRenamedReferences?(spec: JsonObject, renamed: Map<string, string>): JsonObject;
   /** Top-level spec fields that cannot be updated in place: a change replaces the resource. */
   forceNew: readonly string[];
-  /** Fields (prefixes) that can hold values SSM marks sensitive; import notes them in what it writes. */
-  sensitive: readonly string[];
   /**
    * Whether the value at `path` (e.g. "runCommand.parameters.Operation") of `spec` is masked.
-   * The one answer every output uses: plan renderers, the dry-run call listing, policy findings.
+   * The one answer every output uses: plan renderers, the dry-run call listing, policy findings,
+   * import's notes of what a written file holds.
    * `spec` is the side the value belongs to (a task's taskArn decides for its parameters).
    */
   isSensitive(path: string, spec: JsonObject | undefined): boolean;

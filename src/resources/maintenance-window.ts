@@ -19,6 +19,8 @@ const SENSITIVE = ["description"];
 
 export const maintenanceWindowHandler: ResourceHandler = {
   type: "MaintenanceWindow",
+  writes: ["CreateMaintenanceWindow", "UpdateMaintenanceWindow", "DeleteMaintenanceWindow"],
+  tagResourceType: "MaintenanceWindow",
   noun: "window",
   ownership: "tags",
   documentKind: "MaintenanceWindow",
@@ -31,7 +33,6 @@ export const maintenanceWindowHandler: ResourceHandler = {
   // Created before its targets and tasks; deleted (which cascades whatever remains inside) after targets were deregistered.
   phases: { create: 5, update: 5, delete: 9 },
   forceNew: [],
-  sensitive: SENSITIVE,
   isSensitive: (path) => withinAny(path, SENSITIVE),
   unorderedLists: [],
 

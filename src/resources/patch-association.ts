@@ -146,6 +146,8 @@ function associationInput(spec: JsonObject): Record<string, unknown> {
 
 export const patchAssociationHandler: ResourceHandler = {
   type: "PatchAssociation",
+  writes: ["CreateAssociation", "UpdateAssociation", "DeleteAssociation"],
+  tagResourceType: "Association",
   noun: "association",
   ownership: "tags",
   documentKind: "PatchAssociation",
@@ -163,7 +165,6 @@ export const patchAssociationHandler: ResourceHandler = {
   // runs a document against baselines being deleted.
   phases: { create: 7, update: 7, delete: 1 },
   forceNew: [],
-  sensitive: SENSITIVE,
   isSensitive: associationFieldIsSensitive,
   unorderedLists: UNORDERED,
   serverDefaulted: SERVER_DEFAULTED,

@@ -68,6 +68,8 @@ function normalizeRule(rule: Json, os: string): JsonObject {
 
 export const patchBaselineHandler: ResourceHandler = {
   type: "PatchBaseline",
+  writes: ["CreatePatchBaseline", "UpdatePatchBaseline", "DeletePatchBaseline"],
+  tagResourceType: "PatchBaseline",
   noun: "baseline",
   ownership: "tags",
   documentKind: "PatchBaseline",
@@ -80,8 +82,6 @@ export const patchBaselineHandler: ResourceHandler = {
   // Before anything registers against it; deleted after its groups and default moved away.
   phases: { create: 3, update: 3, delete: 10 },
   forceNew: ["operatingSystem"],
-  // Import notes "sources" (it holds the configurations); isSensitive masks the configurations only.
-  sensitive: ["sources"],
   isSensitive: (path) => withinAny(path, SENSITIVE),
   unorderedLists: UNORDERED,
 

@@ -9,6 +9,7 @@ import type { Reference, ResourceHandler } from "./handler.js";
  */
 export const patchGroupRegistrationHandler: ResourceHandler = {
   type: "PatchGroupRegistration",
+  writes: ["RegisterPatchBaselineForPatchGroup", "DeregisterPatchBaselineForPatchGroup"],
   noun: "patch-group registration",
   ownership: "identity",
   key: (name) => `PatchGroupRegistration/${name}`,
@@ -20,7 +21,6 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   listUnmanaged: (a) => !String(a.spec.baseline).startsWith("id:arn:"),
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   forceNew: ["baseline", "patchGroup", "operatingSystem"],
-  sensitive: [],
   isSensitive: () => false,
   unorderedLists: [],
   normalize: (spec) => ({ ...spec }),
