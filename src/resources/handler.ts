@@ -112,6 +112,11 @@ export interface ResourceHandler {
   writes: readonly string[];
   /** The ResourceType its AddTagsToResource / RemoveTagsFromResource calls name (SSM-tagged kinds). */
   tagResourceType?: "PatchBaseline" | "MaintenanceWindow" | "Association";
+  /**
+   * A change to it waits while a maintenance window runs (src/pipeline/deferral.ts): "self" for a
+   * window, "parent" for what a window holds (its targets and tasks); undefined: never held back.
+   */
+  heldWhileWindowRuns?: "self" | "parent";
   /** What people call it ("window", "patch-group registration"), for messages. */
   noun: string;
   /**

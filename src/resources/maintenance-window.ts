@@ -19,6 +19,7 @@ const SENSITIVE = ["description"];
 
 export const maintenanceWindowHandler: ResourceHandler = {
   type: "MaintenanceWindow",
+  heldWhileWindowRuns: "self",
   writes: ["CreateMaintenanceWindow", "UpdateMaintenanceWindow", "DeleteMaintenanceWindow"],
   tagResourceType: "MaintenanceWindow",
   noun: "window",

@@ -76,6 +76,7 @@ export function referencedTargetKeys(task: Resource): string[] {
 
 export const windowTargetHandler: ResourceHandler = {
   type: "WindowTarget",
+  heldWhileWindowRuns: "parent",
   writes: ["RegisterTargetWithMaintenanceWindow", "UpdateMaintenanceWindowTarget", "DeregisterTargetFromMaintenanceWindow"],
   noun: "target",
   ownership: "parent",
@@ -139,6 +140,7 @@ function targetInput(spec: JsonObject): Record<string, unknown> {
 
 export const windowTaskHandler: ResourceHandler = {
   type: "WindowTask",
+  heldWhileWindowRuns: "parent",
   writes: ["RegisterTaskWithMaintenanceWindow", "UpdateMaintenanceWindowTask", "DeregisterTaskFromMaintenanceWindow"],
   noun: "task",
   ownership: "parent",
