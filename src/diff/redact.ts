@@ -1,6 +1,7 @@
-import type { JsonObject, ResourceType } from "../model/plan.js";
+import type { JsonObject } from "../model/plan.js";
 import { joinPath, REDACTED } from "../resources/field-paths.js";
-import { handlerFor } from "../resources/registry.js";
+import type { ResourceHandler } from "../resources/handler.js";
+import { allHandlers } from "../resources/registry.js";
 
 /**
  * Masking SSM call inputs for the dry-run listing and recorded calls. What is sensitive is
@@ -10,47 +11,12 @@ import { handlerFor } from "../resources/registry.js";
  */
 export { REDACTED };
 
-/** The resource kind each call patchctl makes writes; a call not listed is masked whole. */
-const KIND_OF_OPERATION: Record<string, ResourceType> = {
-  CreatePatchBaseline: "PatchBaseline",
-  UpdatePatchBaseline: "PatchBaseline",
-  DeletePatchBaseline: "PatchBaseline",
-  RegisterPatchBaselineForPatchGroup: "PatchGroupRegistration",
-  DeregisterPatchBaselineForPatchGroup: "PatchGroupRegistration",
-  RegisterDefaultPatchBaseline: "DefaultBaseline",
-  CreateMaintenanceWindow: "MaintenanceWindow",
-  UpdateMaintenanceWindow: "MaintenanceWindow",
-  DeleteMaintenanceWindow: "MaintenanceWindow",
-  RegisterTargetWithMaintenanceWindow: "WindowTarget",
-  UpdateMaintenanceWindowTarget: "WindowTarget",
-  DeregisterTargetFromMaintenanceWindow: "WindowTarget",
-  RegisterTaskWithMaintenanceWindow: "WindowTask",
-  UpdateMaintenanceWindowTask: "WindowTask",
-  DeregisterTaskFromMaintenanceWindow: "WindowTask",
-  CreateRole: "ServiceRole",
-  UpdateRole: "ServiceRole",
-  UpdateAssumeRolePolicy: "ServiceRole",
-  AttachRolePolicy: "ServiceRole",
-  DetachRolePolicy: "ServiceRole",
-  PutRolePolicy: "ServiceRole",
-  DeleteRolePolicy: "ServiceRole",
-  TagRole: "ServiceRole",
-  UntagRole: "ServiceRole",
-  DeleteRole: "ServiceRole",
-  CreateAssociation: "PatchAssociation",
-  UpdateAssociation: "PatchAssociation",
-  DeleteAssociation: "PatchAssociation",
-};
-
-/** The resource kind of each tag-call ResourceType patchctl tags. */
-const KIND_OF_TAGGED: Record<string, ResourceType> = { PatchBaseline: "PatchBaseline", MaintenanceWindow: "MaintenanceWindow", Association: "PatchAssociation" };
-
-/** Tag calls name the kind they tag. */
-function kindOf(operation: string, input: Record<string, unknown>): ResourceType | undefined {
+/** The handler whose calls make an operation (tag calls: the one whose ResourceType they name); undefined: masked whole. */
+function handlerOf(operation: string, input: Record<string, unknown>): ResourceHandler | undefined {
   if (operation === "AddTagsToResource" || operation === "RemoveTagsFromResource") {
-    return typeof input.ResourceType === "string" ? KIND_OF_TAGGED[input.ResourceType] : undefined;
+    return allHandlers().find((h) => h.tagResourceType !== undefined && h.tagResourceType === input.ResourceType);
   }
-  return KIND_OF_OPERATION[operation];
+  return allHandlers().find((h) => h.writes.includes(operation));
 }
 
 /** Members whose keys are names users chose (document parameters): kept as written in spec paths. */
@@ -62,9 +28,8 @@ function camel(key: string): string {
 
 /** A copy of an SSM (or IAM) call's input, safe to print. */
 export function redactCallInput(operation: string, input: Record<string, unknown>): Record<string, unknown> {
-  const kind = kindOf(operation, input);
-  if (kind === undefined) return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => [k, REDACTED]));
-  const handler = handlerFor(kind);
+  const handler = handlerOf(operation, input);
+  if (handler === undefined) return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => [k, REDACTED]));
   // The part of the resource's spec the decision may depend on (a task's TaskArn and TaskType, an
   // association's document Name): the input's top-level strings, under their spec names.
   const context: JsonObject = {};

@@ -1,17 +1,18 @@
 import type { ConfigDoc, MaintenanceWindowDoc, PatchAssociationDoc, PatchBaselineDoc, ServiceRoleDoc, WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import { API_VERSION } from "../model/desired.js";
-import type { Json, JsonObject } from "../model/plan.js";
-import { maintenanceWindowHandler, windowFromDesired, windowFromSsm } from "../resources/maintenance-window.js";
-import { associationFromDesired, associationFromSsm, patchAssociationHandler } from "../resources/patch-association.js";
-import { baselineFromDesired, baselineFromSsm, patchBaselineHandler } from "../resources/patch-baseline.js";
+import type { ActualResource, Json, JsonObject } from "../model/plan.js";
+import { maintenanceWindowHandler, windowFromDesired } from "../resources/maintenance-window.js";
+import { associationFromDesired, patchAssociationHandler } from "../resources/patch-association.js";
+import { baselineFromDesired, patchBaselineHandler } from "../resources/patch-baseline.js";
 import { decodePolicy, serviceRoleFromDesired } from "../resources/service-role.js";
+import { sensitiveFields } from "../resources/field-paths.js";
+import type { ResourceHandler } from "../resources/handler.js";
 import { canonicalJson } from "../resources/shape.js";
-import { targetFromDesired, targetFromSsm, taskFromDesired, taskFromSsm, windowTargetHandler, windowTaskHandler } from "../resources/window-children.js";
+import { targetFromDesired, taskFromDesired, windowTargetHandler, windowTaskHandler } from "../resources/window-children.js";
 import { derivedTargetName, derivedTaskName, NAME_PATTERN, NameScope, sanitizeName } from "./names.js";
 import { pruneDefaults } from "./prune.js";
 import type { ImportRead, RawAssociation, RawBaseline, RawRole, RawWindow, Tag } from "./read.js";
 
-type SsmObject = Record<string, unknown>;
 export type YamlPath = (string | number)[];
 
 /** A comment placed on a node of the written YAML. */
@@ -71,21 +72,9 @@ function withoutTags(spec: JsonObject): JsonObject {
   return rest;
 }
 
-function has(value: Json | undefined, path: string): boolean {
-  let v: Json | undefined = value;
-  for (const step of path.split(".")) {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-    v = v[step];
-  }
-  if (v === undefined || v === null || v === "") return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (typeof v === "object") return Object.keys(v).length > 0;
-  return true;
-}
-
-/** Which of a handler's sensitive fields a spec carries, as "label: field". */
-function sensitiveIn(spec: JsonObject, fields: readonly string[], label: string): string[] {
-  return fields.filter((f) => has(spec, f)).map((f) => `${label}${f}`);
+/** The fields of a spec the handler calls sensitive, as "label" + field (src/resources/field-paths.ts sensitiveFields). */
+function sensitiveIn(spec: JsonObject, handler: ResourceHandler, label: string): string[] {
+  return sensitiveFields(spec, handler.isSensitive).map((f) => `${label}${f}`);
 }
 
 const SENSITIVE_NOTE = (fields: string[]): string[] => [
@@ -169,7 +158,7 @@ function header(kind: string, ssmName: string, id: string): string[] {
 }
 
 function baselineFile(b: RawBaseline, logical: string): ImportedFile {
-  const actual = withoutTags(baselineFromSsm(b.get, []));
+  const actual = withoutTags(b.spec);
   const docOf = (spec: JsonObject): PatchBaselineDoc => ({ apiVersion: API_VERSION, kind: "PatchBaseline", metadata: { name: logical }, spec: spec as unknown as PatchBaselineDoc["spec"] });
   const spec = pruneDefaults(actual, (s) => canonicalJson(baselineFromDesired(docOf(s), {})), new Set(["operatingSystem"]));
   const full: PatchBaselineDoc["spec"] = {
@@ -180,8 +169,8 @@ function baselineFile(b: RawBaseline, logical: string): ImportedFile {
   const tags = userTags(b.tags);
   const doc: PatchBaselineDoc = { apiVersion: API_VERSION, kind: "PatchBaseline", metadata: { name: logical, ...(tags ? { tags } : {}) }, spec: full };
   const lines = header("patch baseline", b.ssmName, b.id);
-  const sensitive = sensitiveIn(spec, patchBaselineHandler.sensitive, "");
-  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive.map((s) => (s === "sources" ? "sources[].configuration" : s))));
+  const sensitive = sensitiveIn(spec, patchBaselineHandler, "");
+  if (sensitive.length) lines.push(...SENSITIVE_NOTE(sensitive));
   return { path: `baselines/${logical}.yaml`, doc, header: lines, comments: [] };
 }
 
@@ -208,7 +197,17 @@ function roleFile(r: RawRole, logical: string): ImportedFile {
   return { path: `roles/${logical}.yaml`, doc, header: [`Imported by \`patchctl import\` from IAM role '${r.ssmName}' (${r.id}).`, "Tasks that run as it name it with serviceRole: instead of its ARN."], comments: [] };
 }
 
-type Child = { raw: SsmObject; id: string; name?: string };
+type Child = { spec: JsonObject; id: string; name?: string };
+
+/** A spec's key/values list (targets) as SSM writes it, for naming and re-pointing. */
+function keyValues(list: Json | undefined): { Key?: string; Values?: string[] }[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) return [];
+    const values = Array.isArray(item.values) ? item.values.map(String) : undefined;
+    return [{ Key: typeof item.key === "string" ? item.key : undefined, Values: values }];
+  });
+}
 
 /**
  * Names for a window's targets or tasks: an SSM Name is kept when the format accepts it and
@@ -228,11 +227,17 @@ function childNames(children: Child[], derive: (c: Child) => string): Map<string
   return out;
 }
 
-function operationOf(task: SsmObject): string | undefined {
-  const inv = (task.TaskInvocationParameters ?? {}) as { RunCommand?: { Parameters?: Record<string, string[]> } };
-  const legacy = (task.TaskParameters ?? {}) as Record<string, { Values?: string[] }>;
-  const op = inv.RunCommand?.Parameters?.Operation?.[0] ?? legacy.Operation?.Values?.[0];
-  return op;
+/** A task's Operation parameter (the handler's read maps legacy TaskParameters onto runCommand.parameters). */
+function operationOf(task: JsonObject): string | undefined {
+  const run = task.runCommand;
+  const parameters = run !== null && typeof run === "object" && !Array.isArray(run) ? run.parameters : undefined;
+  const op = parameters !== null && typeof parameters === "object" && !Array.isArray(parameters) ? parameters.Operation : undefined;
+  return Array.isArray(op) && typeof op[0] === "string" ? op[0] : undefined;
+}
+
+/** The SSM Name of a target or task as read ("id:…" when it has none: SSM names hold no colon). */
+function ssmNameOf(r: ActualResource): string | undefined {
+  return r.ssmName.startsWith("id:") ? undefined : r.ssmName;
 }
 
 function generatedComment(kind: "target" | "task", g: GeneratedName, namesWritten: boolean): string[] {
@@ -255,58 +260,61 @@ function withRoleName(task: WindowTaskSpec, roleByArn: Map<string, string>): Win
 }
 
 function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated: GeneratedName[], warnings: string[], roleByArn: Map<string, string>): ImportedFile {
-  const actual = withoutTags(windowFromSsm(w.get, []));
+  const actual = withoutTags(w.spec);
   const docOf = (spec: JsonObject): MaintenanceWindowDoc => ({ apiVersion: API_VERSION, kind: "MaintenanceWindow", metadata: { name: logical }, spec: spec as unknown as MaintenanceWindowDoc["spec"] });
   const spec = pruneDefaults(actual, (s) => canonicalJson(windowFromDesired(docOf(s), {})));
   const comments: NodeComment[] = [];
-  const sensitive = sensitiveIn(spec, maintenanceWindowHandler.sensitive, "");
+  const sensitive = sensitiveIn(spec, maintenanceWindowHandler, "");
 
   // Targets.
-  const targetChildren: Child[] = w.targets.map((t) => ({ raw: t, id: String(t.WindowTargetId), name: t.Name as string | undefined }));
-  const targetNames = childNames(targetChildren, (c) => derivedTargetName(c.raw.Targets as { Key?: string; Values?: string[] }[] | undefined));
+  const targetChildren: Child[] = w.targets.map((t) => ({ spec: t.spec, id: t.id, name: ssmNameOf(t) }));
+  const targetNames = childNames(targetChildren, (c) => derivedTargetName(keyValues(c.spec.targets)));
   const nameById = new Map([...targetNames].map(([id, n]) => [id, n.name]));
   const targets = targetChildren
     .map((c) => {
       const chosen = targetNames.get(c.id)!;
-      const normalized = targetFromSsm({ ...c.raw, Name: chosen.name });
+      const normalized = windowTargetHandler.normalize({ ...c.spec, name: chosen.name });
       const t = pruneDefaults(normalized, (s) => canonicalJson(targetFromDesired(s as unknown as WindowTargetSpec))) as unknown as WindowTargetSpec;
       return { c, chosen, t };
     })
     .sort((a, b) => a.chosen.name.localeCompare(b.chosen.name));
 
-  // Tasks: WindowTargetIds become target names; references to targets that no longer exist are dropped.
-  const taskChildren: Child[] = w.tasks.map((t) => ({ raw: t, id: String(t.WindowTaskId), name: t.Name as string | undefined }));
-  const taskNames = childNames(taskChildren, (c) => derivedTaskName(c.raw.TaskArn as string | undefined, operationOf(c.raw)));
+  // Tasks: WindowTargetIds (read by id) become target names; references to targets that no longer exist are dropped.
+  const taskChildren: Child[] = w.tasks.map((t) => ({ spec: t.spec, id: t.id, name: ssmNameOf(t) }));
+  const taskNames = childNames(taskChildren, (c) => derivedTaskName(c.spec.taskArn as string | undefined, operationOf(c.spec)));
   const tasks = taskChildren
     .map((c) => {
       const chosen = taskNames.get(c.id)!;
-      const rawTargets = ((c.raw.Targets ?? []) as { Key?: string; Values?: string[] }[]).map((sel) => {
-        if (sel.Key !== "WindowTargetIds") return sel;
-        const values = (sel.Values ?? []).filter((id) => {
-          if (nameById.has(id)) return true;
+      const selectors = keyValues(c.spec.targets).map((sel) => {
+        if (sel.Key !== "WindowTargetIds") return { key: sel.Key, values: sel.Values };
+        const values = (sel.Values ?? []).flatMap((ref) => {
+          const id = ref.startsWith("id:") ? ref.slice("id:".length) : ref;
+          const name = nameById.get(id);
+          if (name !== undefined) return [name];
           warnings.push(`MaintenanceWindow '${w.ssmName}' task '${chosen.name}': target ${id} is not registered with the window; reference dropped`);
-          return false;
+          return [];
         });
-        return { ...sel, Values: values };
-      }).filter((sel) => (sel.Values ?? []).length > 0);
-      const normalized = taskFromSsm({ ...c.raw, Name: chosen.name, Targets: rawTargets }, nameById);
+        return { key: sel.Key, values };
+      }).filter((sel) => (sel.values ?? []).length > 0);
+      const normalized = windowTaskHandler.normalize({ ...c.spec, name: chosen.name, targets: selectors as unknown as Json });
       // Priority 1 is what a task registered without one reads back (the endpoint; AWS's examples all pass 1):
       // left out, like the other read-back defaults (a desired task without a priority accepts any).
+      const priority = typeof normalized.priority === "number" ? normalized.priority : 1;
       if (normalized.priority === 1) delete normalized.priority;
       const t = withRoleName(pruneDefaults(normalized, (s) => canonicalJson(taskFromDesired(s as unknown as WindowTaskSpec, []))) as unknown as WindowTaskSpec, roleByArn);
-      return { c, chosen, t, priority: Number(c.raw.Priority ?? 1) };
+      return { c, chosen, t, priority };
     })
     .sort((a, b) => a.priority - b.priority || a.chosen.name.localeCompare(b.chosen.name));
 
   targets.forEach(({ c, chosen, t }, i) => {
-    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTargetHandler.sensitive, `targets[${chosen.name}].`));
+    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTargetHandler, `targets[${chosen.name}].`));
     if (!chosen.was) return;
     const g: GeneratedName = { kind: "WindowTarget", windowId: w.id, windowName: w.ssmName, id: c.id, name: chosen.name, was: chosen.was };
     generated.push(g);
     comments.push({ path: ["spec", "targets", i], lines: generatedComment("target", g, opts.namesWrittenToSsm) });
   });
   tasks.forEach(({ c, chosen, t }, i) => {
-    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTaskHandler.sensitive, `tasks[${chosen.name}].`));
+    sensitive.push(...sensitiveIn(t as unknown as JsonObject, windowTaskHandler, `tasks[${chosen.name}].`));
     if (!chosen.was) return;
     const g: GeneratedName = { kind: "WindowTask", windowId: w.id, windowName: w.ssmName, id: c.id, name: chosen.name, was: chosen.was };
     generated.push(g);
@@ -332,7 +340,7 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
  * only the others.
  */
 function associationFile(a: RawAssociation, logical: string): ImportedFile {
-  const actual = withoutTags(associationFromSsm(a.description, []));
+  const actual = withoutTags(a.spec);
   const docOf = (spec: JsonObject): PatchAssociationDoc => ({ apiVersion: API_VERSION, kind: "PatchAssociation", metadata: { name: logical }, spec: spec as unknown as PatchAssociationDoc["spec"] });
   const spec = pruneDefaults(actual, (s) => canonicalJson(withoutTags(associationFromDesired(docOf(s), {}))), new Set(["documentName", "targets", "parameters.Operation"]));
   const tags = userTags(a.tags);

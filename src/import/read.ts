@@ -1,5 +1,7 @@
 import { mapLimit } from "../util/limit.js";
+import type { ActualResource, JsonObject, ResourceType } from "../model/plan.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
+import { readActualState } from "../reconciler/read-actual.js";
 import { IAM_NOT_FOUND, unlessGone } from "../aws/not-found.js";
 import { ACCESS_DENIED, readRolePolicies } from "../resources/service-role.js";
 import type { AwsGateway } from "../aws/gateway.js";
@@ -8,17 +10,15 @@ import { quickSetupAssociation } from "../resources/patch-association.js";
 import { PATCHING_DOCUMENTS } from "../model/desired.js";
 
 export type Tag = { Key?: string; Value?: string };
-type SsmObject = Record<string, unknown>;
 
-/** A custom baseline as SSM holds it, with what hangs off it. */
+/** A custom baseline as the handler read it, with what hangs off it. */
 export interface RawBaseline {
   id: string;
   ssmName: string;
-  operatingSystem: string;
-  /** GetPatchBaseline output. */
-  get: SsmObject;
+  /** The handler's shape of it (tags included). */
+  spec: JsonObject;
   tags: Tag[];
-  /** Patch groups registered to this baseline (DescribePatchGroups). */
+  /** Patch groups registered to this baseline. */
   patchGroups: string[];
   /** The default baseline for its operating system. */
   isDefault: boolean;
@@ -26,17 +26,16 @@ export interface RawBaseline {
   ownedName?: string;
 }
 
-/** A maintenance window with its targets and tasks. */
+/** A maintenance window with its targets and tasks, as the handlers read them. */
 export interface RawWindow {
   id: string;
   ssmName: string;
-  /** GetMaintenanceWindow output. */
-  get: SsmObject;
+  spec: JsonObject;
   tags: Tag[];
-  /** DescribeMaintenanceWindowTargets items. */
-  targets: SsmObject[];
-  /** GetMaintenanceWindowTask outputs (Describe omits the invocation parameters). */
-  tasks: SsmObject[];
+  /** Its targets (ssmName "id:…" when SSM has no Name). */
+  targets: ActualResource[];
+  /** Its tasks; WindowTargetIds name targets by id ("id:…"). */
+  tasks: ActualResource[];
   ownedName?: string;
 }
 
@@ -54,13 +53,12 @@ export interface RawRole {
   ownedName?: string;
 }
 
-/** A State Manager association running a patching document. */
+/** A State Manager association running a patching document, as the handler read it. */
 export interface RawAssociation {
   id: string;
   /** AssociationName. */
   ssmName: string;
-  /** DescribeAssociation's AssociationDescription. */
-  description: SsmObject;
+  spec: JsonObject;
   tags: Tag[];
   ownedName?: string;
 }
@@ -110,20 +108,18 @@ export function parseSelector(text: string): Selector {
   return { kind, ref, text };
 }
 
-type BaselineIdentity = { BaselineId?: string; BaselineName?: string; OperatingSystem?: string; DefaultBaseline?: boolean };
-type WindowIdentity = { WindowId?: string; Name?: string };
-type PatchGroupMapping = { PatchGroup?: string; BaselineIdentity?: BaselineIdentity };
-
-function tagValue(tags: Tag[], key: string): string | undefined {
-  return tags.find((t) => t.Key === key)?.Value;
+/** The tags of a resource read in full (its spec's tags), as SSM lists them. */
+function tagsOf(spec: JsonObject): Tag[] {
+  const tags = spec.tags;
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) return [];
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value: String(Value) }));
 }
 
 /** Whom a resource belongs to: skipped when another patchctl owner has it. */
-function ownership(tags: Tag[], owner: string): { skipOwner?: string; ownedName?: string } {
-  const tagOwner = tagValue(tags, OWNER_TAG);
-  if (tagOwner === undefined) return {};
-  if (tagOwner !== owner) return { skipOwner: tagOwner };
-  return { ownedName: tagValue(tags, NAME_TAG) };
+function ownership(r: ActualResource, owner: string): { skipOwner?: string; ownedName?: string } {
+  if (r.ownerTag === undefined) return {};
+  if (r.ownerTag !== owner) return { skipOwner: r.ownerTag };
+  return { ownedName: tagsOf(r.spec).find((t) => t.Key === NAME_TAG)?.Value };
 }
 
 /** Picks the listed items a selector names (by name or id); every selector must match something. */
@@ -139,77 +135,64 @@ function choose<T>(items: T[], selectors: Selector[], kind: ImportKind, idOf: (t
   return items.filter((t) => chosen.has(t));
 }
 
+/** Import's kinds that the SSM handlers read (roles are read by the ARNs the tasks name, below). */
+const SSM_KINDS: readonly ImportKind[] = ["PatchBaseline", "MaintenanceWindow", "PatchAssociation"];
+
 /**
- * Reads what `patchctl import` writes out: custom baselines (never AWS-owned ones) with
- * their patch-group registrations and default status, and maintenance windows with their
- * targets and tasks — all of them, or those selected. Changes nothing.
+ * Reads what `patchctl import` writes out, through the same handler reads as a plan (in full:
+ * every resource no other owner has): custom baselines (never AWS-owned ones) with their
+ * patch-group registrations and default status, maintenance windows with their targets and tasks,
+ * patching associations — all of them, or those selected — and the roles the tasks run as.
+ * Changes nothing.
  */
 export async function readForImport(gw: AwsGateway, opts: { owner: string; selectors: Selector[]; concurrency?: number }): Promise<ImportRead> {
   const concurrency = opts.concurrency ?? 8;
-  const wantBaselines = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "PatchBaseline");
-  const wantWindows = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "MaintenanceWindow");
-  const [identities, mappings, windowIds] = await Promise.all([
-    wantBaselines ? gw.paginate<BaselineIdentity>("DescribePatchBaselines", {}, "BaselineIdentities", 100) : Promise.resolve([]),
-    wantBaselines ? gw.paginate<PatchGroupMapping>("DescribePatchGroups", {}, "Mappings", 100) : Promise.resolve([]),
-    wantWindows ? gw.paginate<WindowIdentity>("DescribeMaintenanceWindows", {}, "WindowIdentities", 100) : Promise.resolve([]),
-  ]);
+  const wanted = (kind: ImportKind): boolean => opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === kind);
+  const types = SSM_KINDS.filter(wanted);
+  const actual = types.length ? await readActualState(gw, { owner: opts.owner, desiredNames: {}, full: true, types, concurrency }) : undefined;
+  const resources = actual?.resources ?? [];
+  const ofType = (type: ResourceType): ActualResource[] => resources.filter((r) => r.type === type);
   const skipped: string[] = [];
+  /** The resources no other owner has (noting the others), with their ownership. */
+  const mine = (list: ActualResource[], label: (r: ActualResource) => string): { r: ActualResource; ownedName?: string }[] =>
+    list.flatMap((r) => {
+      const who = ownership(r, opts.owner);
+      if (who.skipOwner === undefined) return [{ r, ownedName: who.ownedName }];
+      skipped.push(`${label(r)}: owned by patchctl owner '${who.skipOwner}'`);
+      return [];
+    });
 
-  const custom = identities.filter((b) => b.BaselineId && !b.BaselineId.startsWith("arn:"));
-  const baselinesChosen = choose(custom, opts.selectors, "PatchBaseline", (b) => b.BaselineId!, (b) => b.BaselineName ?? "", (s) =>
-    identities.some((b) => b.BaselineName === s.ref || b.BaselineId === s.ref)
+  const allBaselines = ofType("PatchBaseline");
+  const baselinesChosen = choose(allBaselines, opts.selectors, "PatchBaseline", (b) => b.id, (b) => b.ssmName, (s) =>
+    // AWS-owned baselines: ids are ARNs, names carry AWS's reserved "AWS-" prefix.
+    s.ref.startsWith("arn:") || s.ref.startsWith("AWS-")
       ? `--select ${s.text}: that is an AWS-owned baseline; import covers custom baselines only`
       : `--select ${s.text}: no custom patch baseline with that name or id`,
   );
-  const baselines = await mapLimit(baselinesChosen, concurrency, async (b): Promise<RawBaseline | undefined> => {
-    const id = b.BaselineId!;
-    const ssmName = b.BaselineName ?? id;
-    const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "PatchBaseline", ResourceId: id })).TagList ?? [];
-    const who = ownership(tags, opts.owner);
-    if (who.skipOwner !== undefined) {
-      skipped.push(`PatchBaseline '${ssmName}' (${id}): owned by patchctl owner '${who.skipOwner}'`);
-      return undefined;
-    }
-    const get = await unlessGone(() => gw.call<SsmObject>("GetPatchBaseline", { BaselineId: id }));
-    if (!get) return undefined;
-    const os = String(get.OperatingSystem ?? b.OperatingSystem ?? "WINDOWS");
-    const patchGroups = mappings
-      .filter((m) => m.PatchGroup !== undefined && m.BaselineIdentity?.BaselineId === id)
-      .map((m) => m.PatchGroup!)
-      .sort();
-    return { id, ssmName, operatingSystem: os, get, tags, patchGroups, isDefault: b.DefaultBaseline === true, ownedName: who.ownedName };
-  });
+  const baselines = mine(baselinesChosen, (b) => `PatchBaseline '${b.ssmName}' (${b.id})`).map(({ r, ownedName }): RawBaseline => ({
+    id: r.id,
+    ssmName: r.ssmName,
+    spec: r.spec,
+    tags: tagsOf(r.spec),
+    patchGroups: ofType("PatchGroupRegistration").filter((g) => g.id === r.id).map((g) => g.ssmName).sort(),
+    isDefault: ofType("DefaultBaseline").some((d) => d.id === r.id),
+    ownedName,
+  }));
 
-  const windowsChosen = choose(windowIds, opts.selectors, "MaintenanceWindow", (w) => w.WindowId ?? "", (w) => w.Name ?? "", (s) => `--select ${s.text}: no maintenance window with that name or id`);
-  const windows = await mapLimit(windowsChosen, concurrency, async (w): Promise<RawWindow | undefined> => {
-    const id = w.WindowId!;
-    const ssmName = w.Name ?? id;
-    const tags = (await gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "MaintenanceWindow", ResourceId: id })).TagList ?? [];
-    const who = ownership(tags, opts.owner);
-    if (who.skipOwner !== undefined) {
-      skipped.push(`MaintenanceWindow '${ssmName}' (${id}): owned by patchctl owner '${who.skipOwner}'`);
-      return undefined;
-    }
-    const get = await unlessGone(() => gw.call<SsmObject>("GetMaintenanceWindow", { WindowId: id }));
-    if (!get) return undefined;
-    const [targets, described] = await Promise.all([
-      gw.paginate<SsmObject>("DescribeMaintenanceWindowTargets", { WindowId: id }, "Targets", 100),
-      gw.paginate<SsmObject>("DescribeMaintenanceWindowTasks", { WindowId: id }, "Tasks", 100),
-    ]);
-    const tasks = await mapLimit(described, 4, (t) => unlessGone(() => gw.call<SsmObject>("GetMaintenanceWindowTask", { WindowId: id, WindowTaskId: t.WindowTaskId })));
-    return { id, ssmName, get, tags, targets, tasks: tasks.filter((t): t is SsmObject => t !== undefined), ownedName: who.ownedName };
-  });
+  const windowsChosen = choose(ofType("MaintenanceWindow"), opts.selectors, "MaintenanceWindow", (w) => w.id, (w) => w.ssmName, (s) => `--select ${s.text}: no maintenance window with that name or id`);
+  const windows = mine(windowsChosen, (w) => `MaintenanceWindow '${w.ssmName}' (${w.id})`).map(({ r, ownedName }): RawWindow => ({
+    id: r.id,
+    ssmName: r.ssmName,
+    spec: r.spec,
+    tags: tagsOf(r.spec),
+    targets: ofType("WindowTarget").filter((t) => t.parentKey === r.key),
+    tasks: ofType("WindowTask").filter((t) => t.parentKey === r.key),
+    ownedName,
+  }));
 
-  const keptWindows = windows.filter((w): w is RawWindow => w !== undefined);
-  const roles = await readRoles(gw, keptWindows, opts, skipped);
-  const associations = opts.selectors.length === 0 || opts.selectors.some((s) => s.kind === "PatchAssociation") ? await readAssociations(gw, opts, skipped) : [];
-  return {
-    baselines: baselines.filter((b): b is RawBaseline => b !== undefined),
-    windows: keptWindows,
-    roles,
-    associations,
-    skipped: skipped.sort(),
-  };
+  const roles = await readRoles(gw, windows, opts, skipped);
+  const associations = wanted("PatchAssociation") ? associationsOf(ofType("PatchAssociation"), opts, skipped) : [];
+  return { baselines, windows, roles, associations, skipped: skipped.sort() };
 }
 
 /** The role name in an IAM role ARN (`arn:aws:iam::123456789012:role/path/Name` → `Name`). */
@@ -229,7 +212,7 @@ async function readRoles(gw: AwsGateway, windows: RawWindow[], opts: { owner: st
   const wanted = new Map<string, { arn?: string; selector?: Selector }>();
   for (const w of windows) {
     for (const t of w.tasks) {
-      const arn = typeof t.ServiceRoleArn === "string" ? t.ServiceRoleArn : undefined;
+      const arn = typeof t.spec.serviceRoleArn === "string" ? t.spec.serviceRoleArn : undefined;
       const name = arn ? roleNameOfArn(arn) : undefined;
       if (arn && name && !wanted.has(name.toLowerCase())) wanted.set(name.toLowerCase(), { arn });
     }
@@ -259,7 +242,7 @@ async function readRoles(gw: AwsGateway, windows: RawWindow[], opts: { owner: st
       return undefined;
     }
     const tags = (await unlessGone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100), IAM_NOT_FOUND)) ?? [];
-    const who = ownership(tags, opts.owner);
+    const who = roleOwnership(tags, opts.owner);
     if (who.skipOwner !== undefined) {
       skipped.push(`ServiceRole '${role.RoleName}' (${role.Arn}): owned by patchctl owner '${who.skipOwner}'`);
       return undefined;
@@ -272,43 +255,46 @@ async function readRoles(gw: AwsGateway, windows: RawWindow[], opts: { owner: st
 }
 
 
-type AssociationItem = { AssociationId?: string; AssociationName?: string; Name?: string };
+/** Whom a role belongs to, from its tags: skipped when another patchctl owner has it. */
+function roleOwnership(tags: Tag[], owner: string): { skipOwner?: string; ownedName?: string } {
+  const tagOwner = tags.find((t) => t.Key === OWNER_TAG)?.Value;
+  if (tagOwner === undefined) return {};
+  if (tagOwner !== owner) return { skipOwner: tagOwner };
+  return { ownedName: tags.find((t) => t.Key === NAME_TAG)?.Value };
+}
 
 /**
- * The associations that run a patching document (all, or those selected): one ListAssociations walk,
- * tags and DescribeAssociation per candidate. Left out, saying why: another owner's, Quick Setup's
- * (its patch policies manage them), and unnamed ones (patchctl identifies associations by name; name
- * it with `aws ssm update-association --association-name` and import again).
+ * The associations that run a patching document (all, or those selected), as the handler read them.
+ * Left out, saying why: another owner's, Quick Setup's (its patch policies manage them), and unnamed
+ * ones (patchctl identifies associations by name; name it with `aws ssm update-association
+ * --association-name` and import again).
  */
-async function readAssociations(gw: AwsGateway, opts: { owner: string; selectors: Selector[]; concurrency?: number }, skipped: string[]): Promise<RawAssociation[]> {
-  const items = await gw.paginate<AssociationItem>("ListAssociations", {}, "Associations", 50);
+function associationsOf(items: ActualResource[], opts: { owner: string; selectors: Selector[] }, skipped: string[]): RawAssociation[] {
   const patching = (doc: string | undefined): boolean => doc !== undefined && PATCHING_DOCUMENTS.some((d) => doc === d || doc.endsWith(`:document/${d}`));
-  const chosen = choose(items.filter((a) => a.AssociationId), opts.selectors, "PatchAssociation", (a) => a.AssociationId!, (a) => a.AssociationName ?? "", (s) => `--select ${s.text}: no association with that name or id`);
-  const read = await mapLimit(chosen, opts.concurrency ?? 8, async (a): Promise<RawAssociation | undefined> => {
-    const id = a.AssociationId!;
-    const label = `PatchAssociation '${a.AssociationName ?? id}' (${id})`;
-    if (!patching(a.Name)) {
-      if (opts.selectors.some((s) => s.kind === "PatchAssociation")) skipped.push(`${label}: runs ${a.Name ?? "an unknown document"}, not a patching document`);
-      return undefined;
+  const nameOf = (a: ActualResource): string | undefined => (typeof a.spec.associationName === "string" ? a.spec.associationName : undefined);
+  const chosen = choose(items, opts.selectors, "PatchAssociation", (a) => a.id, (a) => nameOf(a) ?? "", (s) => `--select ${s.text}: no association with that name or id`);
+  return chosen.flatMap((a): RawAssociation[] => {
+    const label = `PatchAssociation '${nameOf(a) ?? a.id}' (${a.id})`;
+    const documentName = typeof a.spec.documentName === "string" && a.spec.documentName !== "" ? a.spec.documentName : undefined;
+    if (!patching(documentName)) {
+      if (opts.selectors.some((s) => s.kind === "PatchAssociation")) skipped.push(`${label}: runs ${documentName ?? "an unknown document"}, not a patching document`);
+      return [];
     }
-    const tags = (await unlessGone(() => gw.call<{ TagList?: Tag[] }>("ListTagsForResource", { ResourceType: "Association", ResourceId: id }), "InvalidResourceId"))?.TagList;
-    if (!tags) return undefined;
-    if (quickSetupAssociation(a.AssociationName ?? "", a.Name ?? "", tags.map((t) => t.Key ?? ""))) {
+    const tags = tagsOf(a.spec);
+    if (quickSetupAssociation(nameOf(a) ?? "", documentName ?? "", tags.map((t) => t.Key ?? ""))) {
       skipped.push(`${label}: managed by AWS Quick Setup (change it in its patch policy)`);
-      return undefined;
+      return [];
     }
-    const who = ownership(tags, opts.owner);
+    const who = ownership(a, opts.owner);
     if (who.skipOwner !== undefined) {
       skipped.push(`${label}: owned by patchctl owner '${who.skipOwner}'`);
-      return undefined;
+      return [];
     }
-    if (a.AssociationName === undefined) {
+    const name = nameOf(a);
+    if (name === undefined) {
       skipped.push(`${label}: has no AssociationName; patchctl identifies associations by name (name it with aws ssm update-association --association-name, passing its other settings too, and import again)`);
-      return undefined;
+      return [];
     }
-    const described = await unlessGone(() => gw.call<{ AssociationDescription?: SsmObject }>("DescribeAssociation", { AssociationId: id }), "AssociationDoesNotExist");
-    if (!described?.AssociationDescription) return undefined;
-    return { id, ssmName: a.AssociationName, description: described.AssociationDescription, tags, ownedName: who.ownedName };
+    return [{ id: a.id, ssmName: name, spec: a.spec, tags, ownedName: who.ownedName }];
   });
-  return read.filter((r): r is RawAssociation => r !== undefined);
 }

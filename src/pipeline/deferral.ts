@@ -4,19 +4,18 @@
  * from under a running patch job. Such changes are deferred: taken out of what is applied this run,
  * with everything that depends on them, and applied by a later run (watch: the first cycle after the
  * execution ends). Computed at the pipeline/apply boundary, over the plan as data: the engine and
- * the handlers know nothing of it.
+ * the handlers only declare which kinds a running window holds back (heldWhileWindowRuns).
  */
 import type { AwsGateway } from "../aws/gateway.js";
 import type { Change, Plan } from "../model/plan.js";
 import { summarize } from "../model/plan.js";
+import { handlerFor } from "../resources/registry.js";
 
 /**
  * Execution statuses of an execution that has not ended (SSM's MaintenanceWindowExecutionStatus):
  * PENDING (about to run its tasks), IN_PROGRESS, CANCELLING (its tasks are still being stopped).
  */
 export const RUNNING_STATUSES: readonly string[] = ["PENDING", "IN_PROGRESS", "CANCELLING"];
-
-const WINDOW_KINDS = new Set<Change["type"]>(["MaintenanceWindow", "WindowTarget", "WindowTask"]);
 
 export interface RunningExecution {
   /** "MaintenanceWindow/<name>" */
@@ -39,11 +38,12 @@ export interface DeferredChange {
   reason: string;
 }
 
-/** The window key a window, target or task change belongs to. */
+/** The window key a change belongs to, as its kind's handler declares (heldWhileWindowRuns); undefined: none. */
 function windowKeyOf(c: Change): string | undefined {
-  if (!WINDOW_KINDS.has(c.type)) return undefined;
-  if (c.type === "MaintenanceWindow") return c.key;
-  return c.after?.parentKey ?? c.before?.parentKey;
+  const held = handlerFor(c.type).heldWhileWindowRuns;
+  if (held === "self") return c.key;
+  if (held === "parent") return c.after?.parentKey ?? c.before?.parentKey;
+  return undefined;
 }
 
 function describe(e: RunningExecution): string {

@@ -55,6 +55,8 @@ export function subjectsOf(resources: readonly LoadedResource[]): Subject[] {
       out.push({ kind: "PatchAssociation", names: [name], label: r.key, resource: r, spec, path: ["spec"], tags, targetTags: selected });
       continue;
     }
+    // A kind without subjects of its own here (one added later) is no window: it has none until it is described.
+    if (r.doc.kind !== "MaintenanceWindow") continue;
     const spec = (r.doc as MaintenanceWindowDoc).spec;
     const byTarget = new Map<string, Map<string, Set<string>>>();
     const windowTags = new Map<string, Set<string>>();

@@ -1,5 +1,5 @@
 import type { AwsGateway } from "../aws/gateway.js";
-import type { ActualResource, ActualState } from "../model/plan.js";
+import type { ActualResource, ActualState, ResourceType } from "../model/plan.js";
 import type { Listing, ReadContext, ResourceHandler } from "../resources/handler.js";
 import { topLevelHandlers } from "../resources/registry.js";
 import { canonicalJson, sha256 } from "../resources/shape.js";
@@ -10,6 +10,10 @@ export interface ReadOptions {
   owner: string;
   /** AWS names of the desired resources per readScope ("baselines", "windows", "roles"): unowned resources with these names are read in full (conflicts, adoption). */
   desiredNames: Partial<Record<string, Set<string>>>;
+  /** Read everything no other owner has in full (import; see ReadContext.full). */
+  full?: boolean;
+  /** The top-level kinds to read; every one when unset. */
+  types?: readonly ResourceType[];
   concurrency?: number;
   onProgress?: (message: string) => void;
 }
@@ -26,7 +30,7 @@ export interface SnapshotSource {
 }
 
 function contextFor(h: ResourceHandler, opts: ReadOptions): ReadContext {
-  return { owner: opts.owner, desiredNames: (h.readScope && opts.desiredNames[h.readScope]) || new Set(), concurrency: opts.concurrency ?? 8, progress: opts.onProgress ?? (() => {}) };
+  return { owner: opts.owner, desiredNames: (h.readScope && opts.desiredNames[h.readScope]) || new Set(), full: opts.full, concurrency: opts.concurrency ?? 8, progress: opts.onProgress ?? (() => {}) };
 }
 
 function digestOf(resources: readonly ActualResource[]): string {
@@ -40,7 +44,7 @@ function digestOf(resources: readonly ActualResource[]): string {
  */
 export async function readActualState(gw: AwsGateway, opts: ReadOptions): Promise<ActualState> {
   (opts.onProgress ?? (() => {}))("listing the account");
-  const handlers = topLevelHandlers();
+  const handlers = topLevelHandlers().filter((h) => !opts.types || opts.types.includes(h.type));
   const parts = await Promise.all(handlers.map((h) => h.read!(gw, contextFor(h, opts))));
   const resources: ActualResource[] = parts.flatMap((p) => p.resources);
   const awsBaselines = Object.assign({}, ...parts.map((p) => p.awsBaselines ?? {})) as Record<string, string>;
@@ -60,7 +64,7 @@ export async function readActualState(gw: AwsGateway, opts: ReadOptions): Promis
 export async function listingsUnchanged(gw: AwsGateway, opts: ReadOptions, previous: ActualState): Promise<boolean> {
   const before = previous.listings;
   if (!before) return false;
-  const handlers = topLevelHandlers();
+  const handlers = topLevelHandlers().filter((h) => !opts.types || opts.types.includes(h.type));
   const now = await Promise.all(
     handlers.map(async (h): Promise<Listing> => {
       const ctx = contextFor(h, opts);

@@ -8,6 +8,7 @@ import { adoptThroughBaseline, baselineReference, withRenamedBaseline } from "./
  */
 export const defaultBaselineHandler: ResourceHandler = {
   type: "DefaultBaseline",
+  writes: ["RegisterDefaultPatchBaseline"],
   noun: "default baseline",
   ownership: "identity",
   key: (os) => defaultKey(os),
@@ -17,7 +18,6 @@ export const defaultBaselineHandler: ResourceHandler = {
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   withRenamedReferences: (spec, renamed) => withRenamedBaseline(spec, renamed),
   forceNew: [],
-  sensitive: [],
   isSensitive: () => false,
   unorderedLists: [],
   normalize: (spec) => ({ ...spec }),

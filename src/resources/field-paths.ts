@@ -72,3 +72,30 @@ export function maskValue(value: Json | undefined, path: string, spec: JsonObjec
   const out = walk(value, path);
   return { value: out, masked };
 }
+
+function holdsValue(v: Json | undefined): boolean {
+  if (v === undefined || v === null || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === "object") return Object.keys(v).length > 0;
+  return true;
+}
+
+/**
+ * The fields of `spec` that hold a value the handler calls sensitive, as patterns
+ * ("sources[].configuration", "runCommand.parameters"): the shallowest sensitive path of each
+ * branch, in the spec's order, each once. What import notes in the files it writes.
+ */
+export function sensitiveFields(spec: JsonObject, isSensitive: SensitiveTest): string[] {
+  const found = new Set<string>();
+  const walk = (v: Json | undefined, p: string): void => {
+    if (!holdsValue(v)) return;
+    if (p !== "" && isSensitive(p, spec)) {
+      found.add(pathPattern(p));
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, joinPath(p, i)));
+    else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, joinPath(p, k));
+  };
+  walk(spec, "");
+  return [...found];
+}

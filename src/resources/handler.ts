@@ -80,6 +80,12 @@ export interface ReadContext {
   owner: string;
   /** AWS names of this kind in the desired state: unowned resources with these names are read in full (conflicts, adoption). */
   desiredNames: Set<string>;
+  /**
+   * Read every resource no other patchctl owner has in full, not only the owned and the desired
+   * names (import, which writes them all out); references between resources read together (a task's
+   * window targets) then name them by id (`id:…`), because import chooses their names itself.
+   */
+  full?: boolean;
   concurrency: number;
   progress: (message: string) => void;
 }
@@ -117,6 +123,18 @@ export type Listing = Record<string, string>;
  */
 export interface ResourceHandler {
   type: ResourceType;
+  /**
+   * The SSM or IAM operations its create, update and delete calls make (tag calls aside): the dry-run
+   * listing masks a call's input by the handler of the kind that makes it (src/diff/redact.ts).
+   */
+  writes: readonly string[];
+  /** The ResourceType its AddTagsToResource / RemoveTagsFromResource calls name (SSM-tagged kinds). */
+  tagResourceType?: "PatchBaseline" | "MaintenanceWindow" | "Association";
+  /**
+   * A change to it waits while a maintenance window runs (src/pipeline/deferral.ts): "self" for a
+   * window, "parent" for what a window holds (its targets and tasks); undefined: never held back.
+   */
+  heldWhileWindowRuns?: "self" | "parent";
   /** What people call it ("window", "patch-group registration"), for messages. */
   noun: string;
   /**
@@ -190,11 +208,10 @@ export interface ResourceHandler {
   withRenamedReferences?(spec: JsonObject, renamed: Map<string, string>): JsonObject;
   /** Top-level spec fields that cannot be updated in place: a change replaces the resource. */
   forceNew: readonly string[];
-  /** Fields (prefixes) that can hold values SSM marks sensitive; import notes them in what it writes. */
-  sensitive: readonly string[];
   /**
    * Whether the value at `path` (e.g. "runCommand.parameters.Operation") of `spec` is masked.
-   * The one answer every output uses: plan renderers, the dry-run call listing, policy findings.
+   * The one answer every output uses: plan renderers, the dry-run call listing, policy findings,
+   * import's notes of what a written file holds.
    * `spec` is the side the value belongs to (a task's taskArn decides for its parameters).
    */
   isSensitive(path: string, spec: JsonObject | undefined): boolean;

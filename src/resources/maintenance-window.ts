@@ -20,6 +20,9 @@ const SENSITIVE = ["description"];
 
 export const maintenanceWindowHandler: ResourceHandler = {
   type: "MaintenanceWindow",
+  heldWhileWindowRuns: "self",
+  writes: ["CreateMaintenanceWindow", "UpdateMaintenanceWindow", "DeleteMaintenanceWindow"],
+  tagResourceType: "MaintenanceWindow",
   noun: "window",
   ownership: "tags",
   documentKind: "MaintenanceWindow",
@@ -33,7 +36,6 @@ export const maintenanceWindowHandler: ResourceHandler = {
   // Created before its targets and tasks; deleted (which cascades whatever remains inside) after targets were deregistered.
   phases: { create: 5, update: 5, delete: 9 },
   forceNew: [],
-  sensitive: SENSITIVE,
   isSensitive: (path) => withinAny(path, SENSITIVE),
   unorderedLists: [],
 
@@ -148,14 +150,19 @@ async function readWindows(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult
     const who = await unlessGone(() => ownershipOf(gw, "MaintenanceWindow", id, ssmName, ctx.owner), TAGS_GONE);
     if (!who) return undefined;
     const { tags, ownerTag, owned, logical } = who;
-    if (!owned && !ctx.desiredNames.has(ssmName)) {
+    if (!owned && !(ctx.full ? ownerTag === undefined : ctx.desiredNames.has(ssmName))) {
       return { window: { type: "MaintenanceWindow", key: windowKey(logical), name: logical, id, spec: { name: ssmName }, owned, ownerTag, ssmName }, children: [] };
     }
-    return readWindow(gw, id, logical, tags, owned, ownerTag, ssmName);
+    return readWindow(gw, id, logical, tags, owned, ownerTag, ssmName, ctx.full === true);
   });
   const found = read.filter((r): r is ReadWindow => r !== undefined);
   // A second window with the same logical name is keyed `key#id` (pruned, or unmanaged); its children go with it (DeleteMaintenanceWindow cascades).
   const windows = dedupe(found.map((r) => r.window));
+  if (ctx.full) {
+    // Every window's children, held by the window's (deduplicated) key: import writes each window out.
+    const children = found.flatMap((r, i) => r.children.map((c) => ({ ...c, parentKey: windows[i]!.key })));
+    return { resources: [...windows, ...children] };
+  }
   const kept = new Set(windows.filter((w) => !w.key.includes("#")).map((w) => w.id));
   const children = dedupe(found.filter((r) => kept.has(r.window.id)).flatMap((r) => r.children));
   const listing: Listing = Object.assign({ windows: listingDigest(windowIds, WINDOW_LIST_VOLATILE) }, ...found.map((r) => r.listing ?? {}));
@@ -183,7 +190,7 @@ async function readWindowListing(gw: AwsGateway, ctx: ReadContext, previous: Lis
   return Object.assign(listing, ...lists);
 }
 
-async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string): Promise<ReadWindow | undefined> {
+async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag[], owned: boolean, ownerTag: string | undefined, ssmName: string, byId: boolean): Promise<ReadWindow | undefined> {
   const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetMaintenanceWindow", { WindowId: id }));
   if (!full) return undefined;
   const wKey = windowKey(logical);
@@ -199,7 +206,7 @@ async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag
   for (const t of targets) {
     const tid = String(t.WindowTargetId);
     const name = (t.Name as string | undefined) ?? `id:${tid}`;
-    targetNameById.set(tid, name);
+    if (!byId) targetNameById.set(tid, name);
     children.push({ type: "WindowTarget", key: targetKey(logical, name), name: `${logical}/${name}`, id: tid, parentKey: wKey, spec: targetFromSsm(t), owned, ownerTag, ssmName: name });
   }
   const fullTasks = await Promise.all(

@@ -146,6 +146,8 @@ function associationInput(spec: JsonObject): Record<string, unknown> {
 
 export const patchAssociationHandler: ResourceHandler = {
   type: "PatchAssociation",
+  writes: ["CreateAssociation", "UpdateAssociation", "DeleteAssociation"],
+  tagResourceType: "Association",
   noun: "association",
   ownership: "tags",
   documentKind: "PatchAssociation",
@@ -163,7 +165,6 @@ export const patchAssociationHandler: ResourceHandler = {
   // runs a document against baselines being deleted.
   phases: { create: 7, update: 7, delete: 1 },
   forceNew: [],
-  sensitive: SENSITIVE,
   isSensitive: associationFieldIsSensitive,
   unorderedLists: UNORDERED,
   serverDefaulted: SERVER_DEFAULTED,
@@ -292,11 +293,15 @@ async function readAssociations(gw: AwsGateway, ctx: ReadContext): Promise<ReadR
     const id = item.AssociationId;
     if (!id) return undefined;
     const ssmName = item.AssociationName ?? id;
+    // A full read (import) lists the others too, unread, so it can say why it leaves them out.
+    if (ctx.full && !runsPatching(item.Name)) return { type: "PatchAssociation", key: associationKey(ssmName), name: ssmName, id, owned: false, ssmName, spec: { documentName: item.Name ?? "" } };
     const who = await unlessGone(() => ownershipOf(gw, TAG_RESOURCE_TYPE, id, ssmName, ctx.owner), TAGS_GONE);
     if (!who) return undefined;
     const { tags, ownerTag, owned, logical } = who;
     const base = { type: "PatchAssociation" as const, key: associationKey(logical), name: logical, id, owned, ownerTag, ssmName };
-    if (!owned && !ctx.desiredNames.has(ssmName)) {
+    const importable = ownerTag === undefined && item.AssociationName !== undefined && !quickSetupAssociation(ssmName, item.Name ?? "", tags.map((t) => t.Key ?? ""));
+    if (!owned && !(ctx.full ? importable : ctx.desiredNames.has(ssmName))) {
+      if (ctx.full) return { ...base, spec: compact({ associationName: item.AssociationName, documentName: item.Name ?? "", tags: tagMap(tags) }) };
       const quickSetup = quickSetupAssociation(ssmName, item.Name ?? "", tags.map((t) => t.Key ?? ""));
       const patchingName = /patch/i.test(`${ssmName} ${item.Name ?? ""}`);
       if (!runsPatching(item.Name) && !(quickSetup && patchingName)) return undefined;

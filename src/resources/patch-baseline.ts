@@ -68,6 +68,8 @@ function normalizeRule(rule: Json, os: string): JsonObject {
 
 export const patchBaselineHandler: ResourceHandler = {
   type: "PatchBaseline",
+  writes: ["CreatePatchBaseline", "UpdatePatchBaseline", "DeletePatchBaseline"],
+  tagResourceType: "PatchBaseline",
   noun: "baseline",
   ownership: "tags",
   documentKind: "PatchBaseline",
@@ -81,8 +83,6 @@ export const patchBaselineHandler: ResourceHandler = {
   // Before anything registers against it; deleted after its groups and default moved away.
   phases: { create: 3, update: 3, delete: 10 },
   forceNew: ["operatingSystem"],
-  // Import notes "sources" (it holds the configurations); isSensitive masks the configurations only.
-  sensitive: ["sources"],
   isSensitive: (path) => withinAny(path, SENSITIVE),
   unorderedLists: UNORDERED,
 
@@ -237,7 +237,7 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
     const { tags, ownerTag, owned, logical } = who;
     logicalBaseline.set(id, { name: logical, owned });
     const key = patchBaselineHandler.key(logical);
-    if (!owned && !ctx.desiredNames.has(ssmName)) {
+    if (!owned && !(ctx.full ? ownerTag === undefined : ctx.desiredNames.has(ssmName))) {
       return { type: "PatchBaseline", key, name: logical, id, spec: { name: ssmName, operatingSystem: b.OperatingSystem ?? "WINDOWS" }, owned, ownerTag, ssmName };
     }
     const full = await unlessGone(() => gw.call<Record<string, unknown>>("GetPatchBaseline", { BaselineId: id }));

@@ -9,6 +9,7 @@ import type { Reference, ResourceHandler } from "./handler.js";
  */
 export const patchGroupRegistrationHandler: ResourceHandler = {
   type: "PatchGroupRegistration",
+  writes: ["RegisterPatchBaselineForPatchGroup", "DeregisterPatchBaselineForPatchGroup"],
   noun: "patch-group registration",
   ownership: "identity",
   key: (name) => `PatchGroupRegistration/${name}`,
@@ -21,7 +22,6 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   withRenamedReferences: (spec, renamed) => withRenamedBaseline(spec, renamed),
   forceNew: ["baseline", "patchGroup", "operatingSystem"],
-  sensitive: [],
   isSensitive: () => false,
   unorderedLists: [],
   normalize: (spec) => ({ ...spec }),

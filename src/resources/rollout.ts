@@ -107,7 +107,7 @@ export const rolloutHandler: ResourceHandler = {
   key: (name) => rolloutKey(name),
   phases: { create: 9, update: 9, delete: 1 },
   forceNew: [],
-  sensitive: [],
+  writes: ["PutParameter", "DeleteParameter"],
   isSensitive: () => false,
   unorderedLists: [],
   normalize: (spec) => stateSpec(parseRolloutState(String(spec.rollout ?? ""), JSON.stringify(spec))),

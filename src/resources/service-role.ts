@@ -44,6 +44,7 @@ function tagsOf(spec: JsonObject | undefined): JsonObject {
 
 export const serviceRoleHandler: ResourceHandler = {
   type: "ServiceRole",
+  writes: ["CreateRole", "UpdateRole", "UpdateAssumeRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "PutRolePolicy", "DeleteRolePolicy", "TagRole", "UntagRole", "DeleteRole"],
   noun: "service role",
   ownership: "tags",
   documentKind: "ServiceRole",
@@ -65,7 +66,6 @@ export const serviceRoleHandler: ResourceHandler = {
   phases: { create: 0, update: 0, delete: 11, deleteForReplace: -1 },
   // IAM cannot rename a role or move it to another path.
   forceNew: ["roleName", "path"],
-  sensitive: [],
   isSensitive: () => false,
   // IAM lists attached policies in its own order; normalize sorts them as well.
   unorderedLists: ["managedPolicyArns"],

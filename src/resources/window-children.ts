@@ -76,6 +76,8 @@ export function referencedTargetKeys(task: Resource): string[] {
 
 export const windowTargetHandler: ResourceHandler = {
   type: "WindowTarget",
+  heldWhileWindowRuns: "parent",
+  writes: ["RegisterTargetWithMaintenanceWindow", "UpdateMaintenanceWindowTarget", "DeregisterTargetFromMaintenanceWindow"],
   noun: "target",
   ownership: "parent",
   references: parentReference,
@@ -83,7 +85,6 @@ export const windowTargetHandler: ResourceHandler = {
   // After its window exists; deregistered (Safe) after the tasks naming it were re-pointed or removed.
   phases: { create: 6, update: 6, delete: 8 },
   forceNew: ["resourceType"],
-  sensitive: TARGET_SENSITIVE,
   isSensitive: (path) => withinAny(path, TARGET_SENSITIVE),
   unorderedLists: TARGET_UNORDERED,
   // Replaced create-then-delete (its phases): names need not be unique in SSM, so a new target can exist beside the old one while tasks move over.
@@ -139,6 +140,8 @@ function targetInput(spec: JsonObject): Record<string, unknown> {
 
 export const windowTaskHandler: ResourceHandler = {
   type: "WindowTask",
+  heldWhileWindowRuns: "parent",
+  writes: ["RegisterTaskWithMaintenanceWindow", "UpdateMaintenanceWindowTask", "DeregisterTaskFromMaintenanceWindow"],
   noun: "task",
   ownership: "parent",
   references(r) {
@@ -170,7 +173,6 @@ export const windowTaskHandler: ResourceHandler = {
     return { ...spec, targets };
   },
   forceNew: ["taskType"],
-  sensitive: TASK_SENSITIVE,
   isSensitive: taskFieldIsSensitive,
   unorderedLists: TASK_UNORDERED,
   // Priority: the API documents no default for a task registered without one (AWS's own examples
