@@ -201,11 +201,11 @@ describe("window tasks", () => {
       TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Install"] }, OutputS3BucketName: "patch-logs", TimeoutSeconds: 600 } },
     }));
     const out = await client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Scan"] } } } }));
-    expect(out.TaskInvocationParameters).toEqual({ RunCommand: { Parameters: { Operation: ["Scan"] } } });
+    expect(out.TaskInvocationParameters).toEqual({ RunCommand: { Parameters: { Operation: ["Scan"] }, Comment: "" } }); // unset Comment: "" (recorded example)
     expect(out).toMatchObject({ Name: "install", Priority: 5, ServiceRoleArn: ROLE, MaxConcurrency: "2", MaxErrors: "1" });
     expect(out).not.toHaveProperty("TaskType");
     await client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, Priority: 2, MaxConcurrency: "3" }));
-    expect(await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId }))).toMatchObject({ Priority: 2, MaxConcurrency: "3", MaxErrors: "1", Name: "install", TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Scan"] } } } });
+    expect(await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId }))).toMatchObject({ Priority: 2, MaxConcurrency: "3", MaxErrors: "1", Name: "install", TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Scan"] }, Comment: "" } } });
     await expectAwsError(client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, Replace: true, Targets: [{ Key: "WindowTargetIds", Values: [target] }], MaxConcurrency: "1", MaxErrors: "1" })), "ValidationException", { message: "1 validation error detected: Value null at 'taskArn' failed to satisfy constraint: Member must not be null" });
     await client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, Replace: true, TaskArn: "AWS-RunPatchBaselineWithHooks", Targets: [{ Key: "WindowTargetIds", Values: [target] }], MaxConcurrency: "1", MaxErrors: "1" }));
     const replaced = await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId }));

@@ -138,7 +138,7 @@ function applyTaskFields(ctx: SsmContext, w: WindowRecord, t: TaskRecord, input:
   optional("AlarmConfiguration", input.AlarmConfiguration);
 }
 
-/** On Get, a RunCommand task's unset Comment reads back as "" (the recorded get-maintenance-window-task example). */
+/** A RunCommand task's unset Comment reads back as "" (the recorded get-maintenance-window-task example); Update answers the same task. */
 function withReadBackDefaults(p: TaskRecord["TaskInvocationParameters"]): TaskRecord["TaskInvocationParameters"] {
   if (p?.RunCommand && p.RunCommand.Comment === undefined) p.RunCommand.Comment = "";
   return p;
@@ -154,7 +154,7 @@ function taskFields(t: TaskRecord): Record<string, unknown> {
     ServiceRoleArn: t.ServiceRoleArn,
     // {} when none were given: the recorded get-/describe-maintenance-window-task(s) examples.
     TaskParameters: copy(t.TaskParameters) ?? {},
-    TaskInvocationParameters: copy(t.TaskInvocationParameters),
+    TaskInvocationParameters: withReadBackDefaults(copy(t.TaskInvocationParameters)),
     Priority: t.Priority,
     MaxConcurrency: t.MaxConcurrency ?? TARGETLESS_PLACEHOLDER,
     MaxErrors: t.MaxErrors ?? TARGETLESS_PLACEHOLDER,
@@ -204,8 +204,7 @@ export const windowTaskOperations: Record<string, OperationHandler> = {
 
   GetMaintenanceWindowTask: defineOperation<GetMaintenanceWindowTaskRequest>("GetMaintenanceWindowTask", (input, ctx) => {
     const t = findTask(ctx, input.WindowId!, input.WindowTaskId!);
-    const out = taskFields(t);
-    return { ...out, TaskInvocationParameters: withReadBackDefaults(copy(t.TaskInvocationParameters)), TaskType: t.TaskType };
+    return { ...taskFields(t), TaskType: t.TaskType };
   }),
 
   DeregisterTaskFromMaintenanceWindow: defineOperation<DeregisterTaskFromMaintenanceWindowRequest>("DeregisterTaskFromMaintenanceWindow", (input, ctx) => {
