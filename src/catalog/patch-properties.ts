@@ -219,3 +219,22 @@ export function describePatchProperties(os: string, property: string, patchSet: 
   if (!list || !(PATCH_PROPERTIES as readonly string[]).includes(property)) return [];
   return list.values.map((Name) => ({ Name }));
 }
+
+/**
+ * Values an account lists besides the shipped catalog's (a product AWS added after
+ * this catalog was built). The local endpoint takes them as a test-only option
+ * (startLocalSsm's patchProperties) to stand for such an account: it lists them in
+ * DescribePatchProperties and accepts them in CreatePatchBaseline/UpdatePatchBaseline.
+ */
+export interface ExtraPropertyValues {
+  readonly operatingSystem: string;
+  readonly property: string;
+  /** WINDOWS only; OS when absent. */
+  readonly patchSet?: PatchSet;
+  readonly values: readonly string[];
+}
+
+/** The extra values of `property` on `os` for one patch set. */
+export function extraValuesOf(extras: readonly ExtraPropertyValues[], os: string, property: string, patchSet: PatchSet = "OS"): readonly string[] {
+  return extras.filter((e) => e.operatingSystem === os && e.property === property && (e.patchSet ?? "OS") === (os === "WINDOWS" ? patchSet : "OS")).flatMap((e) => e.values);
+}

@@ -14,6 +14,7 @@ import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { AwsGateway } from "../aws/gateway.js";
 import type { Connection } from "./connection.js";
 import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
+import { checkAgainstAccount } from "./preflight-check.js";
 import type { DesiredState } from "../desired/load.js";
 import { deploymentTargets, forEachDeployment, reportDeployments } from "./deployments.js";
 import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
@@ -95,8 +96,14 @@ leaves fields as the account has them, metadata.annotations patchctl/suspend: "<
 resource alone, and patchctl.yaml suspend: "<reason>" plans but applies nothing (exit 1, refusal
 "suspended").
 
-exit codes: 0 in sync or applied, 1 error (invalid input, conflicts, refused or failed apply, policy
-denial, a change freeze, suspend: in patchctl.yaml, an unknown --target, SSM errors), 2 changes present (--plan, --dry-run), or applied but deferred
+Before planning, every baseline's filter values are checked against DescribePatchProperties for its OS
+(the account's answer wins over the catalog shipped with patchctl): a value the account does not list
+is a file:line error and nothing is planned or applied (exit 1); a denied DescribePatchProperties is a
+warning, the shipped catalog deciding.
+
+exit codes: 0 in sync or applied, 1 error (invalid input, a filter value the account does not list,
+conflicts, refused or failed apply, policy denial, a change freeze, suspend: in patchctl.yaml, an
+unknown --target, SSM errors), 2 changes present (--plan, --dry-run), or applied but deferred
 changes remain (nothing failed; a later run applies them)`;
 
 export const DRIFT_HELP = `usage: patchctl drift DIR [--output text|json|markdown] [options]
@@ -331,6 +338,7 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
   const maxDeletePercent = parsePercent(values["max-delete-percent"]);
   const runMode = values["dry-run"] ? "dry-run" : mode === "plan" && !values.plan ? "apply" : "plan";
   const owner = values.owner ?? state.config.owner;
+  await checkAgainstAccount(state.resources, conn.gateway, io);
   const prepared = await prepareState(state, values.policies);
   // A spec-level denial still shows the plan (a reviewer wants both); the pipeline refuses to apply it.
   const ready = prepared.ok ? prepared.prepared : prepared.denied;
@@ -401,7 +409,8 @@ export async function reconcileCommand(argv: string[], io: Io, mode: "plan" | "d
   if (positionals.length !== 1) throw new UsageError(mode === "drift" ? "usage: patchctl drift DIR [--output text|json|markdown]" : "usage: patchctl reconcile DIR [--plan|--dry-run] [--out plan.json] [--adopt] [--auto-approve]");
   parsePercent(values["max-delete-percent"]);
   ignoreFreezeReason(values["ignore-freeze"]);
-  const loaded = await loadDesiredState(positionals[0]!);
+  // Filter values are checked against the account (the pre-flight in reconcileOne), not the shipped catalog.
+  const loaded = await loadDesiredState(positionals[0]!, { filterValues: "account" });
   if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
   const state = loaded.state;
   if (state.config.deployments === undefined) {

@@ -7,6 +7,10 @@ import type { PolicyResult } from "../policy/index.js";
 import { evaluateSpecPolicies, hasDenials, loadPolicies, policyResultToJson, renderPolicyText } from "../policy/index.js";
 import { DiagnosticsError } from "../model/diagnostics.js";
 import { upcomingFreezes } from "../freeze/periods.js";
+import type { Diagnostic } from "../model/diagnostics.js";
+import { connect } from "./connection.js";
+import { forEachDeployment } from "./deployments.js";
+import { checkAgainstAccount } from "./preflight-check.js";
 import type { Io } from "./output.js";
 import { EXIT, parseOutputFormat, renderDiagnosticsText, UsageError } from "./output.js";
 
@@ -81,18 +85,30 @@ export const VALIDATE_FLAGS = {
   output: { type: "string", short: "o" },
   now: { type: "string" },
   policies: { type: "string" },
+  online: { type: "boolean" },
+  region: { type: "string" },
+  profile: { type: "string" },
+  "endpoint-url": { type: "string" },
+  deployment: { type: "string", multiple: true },
 } as const;
 
-export const VALIDATE_HELP = `usage: patchctl validate DIR [--output text|json] [--now DATE-TIME] [--policies DIR]
+export const VALIDATE_HELP = `usage: patchctl validate DIR [--output text|json] [--now DATE-TIME] [--policies DIR] [--online]
 
 Checks the desired state in DIR offline (no AWS access, no credentials) and against the policies,
 reporting findings as file:line:column, and prints each maintenance window's next runs and the next
 periods of each change freeze (patchctl.yaml freezes:; change calendars are read only online).
+Offline, patch filter values are checked against the catalog shipped with patchctl.
 
   -o, --output FORMAT       text (default) or json
   --now DATE-TIME           count the next window runs and freeze periods from this ISO-8601 date-time
                             (default: now)
   --policies DIR            your own policies, checked besides the built-in ones
+  --online                  also check every baseline's filter values against the account's
+                            DescribePatchProperties for its OS (the account's answer wins over the
+                            shipped catalog; denied: a warning, and the catalog decides)
+  --region R, --profile P, --endpoint-url URL
+                            with --online: the account to ask (as for reconcile)
+  --deployment NAME         with --online and deployments: only this deployment (repeatable)
 
 exit codes: 0 valid, 1 invalid or denied by a policy`;
 
@@ -102,7 +118,9 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("usage: patchctl validate DIR [--output text|json]");
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO-8601 date-time (got '${values.now}')`);
-  const result = await loadDesiredState(positionals[0]!);
+  if (!values.online && (values.region || values.profile || values["endpoint-url"] || values.deployment)) throw new UsageError("--region, --profile, --endpoint-url and --deployment need --online");
+  const loaded = await loadDesiredState(positionals[0]!, values.online ? { filterValues: "account" } : {});
+  const result = values.online && loaded.state ? await withOnlineFindings(loaded.state, loaded.diagnostics, values, io) : loaded;
   const runs = result.state ? upcomingRuns(result.state, now) : [];
   const freezes = result.state ? upcomingFreezePeriods(result.state, now) : [];
   const policy = result.state ? await specPolicyResult(result.state, values.policies) : undefined;
@@ -141,6 +159,47 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (policy) lines.push(renderPolicyText(policy));
   io.out(lines.join("\n"));
   return EXIT.OK;
+}
+
+/** The load result with the online findings added: invalid (no state) when any is an error. */
+async function withOnlineFindings(state: DesiredState, diagnostics: Diagnostic[], values: Parameters<typeof checkOnline>[1], io: Io): Promise<{ state?: DesiredState; diagnostics: Diagnostic[] }> {
+  try {
+    await checkOnline(state, values, io);
+    return { state, diagnostics };
+  } catch (err) {
+    if (!(err instanceof DiagnosticsError)) throw err;
+    return { diagnostics: [...diagnostics, ...err.diagnostics] };
+  }
+}
+
+/**
+ * --online: the pre-flight against each deployment-region's account (without deployments, the one
+ * --region, --profile, --endpoint-url name). A value the account does not list is a DiagnosticsError.
+ */
+async function checkOnline(state: DesiredState, values: { region?: string; profile?: string; "endpoint-url"?: string; deployment?: string[] }, io: Io): Promise<void> {
+  if (state.config.deployments === undefined) {
+    if (values.deployment?.length) throw new UsageError("--deployment: patchctl.yaml defines no deployments");
+    const conn = await connect(values, state.config.region);
+    try {
+      await checkAgainstAccount(state.resources, conn.gateway, io);
+    } finally {
+      await conn.close();
+    }
+    return;
+  }
+  const errors: Diagnostic[] = [];
+  const results = await forEachDeployment(state, values, async (s, conn, tio) => {
+    try {
+      await checkAgainstAccount(s.resources, conn.gateway, tio);
+    } catch (err) {
+      if (!(err instanceof DiagnosticsError)) throw err;
+      errors.push(...err.diagnostics.map((d) => ({ ...d, message: `${d.message} (deployment ${s.deployments[0]?.spec.name ?? "?"}, ${conn.region})` })));
+    }
+    return EXIT.OK;
+  });
+  for (const r of results) for (const line of r.err) io.err(`${r.deployment} ${r.region}: ${line}`);
+  if (results.some((r) => r.code !== EXIT.OK)) throw new UsageError("--online: some deployment-regions could not be checked (see above)");
+  if (errors.length > 0) throw new DiagnosticsError(errors);
 }
 
 /** Built-in and --policies DIR policies on the desired state; a malformed policy is an error. */

@@ -10,6 +10,7 @@ import { checkConfigFreezes } from "./config-freezes.js";
 import { checkConfigPolicies } from "./config-policies.js";
 import { checkAgainstSchema } from "./schema-check.js";
 import { checkSemantics } from "./semantic-check.js";
+import type { FilterValueSource } from "./semantic-check.js";
 import { POOL_THRESHOLD_BYTES, parsePoolAvailable, valuesFromPool } from "./parse-pool.js";
 import { decodeYamlFile, parseDecoded, withValue } from "./yaml-source.js";
 import type { SourceDocument } from "./yaml-source.js";
@@ -54,7 +55,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 const READ_CONCURRENCY = 16;
 
-export async function loadDesiredState(dir: string, options: { readFile?: (f: string) => Promise<Uint8Array> } = {}): Promise<LoadResult> {
+/**
+ * `filterValues: "account"`: leave the values of DescribePatchProperties' properties to the online
+ * pre-flight (validate --online, reconcile); the default checks them against the shipped catalog.
+ */
+export async function loadDesiredState(dir: string, options: { readFile?: (f: string) => Promise<Uint8Array>; filterValues?: FilterValueSource } = {}): Promise<LoadResult> {
   const read = options.readFile ?? ((f: string) => readFile(f));
   const found = await findDesiredStateFiles(dir);
   const diagnostics: Diagnostic[] = [...found.diagnostics];
@@ -177,7 +182,7 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
       for (const d of errs) addFinding(d, spec.name);
       if (errs.length === 0 && substituted.diagnostics.length === 0) resources.push({ doc: substituted.value as ResourceDoc, source: view, key });
     }
-    for (const d of checkSemantics(resources)) addFinding(d, spec.name);
+    for (const d of checkSemantics(resources, { filterValues: options.filterValues })) addFinding(d, spec.name);
     deployments.push({ spec, resources });
   }
   for (const { d, deployments: ds } of merged.values()) {

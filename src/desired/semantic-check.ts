@@ -1,4 +1,4 @@
-import { baselineFilterKeys, checkFilterValue, patchSetsOf, WILDCARD } from "../catalog/patch-properties.js";
+import { baselineFilterKeys, checkFilterValue, PATCH_PROPERTIES, patchSetsOf, WILDCARD } from "../catalog/patch-properties.js";
 import type { Diagnostic, FieldPath } from "../model/diagnostics.js";
 import { formatFieldPath } from "../model/diagnostics.js";
 import { parameterProblems } from "../catalog/patching-documents.js";
@@ -56,8 +56,20 @@ const RATE_CONTROL = {
 const TARGET_KEY_FORMS = /^(InstanceIds|tag-key|resource-groups:Name|resource-groups:ResourceTypeFilters|tag:.+)$/;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+/**
+ * Where the values of DescribePatchProperties' properties are checked: against the shipped
+ * catalog (offline), or left to the online pre-flight against the account (src/pipeline/preflight.ts),
+ * whose answer wins. PATCH_SET and SECTION are not properties: always checked here.
+ */
+export type FilterValueSource = "catalog" | "account";
+
+export interface SemanticOptions {
+  filterValues?: FilterValueSource;
+}
+
 class Findings {
   readonly list: Diagnostic[] = [];
+  constructor(readonly options: SemanticOptions = {}) {}
   add(res: LoadedResource, path: FieldPath, message: string, code: string, severity: Diagnostic["severity"] = "error", atKey = false): void {
     const pos = atKey ? res.source.locateKey(path) : res.source.locate(path);
     this.list.push({ severity, file: pos.file, line: pos.line, column: pos.column, resource: res.key, field: formatFieldPath(path) || undefined, message, code });
@@ -81,8 +93,8 @@ function isRollout(r: LoadedResource): r is LoadedResource<RolloutDoc> {
 }
 
 /** Rules the JSON Schema cannot say: cross-field, cross-resource, schedules, quotas. */
-export function checkSemantics(resources: LoadedResource[]): Diagnostic[] {
-  const f = new Findings();
+export function checkSemantics(resources: LoadedResource[], options: SemanticOptions = {}): Diagnostic[] {
+  const f = new Findings(options);
   checkUniqueNames(resources, f);
   const baselines = resources.filter(isBaseline);
   const windows = resources.filter(isWindow);
@@ -149,6 +161,7 @@ function checkFilterGroup(b: LoadedResource<PatchBaselineDoc>, group: PatchFilte
     }
     if (seen.has(filter.key)) f.add(b, [...path, "patchFilters", i, "key"], `filter key ${filter.key} appears twice in one filter group`, "filter");
     seen.add(filter.key);
+    if (f.options.filterValues === "account" && (PATCH_PROPERTIES as readonly string[]).includes(filter.key)) return;
     filter.values.forEach((value, j) => {
       const verdict = checkFilterValue(os, filter.key, value, filter.key === "PATCH_SET" ? ["OS"] : patchSets);
       if (!verdict.ok) {

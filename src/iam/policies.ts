@@ -23,6 +23,8 @@ export const SSM_READ_ACTIONS = [
   "ssm:DescribeAssociationExecutions",
   // Change freezes: patchctl.yaml changeCalendars: are asked for their state before applying.
   "ssm:GetCalendarState",
+  // The online pre-flight (reconcile, validate --online): the filter values each OS takes in this account.
+  "ssm:DescribePatchProperties",
 ] as const;
 
 export const SSM_WRITE_ACTIONS = [

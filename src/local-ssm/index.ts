@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { ExtraPropertyValues } from "../catalog/patch-properties.js";
 import { FleetSource } from "./fleet.js";
 import { createLocalServer } from "./server.js";
 import type { LocalStats } from "./stats.js";
@@ -24,6 +25,14 @@ export interface LocalSsmOptions {
   throttleRate?: number;
   /** The account of callers whose access key names none (default 000000000000). */
   accountId?: string;
+  /**
+   * Test-only: patch property values this endpoint lists in DescribePatchProperties and accepts in
+   * CreatePatchBaseline/UpdatePatchBaseline besides the shipped catalog's, as an account that knows a
+   * product added after the catalog was built.
+   */
+  patchProperties?: readonly ExtraPropertyValues[];
+  /** Test-only: SSM operations answered AccessDeniedException (a caller whose policy lacks them). */
+  deniedOperations?: readonly string[];
 }
 
 export interface LocalSsm {
@@ -60,6 +69,8 @@ export async function startLocalSsm(opts: LocalSsmOptions = {}): Promise<LocalSs
     failRate: fraction("failRate", opts.failRate),
     throttleRate: fraction("throttleRate", opts.throttleRate),
     defaultAccount: accountId,
+    patchProperties: opts.patchProperties,
+    deniedOperations: opts.deniedOperations,
   });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

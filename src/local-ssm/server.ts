@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { AwsJsonProtocol, jsonErrorResponse } from "./aws-json.js";
 import { callerOf } from "./caller.js";
 import { AwsError, internalError } from "./errors.js";
+import type { ExtraPropertyValues } from "../catalog/patch-properties.js";
 import type { FaultOptions } from "./faults.js";
 import { Faults } from "./faults.js";
 import type { FleetSource } from "./fleet.js";
@@ -23,6 +24,15 @@ export interface ServerOptions extends FaultOptions {
   fleet: FleetSource;
   /** The account of callers whose access key names none. */
   defaultAccount: string;
+  /** Patch property values listed and accepted besides the catalog's (test-only). */
+  patchProperties?: readonly ExtraPropertyValues[];
+  /** Operations answered AccessDeniedException, as for a caller whose policy lacks them (test-only). */
+  deniedOperations?: readonly string[];
+}
+
+/** What AWS answers a caller whose policy does not allow `operation` (HTTP 400, AccessDeniedException; the wording follows AWS's). */
+function accessDenied(operation: string, account: string): AwsError {
+  return new AwsError("AccessDeniedException", `User: arn:aws:iam::${account}:user/local is not authorized to perform: ssm:${operation} because no identity-based policy allows the ssm:${operation} action`);
 }
 
 /** Larger request bodies are refused (413) without being read further. */
@@ -65,7 +75,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export function createLocalServer(opts: ServerOptions): { server: Server; stats: () => LocalStats; resetStats: () => void } {
   const stats = new StatsCounter();
   const faults = new Faults(opts);
-  const protocols: Protocol[] = [new AwsJsonProtocol(SsmService.TARGET_PREFIX, new SsmService(opts.store, opts.fleet)), new AwsQueryProtocol(new IamService(opts.store))];
+  const protocols: Protocol[] = [new AwsJsonProtocol(SsmService.TARGET_PREFIX, new SsmService(opts.store, opts.fleet, opts.patchProperties ?? [])), new AwsQueryProtocol(new IamService(opts.store))];
 
   const admin = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     if (req.method === "GET" && path === "/_local/health") return sendJson(res, 200, { ok: true });
@@ -119,6 +129,7 @@ export function createLocalServer(opts: ServerOptions): { server: Server; stats:
       await faults.delay();
       const caller = callerOf(req.headers, opts.defaultAccount);
       faults.check(`${caller.account}/${caller.region}`);
+      if (opts.deniedOperations?.includes(operation)) throw accessDenied(operation, caller.account);
       send(res, protocol.handle(request, operation, caller));
     } catch (err) {
       fail(err instanceof AwsError ? err : internalError(err instanceof Error ? `An internal error occurred: ${err.message}` : undefined));

@@ -137,7 +137,8 @@ describe("the local endpoint driven by Debian's AWS CLI v2 (/usr/bin/aws)", () =
       awsFails("ValidationException", "create-maintenance-window", "--name", "too-long", "--schedule", "rate(1 day)", "--duration", "25", "--cutoff", "1", "--allow-unassociated-targets"),
     ]);
     expect(gotTask).toMatchObject({ WindowId, WindowTaskId, TaskType: "RUN_COMMAND", TaskArn: "AWS-RunPatchBaseline", MaxConcurrency: "2", MaxErrors: "1", ServiceRoleArn: `arn:aws:iam::${ACCOUNT}:role/MW-Role`, Name: "Install-Patches" });
-    expect(gotTask.TaskInvocationParameters).toEqual({ RunCommand: { Parameters: { Operation: ["Install"] }, OutputS3BucketName: "patch-logs", TimeoutSeconds: 600 } });
+    // An unset Comment reads back as "" (the recorded get-maintenance-window-task example).
+    expect(gotTask.TaskInvocationParameters).toEqual({ RunCommand: { Parameters: { Operation: ["Install"] }, OutputS3BucketName: "patch-logs", TimeoutSeconds: 600, Comment: "" } });
     const legacy = (tasks.Tasks as Json[]).find((t) => t.WindowTaskId === legacyTask.WindowTaskId);
     expect(legacy).toMatchObject({ TaskParameters: { Operation: { Values: ["Scan"] } }, LoggingInfo: { S3BucketName: "patch-logs", S3Region: "eu-central-1", S3KeyPrefix: "legacy" }, ServiceRoleArn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM` });
     expect(taskUpdated).toMatchObject({ WindowTaskId, Priority: 3, TaskInvocationParameters: gotTask.TaskInvocationParameters });

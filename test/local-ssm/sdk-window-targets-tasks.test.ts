@@ -147,7 +147,8 @@ describe("window tasks", () => {
     expect(got).toMatchObject({ ...rest, WindowTaskId, TaskType, ServiceRoleArn: SERVICE_LINKED_ROLE, Priority: 1 });
     const plain = await client.send(new RegisterTaskWithMaintenanceWindowCommand({ WindowId, TaskArn: "AWS-RunPatchBaseline", TaskType: "RUN_COMMAND", Targets: [{ Key: "WindowTargetIds", Values: [target] }], MaxConcurrency: "1", MaxErrors: "0", ServiceRoleArn: ROLE, Priority: 0 }));
     const p = await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId: plain.WindowTaskId }));
-    expect(p).toMatchObject({ ServiceRoleArn: ROLE, Priority: 0, CutoffBehavior: "CONTINUE_TASK" });
+    expect(p).toMatchObject({ ServiceRoleArn: ROLE, Priority: 0, TaskParameters: {} });
+    expect(p.CutoffBehavior).toBeUndefined(); // omitted when never set (the recorded get-maintenance-window-task example)
     expect(p.TaskInvocationParameters).toBeUndefined();
   });
 
@@ -200,15 +201,16 @@ describe("window tasks", () => {
       TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Install"] }, OutputS3BucketName: "patch-logs", TimeoutSeconds: 600 } },
     }));
     const out = await client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Scan"] } } } }));
-    expect(out.TaskInvocationParameters).toEqual({ RunCommand: { Parameters: { Operation: ["Scan"] } } });
+    expect(out.TaskInvocationParameters).toEqual({ RunCommand: { Parameters: { Operation: ["Scan"] }, Comment: "" } }); // unset Comment: "" (recorded example)
     expect(out).toMatchObject({ Name: "install", Priority: 5, ServiceRoleArn: ROLE, MaxConcurrency: "2", MaxErrors: "1" });
     expect(out).not.toHaveProperty("TaskType");
     await client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, Priority: 2, MaxConcurrency: "3" }));
-    expect(await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId }))).toMatchObject({ Priority: 2, MaxConcurrency: "3", MaxErrors: "1", Name: "install", TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Scan"] } } } });
+    expect(await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId }))).toMatchObject({ Priority: 2, MaxConcurrency: "3", MaxErrors: "1", Name: "install", TaskInvocationParameters: { RunCommand: { Parameters: { Operation: ["Scan"] }, Comment: "" } } });
     await expectAwsError(client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, Replace: true, Targets: [{ Key: "WindowTargetIds", Values: [target] }], MaxConcurrency: "1", MaxErrors: "1" })), "ValidationException", { message: "1 validation error detected: Value null at 'taskArn' failed to satisfy constraint: Member must not be null" });
     await client.send(new UpdateMaintenanceWindowTaskCommand({ WindowId, WindowTaskId, Replace: true, TaskArn: "AWS-RunPatchBaselineWithHooks", Targets: [{ Key: "WindowTargetIds", Values: [target] }], MaxConcurrency: "1", MaxErrors: "1" }));
     const replaced = await client.send(new GetMaintenanceWindowTaskCommand({ WindowId, WindowTaskId }));
-    expect(replaced).toMatchObject({ TaskArn: "AWS-RunPatchBaselineWithHooks", TaskType: "RUN_COMMAND", ServiceRoleArn: SERVICE_LINKED_ROLE, Priority: 1, CutoffBehavior: "CONTINUE_TASK" });
+    expect(replaced).toMatchObject({ TaskArn: "AWS-RunPatchBaselineWithHooks", TaskType: "RUN_COMMAND", ServiceRoleArn: SERVICE_LINKED_ROLE, Priority: 1 });
+    expect(replaced.CutoffBehavior).toBeUndefined(); // Replace without it: unset again
     expect([replaced.Name, replaced.Description, replaced.LoggingInfo, replaced.TaskInvocationParameters]).toEqual([undefined, undefined, undefined, undefined]);
     const raw = await rawCall(server.url, "AmazonSSM.UpdateMaintenanceWindowTask", JSON.stringify({ WindowId, WindowTaskId, TaskType: "AUTOMATION" }));
     expect([raw.status, raw.json.__type]).toEqual([400, "SerializationException"]);
@@ -226,7 +228,8 @@ describe("window tasks", () => {
       expect(t).not.toHaveProperty("TaskInvocationParameters");
       expect(t).not.toHaveProperty("TaskType");
     }
-    expect(all[0]).toMatchObject({ WindowId, WindowTaskId: run.WindowTaskId, TaskArn: "AWS-RunPatchBaseline", Priority: 1, ServiceRoleArn: SERVICE_LINKED_ROLE, MaxConcurrency: "1", MaxErrors: "1", CutoffBehavior: "CONTINUE_TASK" });
+    expect(all[0]).toMatchObject({ WindowId, WindowTaskId: run.WindowTaskId, TaskArn: "AWS-RunPatchBaseline", Priority: 1, ServiceRoleArn: SERVICE_LINKED_ROLE, MaxConcurrency: "1", MaxErrors: "1", TaskParameters: {} });
+    expect(all[0]!.CutoffBehavior).toBeUndefined();
     const ids = async (f: ssm.MaintenanceWindowFilter) => (await client.send(new DescribeMaintenanceWindowTasksCommand({ WindowId, Filters: [f] }))).Tasks!.map((t) => t.WindowTaskId);
     expect(await ids({ Key: "TaskType", Values: ["AUTOMATION"] })).toEqual([auto.WindowTaskId]);
     expect(await ids({ Key: "Priority", Values: ["1"] })).toEqual([run.WindowTaskId]);

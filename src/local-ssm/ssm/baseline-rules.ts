@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { baselineFilterKeys, checkFilterValue, patchSetsOf } from "../../catalog/patch-properties.js";
+import type { ExtraPropertyValues } from "../../catalog/patch-properties.js";
+import { baselineFilterKeys, checkFilterValue, extraValuesOf, patchSetsOf } from "../../catalog/patch-properties.js";
 import { invalid } from "../errors.js";
 import type { BaselineRecord, PatchFilterGroup } from "./records.js";
 
@@ -20,7 +21,7 @@ import type { BaselineRecord, PatchFilterGroup } from "./records.js";
  */
 const APPROVES_IMMEDIATELY = new Set(["UBUNTU", "DEBIAN"]);
 
-function checkFilterGroup(group: PatchFilterGroup, os: string, where: string): void {
+function checkFilterGroup(group: PatchFilterGroup, os: string, where: string, extras: readonly ExtraPropertyValues[]): void {
   const allowed = baselineFilterKeys(os);
   const seen = new Set<string>();
   const patchSets = patchSetsOf(group.PatchFilters.map((f) => ({ key: f.Key, values: f.Values })), os);
@@ -29,19 +30,22 @@ function checkFilterGroup(group: PatchFilterGroup, os: string, where: string): v
     if (seen.has(f.Key)) throw invalid(`${where}: the patch filter key ${f.Key} appears more than once in a patch filter group.`);
     seen.add(f.Key);
     for (const v of f.Values) {
-      const verdict = checkFilterValue(os, f.Key, v, f.Key === "PATCH_SET" ? ["OS"] : patchSets);
+      const sets = f.Key === "PATCH_SET" ? (["OS"] as const) : patchSets;
+      const verdict = checkFilterValue(os, f.Key, v, sets);
+      if (!verdict.ok && sets.some((s) => extraValuesOf(extras, os, f.Key, s).includes(v))) continue;
       // AWS's words (hashicorp/terraform-provider-aws#18359).
       if (!verdict.ok) throw invalid(`Invalid Filter Value: ${v} for Key: ${f.Key}, valid values are: ${verdict.valid.join(", ")}`);
     }
   }
 }
 
-export function checkBaselineContent(b: BaselineRecord): void {
+/** `extras`: values this endpoint accepts besides the catalog's (startLocalSsm's patchProperties). */
+export function checkBaselineContent(b: BaselineRecord, extras: readonly ExtraPropertyValues[] = []): void {
   const os = b.OperatingSystem;
-  checkFilterGroup(b.GlobalFilters, os, "GlobalFilters");
+  checkFilterGroup(b.GlobalFilters, os, "GlobalFilters", extras);
   b.ApprovalRules.PatchRules.forEach((rule, i) => {
     const where = `ApprovalRules.PatchRules[${i + 1}]`;
-    checkFilterGroup(rule.PatchFilterGroup, os, where);
+    checkFilterGroup(rule.PatchFilterGroup, os, where, extras);
     const days = rule.ApproveAfterDays !== undefined;
     const until = rule.ApproveUntilDate !== undefined;
     if (days && until) throw invalid(`${where}: specify either ApproveAfterDays or ApproveUntilDate, not both.`);

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { ExtraPropertyValues } from "../../catalog/patch-properties.js";
 import type { Fleet } from "../fleet.js";
 import type { RegionState } from "./records.js";
 
@@ -9,6 +10,8 @@ export interface SsmContext {
   region: string;
   fleet: Fleet;
   now: Date;
+  /** Patch property values this endpoint lists and accepts besides the catalog's (startLocalSsm's patchProperties). */
+  extraPatchProperties: readonly ExtraPropertyValues[];
   /** Set by an operation that changed state: the response waits until it is on disk. */
   mutated: boolean;
 }

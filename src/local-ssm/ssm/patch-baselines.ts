@@ -126,7 +126,7 @@ export const patchBaselineOperations: Record<string, OperationHandler> = {
       Tags: tagsAtCreate(input.Tags),
     };
     applyBaselineFields(b, input, false);
-    checkBaselineContent(b);
+    checkBaselineContent(b, ctx.extraPatchProperties);
     const id = idempotentCreate(ctx, "CreatePatchBaseline", input, () => {
       const custom = Object.values(ctx.state.baselines).filter((x) => !x.AwsOwned).length;
       if (custom >= MAX_BASELINES) throw new AwsError("ResourceLimitExceededException", `You have reached the maximum number of patch baselines (${MAX_BASELINES}) in this account and region.`);
@@ -145,7 +145,7 @@ export const patchBaselineOperations: Record<string, OperationHandler> = {
     if (Replace) requireMembers(input, REPLACE_REQUIRES.UpdatePatchBaseline!);
     const next = copy(current);
     applyBaselineFields(next, fields, Replace === true);
-    checkBaselineContent(next);
+    checkBaselineContent(next, ctx.extraPatchProperties);
     next.ModifiedDate = epochSeconds(ctx.now);
     ctx.state.baselines[next.BaselineId] = next;
     ctx.mutated = true;

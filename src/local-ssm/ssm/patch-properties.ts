@@ -1,5 +1,5 @@
 import type { DescribePatchPropertiesRequest } from "@aws-sdk/client-ssm";
-import { describePatchProperties } from "../../catalog/patch-properties.js";
+import { describePatchProperties, extraValuesOf } from "../../catalog/patch-properties.js";
 import type { OperationHandler } from "./context.js";
 import { defineOperation } from "./define.js";
 import { paginate } from "./pagination.js";
@@ -10,10 +10,14 @@ import { paginate } from "./pagination.js";
  * CreatePatchBaseline accepts. Each entry is `{Name: value}` (the recorded
  * describe-patch-properties example); PatchSet applies to WINDOWS only; MaxResults
  * is 1-50 (the model), 50 when absent (the service's default is undocumented).
+ * Values given to startLocalSsm as patchProperties are listed after the catalog's.
  */
 export const patchPropertyOperations: Record<string, OperationHandler> = {
-  DescribePatchProperties: defineOperation<DescribePatchPropertiesRequest>("DescribePatchProperties", (input) => {
-    const entries = describePatchProperties(input.OperatingSystem!, input.Property!, input.PatchSet ?? "OS");
+  DescribePatchProperties: defineOperation<DescribePatchPropertiesRequest>("DescribePatchProperties", (input, ctx) => {
+    const listed = describePatchProperties(input.OperatingSystem!, input.Property!, input.PatchSet ?? "OS");
+    const known = new Set(listed.map((e) => e.Name));
+    const extra = extraValuesOf(ctx.extraPatchProperties, input.OperatingSystem!, input.Property!, input.PatchSet ?? "OS").filter((v) => !known.has(v));
+    const entries = [...listed, ...extra.map((Name) => ({ Name }))];
     const { page, nextToken } = paginate(entries, (e) => e.Name ?? "", {
       operation: "DescribePatchProperties",
       MaxResults: input.MaxResults,

@@ -112,7 +112,8 @@ export interface TaskRecord {
   LoggingInfo?: Wire<LoggingInfo>;
   Name?: string;
   Description?: string;
-  CutoffBehavior: string;
+  /** Absent when never set: the service then omits it (recorded get-maintenance-window-task example) and applies CONTINUE_TASK. */
+  CutoffBehavior?: string;
   AlarmConfiguration?: Wire<AlarmConfiguration>;
 }
 

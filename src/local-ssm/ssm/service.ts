@@ -1,3 +1,4 @@
+import type { ExtraPropertyValues } from "../../catalog/patch-properties.js";
 import type { Caller } from "../caller.js";
 import { AwsError } from "../errors.js";
 import type { FleetSource } from "../fleet.js";
@@ -46,6 +47,7 @@ export class SsmService {
   constructor(
     private readonly store: Store,
     private readonly fleet: FleetSource,
+    private readonly extraPatchProperties: readonly ExtraPropertyValues[] = [],
   ) {}
 
   static operations(): string[] {
@@ -64,7 +66,7 @@ export class SsmService {
       upgradeRegionState(state);
       this.upgraded.add(state);
     }
-    const ctx: SsmContext = { state, account: caller.account, region: caller.region, fleet: this.fleet.current(), now: new Date(), mutated: false };
+    const ctx: SsmContext = { state, account: caller.account, region: caller.region, fleet: this.fleet.current(), now: new Date(), extraPatchProperties: this.extraPatchProperties, mutated: false };
     const out = handler(body, ctx);
     if (ctx.mutated) this.store.persist();
     return out;

@@ -119,7 +119,7 @@ function applyTaskFields(ctx: SsmContext, w: WindowRecord, t: TaskRecord, input:
   if (input.Priority !== undefined) t.Priority = input.Priority;
   else if (replace) t.Priority = 1;
   if (input.CutoffBehavior !== undefined) t.CutoffBehavior = input.CutoffBehavior;
-  else if (replace) t.CutoffBehavior = "CONTINUE_TASK";
+  else if (replace) delete t.CutoffBehavior;
 
   if (input.TaskInvocationParameters !== undefined) {
     checkInvocation(t.TaskType, input.TaskInvocationParameters);
@@ -138,6 +138,12 @@ function applyTaskFields(ctx: SsmContext, w: WindowRecord, t: TaskRecord, input:
   optional("AlarmConfiguration", input.AlarmConfiguration);
 }
 
+/** A RunCommand task's unset Comment reads back as "" (the recorded get-maintenance-window-task example); Update answers the same task. */
+function withReadBackDefaults(p: TaskRecord["TaskInvocationParameters"]): TaskRecord["TaskInvocationParameters"] {
+  if (p?.RunCommand && p.RunCommand.Comment === undefined) p.RunCommand.Comment = "";
+  return p;
+}
+
 /** The fields Get and Update return (Get adds TaskType; Describe renames it Type and drops TaskInvocationParameters). */
 function taskFields(t: TaskRecord): Record<string, unknown> {
   return {
@@ -146,14 +152,16 @@ function taskFields(t: TaskRecord): Record<string, unknown> {
     Targets: copy(t.Targets),
     TaskArn: t.TaskArn,
     ServiceRoleArn: t.ServiceRoleArn,
-    TaskParameters: copy(t.TaskParameters),
-    TaskInvocationParameters: copy(t.TaskInvocationParameters),
+    // {} when none were given: the recorded get-/describe-maintenance-window-task(s) examples.
+    TaskParameters: copy(t.TaskParameters) ?? {},
+    TaskInvocationParameters: withReadBackDefaults(copy(t.TaskInvocationParameters)),
     Priority: t.Priority,
     MaxConcurrency: t.MaxConcurrency ?? TARGETLESS_PLACEHOLDER,
     MaxErrors: t.MaxErrors ?? TARGETLESS_PLACEHOLDER,
     LoggingInfo: copy(t.LoggingInfo),
     Name: t.Name,
     Description: t.Description,
+    // Omitted when never set (the recorded examples); CONTINUE_TASK applies then (the model).
     CutoffBehavior: t.CutoffBehavior,
     AlarmConfiguration: copy(t.AlarmConfiguration),
   };
@@ -169,7 +177,7 @@ const TASK_FILTERS: Record<string, (t: TaskRecord, value: string) => boolean> = 
 export const windowTaskOperations: Record<string, OperationHandler> = {
   RegisterTaskWithMaintenanceWindow: defineOperation<RegisterTaskWithMaintenanceWindowRequest>("RegisterTaskWithMaintenanceWindow", (input, ctx) => {
     const w = findWindow(ctx, input.WindowId!);
-    const t: TaskRecord = { WindowId: w.WindowId, WindowTaskId: "", TaskArn: input.TaskArn!, TaskType: input.TaskType!, Targets: [], ServiceRoleArn: "", Priority: 1, CutoffBehavior: "CONTINUE_TASK" };
+    const t: TaskRecord = { WindowId: w.WindowId, WindowTaskId: "", TaskArn: input.TaskArn!, TaskType: input.TaskType!, Targets: [], ServiceRoleArn: "", Priority: 1 };
     const { WindowId: _w, TaskType: _t, ClientToken: _c, ...fields } = input;
     applyTaskFields(ctx, w, t, fields, false);
     const id = idempotentCreate(ctx, "RegisterTaskWithMaintenanceWindow", input, () => {
