@@ -9,7 +9,7 @@ import { describeFreezes } from "../freeze/status.js";
 import { DiagnosticsError, formatDiagnostic } from "../model/diagnostics.js";
 import { prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import type { StatusPage, StatusRegion } from "../status-page/index.js";
-import { regionState, renderStatusPage, statusChanges, statusFindings } from "../status-page/index.js";
+import { regionState, renderStatusPage, statusChanges, statusFindings, statusRollouts } from "../status-page/index.js";
 import { computeTimeline } from "../timeline/index.js";
 import type { Connection } from "./connection.js";
 import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
@@ -74,15 +74,16 @@ async function readRegion(state: DesiredState, conn: Connection, owner: string |
     return { ...base, state: "failed", reason: `the desired state is refused: ${errors.join("; ")}`, changes: [], refused: [], ...(prepared.denied ? statusFindings(prepared.denied.specPolicy, root) : { findings: [], exemptions: [] }) };
   }
   const outcome = await reconcilePrepared(prepared.prepared, { gateway: conn.gateway, region: conn.region, owner, deleteGuard: { maxDeletePercent: 30, allowMassDelete: false }, mode: "plan" });
-  const refused = outcome.refusals.filter((r) => r.code !== "frozen").map((r) => ({ code: r.code, message: r.message }));
+  const refused = outcome.refusals.filter((r) => r.code !== "frozen" && r.code !== "suspended").map((r) => ({ code: r.code, message: r.message }));
   const changes = statusChanges(outcome.plan, outcome.deferred);
   const { state: cardState, reason } = regionState({
     failed: refused.length ? `plan refused: ${refused.map((r) => r.message).join("; ")}` : undefined,
     frozen: outcome.freeze?.frozen ? describeFreezes(outcome.freeze) : undefined,
+    suspended: outcome.refusals.find((r) => r.code === "suspended")?.message,
     changes: changes.length,
   });
   const at = new Date().toISOString();
-  const region: StatusRegion = { ...base, state: cardState, lastCycle: at, lastFullRead: at, changes, refused, ...statusFindings(outcome.policy, root) };
+  const region: StatusRegion = { ...base, state: cardState, lastCycle: at, lastFullRead: at, changes, rollouts: statusRollouts(outcome.plan), refused, ...statusFindings(outcome.policy, root) };
   if (reason !== undefined) region.reason = reason;
   try {
     region.compliance = await readCompliance(conn.gateway, { patchGroups: desiredPatchGroups(state), owner: owner ?? state.config.owner, instances: false });

@@ -12,8 +12,8 @@ import type { GitSource } from "./git-source.js";
 import type { ControllerMetrics } from "./metrics.js";
 import type { Notification, Notifier } from "./notify.js";
 import { notifyAll } from "./notify.js";
-import type { CycleSample, LastApply, StatusChange, StatusExemption, StatusFinding } from "../status-page/index.js";
-import { pushSample, statusChanges, statusFindings } from "../status-page/index.js";
+import type { CycleSample, LastApply, StatusChange, StatusExemption, StatusFinding, StatusRollout } from "../status-page/index.js";
+import { pushSample, statusChanges, statusFindings, statusRollouts } from "../status-page/index.js";
 import type { ReadCadenceStatus } from "./read-cadence.js";
 import { ReadCadence } from "./read-cadence.js";
 
@@ -79,6 +79,7 @@ export interface ControllerStatus {
 /** What the status page shows of this controller besides its status: masked changes, findings, recent cycles. */
 export interface ControllerPage {
   changes: StatusChange[];
+  rollouts: StatusRollout[];
   findings: StatusFinding[];
   exemptions: StatusExemption[];
   /** The last cycles, oldest first (a ring of 30). */
@@ -99,7 +100,7 @@ export interface ControllerPage {
  */
 export class Controller {
   readonly status: ControllerStatus = { ready: false, holdsLease: false, drifted: [], deferred: [] };
-  readonly page: ControllerPage = { changes: [], findings: [], exemptions: [], history: [], applying: false };
+  readonly page: ControllerPage = { changes: [], rollouts: [], findings: [], exemptions: [], history: [], applying: false };
   private goodState?: DesiredState;
   private prepared?: PreparedDesired;
   /** Commit, account fingerprint and reasons of the refusal last reported: reported once, not every cycle. */
@@ -215,6 +216,7 @@ export class Controller {
       const plan = outcome.plan;
       this.page.applying = false;
       this.page.changes = statusChanges(plan, outcome.deferred);
+      this.page.rollouts = statusRollouts(plan);
       Object.assign(this.page, statusFindings(outcome.policy, this.opts.source.resolve(this.opts.path)));
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));

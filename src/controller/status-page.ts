@@ -56,6 +56,7 @@ export class StatusPageSource {
       region: s.region ?? "",
       state,
       changes: c.page.changes,
+      rollouts: c.page.rollouts,
       refused: s.refused?.reasons ?? [],
       findings: c.page.findings,
       exemptions: c.page.exemptions,

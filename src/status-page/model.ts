@@ -67,6 +67,12 @@ export interface LastApply {
   ok: boolean;
 }
 
+/** A Rollout as its plan explains it: one line per stage (docs/rollout.md). */
+export interface StatusRollout {
+  key: string;
+  stages: string[];
+}
+
 export interface StatusRegion {
   deployment?: string;
   region: string;
@@ -82,6 +88,8 @@ export interface StatusRegion {
   lastApply?: LastApply;
   /** Drifted changes (what the plan would apply). */
   changes: StatusChange[];
+  /** Rollouts of the desired state and what their plan says of each stage (promote, wait, blocked and why). */
+  rollouts?: StatusRollout[];
   /** Why the plan is refused (policy denial, delete guard): its changes are not applied. */
   refused: { code: string; message: string }[];
   findings: StatusFinding[];

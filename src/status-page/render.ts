@@ -149,6 +149,14 @@ function changesSection(regions: StatusRegion[]): string {
   return `<h2>Drifted and refused changes</h2>\n${parts.join("\n")}`;
 }
 
+function rolloutsSection(regions: StatusRegion[]): string {
+  const rows = grouped(regions, (r) => r.rollouts ?? []).map(({ item: ro, where }) => `<tr class="rollout" data-key="${esc(ro.key)}"><td>${esc(where)}</td><td><code>${esc(ro.key)}</code></td><td><ul>${ro.stages.map((s) => `<li class="stage">${esc(s)}</li>`).join("")}</ul></td></tr>`);
+  if (rows.length === 0) return "";
+  return `<h2>Rollouts</h2>
+<p class="muted">What the next reconcile does with each stage's approval cut-off: promote, wait for the soak, or stay blocked, and why.</p>
+<table class="rollouts"><thead><tr><th>where</th><th>rollout</th><th>stages</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>`;
+}
+
 /** Items that are the same in several deployment-regions, listed once with the regions they hold in. */
 function grouped<T>(regions: StatusRegion[], items: (r: StatusRegion) => T[]): { item: T; where: string }[] {
   const out = new Map<string, { item: T; where: string[] }>();
@@ -225,6 +233,7 @@ ${page.refreshSeconds !== undefined ? `<meta http-equiv="refresh" content="${Mat
 ${page.regions.map((r) => card(r, now)).join("\n")}
 </div>
 ${changesSection(page.regions)}
+${rolloutsSection(page.regions)}
 ${policySection(page.regions)}
 ${timelineSection(page.timeline)}
 ${complianceSection(page.regions)}

@@ -3,12 +3,17 @@ import type { Plan } from "../model/plan.js";
 import { actionWord } from "../model/plan.js";
 import { DRIFT_WORD, safeFields, show } from "../diff/render-plan.js";
 import type { PolicyResult } from "../policy/index.js";
-import type { CycleSample, RegionState, StatusChange, StatusExemption, StatusFinding } from "./model.js";
+import type { CycleSample, RegionState, StatusChange, StatusExemption, StatusFinding, StatusRollout } from "./model.js";
 
 /**
  * From the pipeline's outcome to the page's view model: changes masked by the same function every
  * plan output uses (safeFields: the handlers' isSensitive), then shown on one line each.
  */
+/** Each Rollout's stage decisions, as the plan's notes on it say them (the resolved rollout carries one per stage). */
+export function statusRollouts(plan: Plan): StatusRollout[] {
+  return plan.changes.filter((c) => c.type === "Rollout").map((c) => ({ key: c.key, stages: [...(c.after?.notes ?? [])] }));
+}
+
 export function statusChanges(plan: Plan, deferred: readonly { key: string; reason: string }[] = []): StatusChange[] {
   const held = new Map(deferred.map((d) => [d.key, d.reason]));
   return plan.changes

@@ -170,6 +170,10 @@ describe("a dev → staging → production rollout across simulated days", () =>
     const plan3 = await at("2026-12-04T06:00:00Z", () => h.cli(["reconcile", dir, "--plan"]));
     expect(plan3.out).toContain("staging: blocked at 2026-11-01 (dev 75% compliant, needs 95%)");
     expect(plan3.out).not.toMatch(/staging: approve patches/);
+    // The status page's data says the same of each stage (report --output json is what watch's / shows).
+    const report = await at("2026-12-04T06:00:00Z", () => h.cli(["report", dir, "--output", "json"]));
+    const page = JSON.parse(report.out) as { regions: { rollouts?: { key: string; stages: string[] }[] }[] };
+    expect(page.regions[0]!.rollouts).toEqual([{ key: "Rollout/monthly", stages: expect.arrayContaining(["staging: blocked at 2026-11-01 (dev 75% compliant, needs 95%)"]) }]);
     expect((await at("2026-12-04T06:00:00Z", () => h.cli(["reconcile", dir]))).code).toBe(0);
     expect(await cutoffs()).toEqual({ "dev-al2023": ["2026-12-04/-"], "staging-al2023": ["2026-11-01/-"], "prod-al2023": ["2026-10-01/-"] });
     s = await state();

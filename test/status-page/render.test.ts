@@ -6,6 +6,16 @@ const region = (over: Partial<StatusRegion>): StatusRegion => ({ region: "us-eas
 const page = (regions: StatusRegion[]): StatusPage => ({ title: "t", generatedAt: "2026-12-02T12:00:00Z", regions });
 
 describe("the status page renderer", () => {
+  it("shows each rollout's stage decisions once, escaped, and no Rollouts section without rollouts", () => {
+    const ro = { key: "Rollout/monthly", stages: ["dev: approve patches released up to 2026-12-04", "staging: blocked at 2026-11-01 (dev 75% compliant, needs 95%) <script>x</script>"] };
+    const html = renderStatusPage(page([region({ rollouts: [ro] }), region({ region: "eu-west-1", rollouts: [ro] })]));
+    expect(html).toContain("<h2>Rollouts</h2>");
+    expect([...html.matchAll(/<tr class="rollout" data-key="Rollout\/monthly"><td>(.*?)<\/td>/g)].map((m) => m[1])).toEqual(["all"]);
+    expect(html).toContain("staging: blocked at 2026-11-01 (dev 75% compliant, needs 95%) &lt;script&gt;x&lt;/script&gt;");
+    expect(html).not.toContain("<script>x</script>");
+    expect(renderStatusPage(page([region({})]))).not.toContain("<h2>Rollouts</h2>");
+  });
+
   it("lists the last window executions failing first, then newest first", () => {
     const html = renderStatusPage(page([region({
       compliance: {
