@@ -9,6 +9,8 @@ import { GitSource } from "../controller/git-source.js";
 import { startHttpServer } from "../controller/http-server.js";
 import { StatusPageSource } from "../controller/status-page.js";
 import { ControllerMetrics } from "../controller/metrics.js";
+import { ReplicaShare } from "../controller/replicas.js";
+import { newHolderId } from "../reconciler/lease.js";
 import type { Notifier } from "../controller/notify.js";
 import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
 import type { DriftReportPart } from "../controller/drift-report.js";
@@ -49,6 +51,7 @@ export const WATCH_FLAGS = {
   deployment: { type: "string", multiple: true },
   policies: { type: "string" },
   "resync-every": { type: "string", default: "10" },
+  "lease-ttl": { type: "string" },
 } as const;
 
 export const WATCH_HELP = `usage: patchctl watch --repo URL|PATH [--branch main] [--path .] [--interval 60s] [--no-apply]
@@ -68,6 +71,8 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
   --resync-every N          read the account in full every N cycles (default 10); the cycles between
                             make only the list calls and keep the last full read when they show no
                             change (any change they show, a new commit or an apply: a full read)
+  --lease-ttl DURATION      how long a write lease and a replica's heartbeat last without renewal, at
+                            least twice the interval (default: twice the interval, at least 60s)
   --once                    run one cycle (per deployment-region) and exit
   --listen [HOST]:PORT      serve / (the status page, HTML), /healthz, /readyz, /metrics (Prometheus) and
                             /status (JSON), e.g. :8080
@@ -93,7 +98,9 @@ apply nothing (/status frozen, the patchctl_frozen gauge, one notification as it
 Changes to a window that is executing wait (/status deferred) until the first cycle after it ends.
 
 With deployments, one controller runs per deployment-region; --profile and --endpoint-url apply only
-where a deployment sets none.
+where a deployment sets none. Replicas share them: each announces itself in Parameter Store
+(/patchctl/replicas/<id>, in the first deployment-region's account and region) and holds at most
+ceil(deployment-regions / live replicas) leases; a dead replica's share is taken within --lease-ttl.
 
 exit codes: 0 after SIGTERM or SIGINT (the in-flight SSM call finishes, the lease is released);
 with --once, 0 when every cycle succeeded, 1 otherwise; 1 on invalid flags`;
@@ -108,6 +115,8 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const resyncEvery = Number(values["resync-every"]);
   if (!/^\d+$/.test(values["resync-every"]) || resyncEvery < 1) throw new UsageError(`--resync-every must be a whole number of cycles, at least 1: '${values["resync-every"]}'`);
   if (values["drift-schedule"] && !cron.validate(values["drift-schedule"])) throw new UsageError(`--drift-schedule is not a valid cron expression: '${values["drift-schedule"]}'`);
+  const leaseTtlMs = values["lease-ttl"] === undefined ? Math.max(2 * intervalMs, 60_000) : parseDuration(values["lease-ttl"]);
+  if (values["lease-ttl"] !== undefined && leaseTtlMs < 2 * intervalMs) throw new UsageError(`--lease-ttl must be at least twice the interval (${values.interval}): '${values["lease-ttl"]}'`);
   const base = values.workdir ?? mkdtempSync(path.join(tmpdir(), "patchctl-watch-"));
   const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
 
@@ -129,8 +138,15 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const conns: Connection[] = [];
   const notifiers: Notifier[] = [];
   const metrics = new ControllerMetrics();
+  // Several replicas share the deployment-regions (replicas.ts); one cycle (--once) or --no-apply takes no lease.
+  let share: ReplicaShare | undefined;
+  if (deployments.length > 0 && !values["no-apply"] && !values.once) {
+    const home = await connectDeployment(values, deployments[0]!.access, deployments[0]!.region);
+    conns.push(home);
+    share = new ReplicaShare(home.gateway, newHolderId(), deployments.map((d) => `${d.name}/${d.region}`), leaseTtlMs);
+  }
   const make = (source: GitSource, conn: Connection, deployment?: string): Controller =>
-    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment, resyncEvery });
+    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment, resyncEvery, leaseTtlMs, share });
   const controllers: Controller[] = [];
   if (deployments.length === 0) {
     const conn = await connect(values);
@@ -143,10 +159,11 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       controllers.push(make(new GitSource(values.repo, values.branch, path.join(base, `${d.name}-${d.region}`)), conn, d.name));
     }
   }
-  const conn = conns[0]!;
+  const conn = share ? conns[1]! : conns[0]!;
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
-  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000) })) : undefined;
+  const replica = share ? () => share.status(controllers.filter((c) => c.status.holdsLease).map((c) => c.shareKey)) : undefined;
+  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000) }), replica) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
   // The scheduled drift report covers every deployment-region this process reconciles, each with the
@@ -180,6 +197,18 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       })
     : undefined;
 
+  // The heartbeat: before the first cycle, then every interval; a failed one keeps the last count.
+  const beat = async (): Promise<void> => {
+    try {
+      const live = await share?.heartbeat();
+      logger.debug({ event: "replica-heartbeat", live, share: share?.share });
+    } catch (err) {
+      logger.warn({ event: "replica-heartbeat-failed", error: String(err) }, "could not write or count the replica heartbeats");
+    }
+  };
+  if (share) await beat();
+  const beating = share ? setInterval(() => void beat(), intervalMs) : undefined;
+
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -198,7 +227,9 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     return EXIT.OK;
   } finally {
     driftTask?.stop();
+    if (beating) clearInterval(beating);
     await Promise.all(controllers.map((c) => c.releaseLease().catch((err) => logger.warn({ event: "lease-release-failed", error: String(err) }))));
+    await share?.leave().catch((err) => logger.warn({ event: "replica-leave-failed", error: String(err) }));
     http?.server.close();
     http?.server.closeAllConnections();
     await Promise.all(conns.map((c) => c.close()));

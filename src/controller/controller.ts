@@ -16,6 +16,7 @@ import type { CycleSample, LastApply, StatusChange, StatusExemption, StatusFindi
 import { pushSample, statusChanges, statusFindings, statusRollouts } from "../status-page/index.js";
 import type { ReadCadenceStatus } from "./read-cadence.js";
 import { ReadCadence } from "./read-cadence.js";
+import type { ReplicaShare } from "./replicas.js";
 
 export interface ControllerOptions {
   source: GitSource;
@@ -38,6 +39,10 @@ export interface ControllerOptions {
   deployment?: string;
   /** --resync-every N: a full read every N cycles, cheap reads (the list calls) in between (default 10). */
   resyncEvery?: number;
+  /** Replicas sharing the deployment-regions: at each cycle boundary, may this controller hold its lease (replicas.ts). */
+  share?: ReplicaShare;
+  /** The write lease's expiry (default: twice the interval, at least 60 s). */
+  leaseTtlMs?: number;
 }
 
 export interface CycleResult {
@@ -198,6 +203,7 @@ export class Controller {
       const owner = this.owner()!;
       // An applying controller holds the write lease for as long as it runs; a second one waits.
       if (this.opts.apply) await this.ensureLease(owner);
+      if (this.opts.share && !this.status.holdsLease) return this.standby(); // another replica's share: read nothing
       const applying = this.opts.apply && this.status.holdsLease;
       const outcome = await reconcilePrepared(this.prepared, {
         gateway: this.opts.gateway,
@@ -355,15 +361,40 @@ export class Controller {
     this.opts.metrics.planRefused.set(0);
   }
 
+  /** This deployment-region and region as the replica share names it. */
+  get shareKey(): string {
+    return `${this.opts.deployment ?? ""}/${this.opts.region}`;
+  }
+
+  /** A cycle of a controller whose deployment-region is another replica's share: ok, nothing read. */
+  private standby(): CycleResult {
+    this.failures = 0;
+    this.status.ready = true;
+    const result: CycleResult = { at: new Date().toISOString(), ok: true, commit: this.status.commit };
+    this.status.lastResult = result;
+    return result;
+  }
+
   private async ensureLease(owner: string): Promise<void> {
-    this.lease ??= new Lease(this.opts.gateway, owner, undefined, Math.max(2 * this.opts.intervalMs, 60_000));
+    this.lease ??= new Lease(this.opts.gateway, owner, this.opts.share?.id, this.opts.leaseTtlMs ?? Math.max(2 * this.opts.intervalMs, 60_000));
     if (this.lease.owner !== owner) throw new Error("the owner changed while running; restart the controller");
+    const decision = this.opts.share?.decide(this.shareKey);
+    if (decision === "release") {
+      this.log().info({ event: "lease-share-release" }, "over this replica's share: releasing the write lease");
+      await this.releaseLease();
+      return;
+    }
+    if (decision === "standby") {
+      this.status.holdsLease = false;
+      return;
+    }
     try {
       if (this.status.holdsLease) await this.lease.renew();
       else await this.lease.acquire();
       this.status.holdsLease = true;
     } catch (err) {
       this.status.holdsLease = false;
+      this.opts.share?.drop(this.shareKey);
       if (err instanceof LeaseHeldError) {
         this.log().warn({ event: "lease-wait", holder: err.record.holder }, `waiting for the write lease (held by ${err.record.holder})`);
         return;

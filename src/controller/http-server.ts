@@ -11,10 +11,10 @@ import type { StatusPageSource } from "./status-page.js";
  * /metrics (Prometheus), /status (JSON). Anything else is 404; any method but GET/HEAD is 405.
  * Nothing here exposes credentials or sensitive SSM values (status lists keys and field paths only).
  */
-export function startHttpServer(listen: string, controllers: Controller[], metrics: ControllerMetrics, page?: StatusPageSource): Promise<{ server: Server; port: number }> {
+export function startHttpServer(listen: string, controllers: Controller[], metrics: ControllerMetrics, page?: StatusPageSource, replica?: () => unknown): Promise<{ server: Server; port: number }> {
   const ready = (): boolean => controllers.every((c) => c.status.ready);
   // One controller: its status; several (deployments): one entry per deployment-region.
-  const status = (): unknown => (controllers.length === 1 ? controllers[0]!.status : { ready: ready(), deployments: controllers.map((c) => c.status) });
+  const status = (): unknown => (controllers.length === 1 ? controllers[0]!.status : { ready: ready(), ...(replica ? { replica: replica() } : {}), deployments: controllers.map((c) => c.status) });
   const { host, port } = parseListen(listen);
   const server = createServer((req, res) => {
     const send = (code: number, type: string, body: string): void => {

@@ -1,0 +1,104 @@
+import type { AwsGateway } from "../aws/gateway.js";
+import { holderIsDeadHere } from "../reconciler/lease.js";
+
+/**
+ * Replicas of `watch` sharing the deployment-regions (docs/replicas.md).
+ *
+ * Each replica announces itself with a heartbeat parameter `/patchctl/replicas/<id>` in the
+ * account and region of the first deployment-region (value: `{id, expiresAt}`, rewritten every
+ * interval), counts the live ones under `/patchctl/replicas/` (GetParametersByPath), and lets its
+ * controllers hold at most ⌈deployment-regions / live replicas⌉ write leases. The leases stay the
+ * guarantee of one writer per deployment-region; the share only decides who tries to take them.
+ */
+export interface ReplicaHeartbeat {
+  id: string;
+  expiresAt: string;
+}
+
+export type ShareDecision = "hold" | "release" | "standby";
+
+export function replicaParameterName(id: string): string {
+  return `/patchctl/replicas/${id.replace(/[^a-zA-Z0-9_.\-]/g, "_")}`;
+}
+
+export function fairShare(deploymentRegions: number, live: number): number {
+  return Math.ceil(deploymentRegions / Math.max(1, live));
+}
+
+export class ReplicaShare {
+  private live = 1;
+  /** Deployment-regions (keys) whose controllers hold or are taking their lease, in the order they took them. */
+  private readonly claimed = new Set<string>();
+
+  constructor(
+    private readonly gw: AwsGateway,
+    readonly id: string,
+    private readonly keys: string[],
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get share(): number {
+    return fairShare(this.keys.length, this.live);
+  }
+
+  /** Writes this replica's heartbeat and counts the live replicas (this one included). */
+  async heartbeat(): Promise<number> {
+    const record: ReplicaHeartbeat = { id: this.id, expiresAt: new Date(this.now() + this.ttlMs).toISOString() };
+    await this.gw.call("PutParameter", { Name: replicaParameterName(this.id), Value: JSON.stringify(record), Type: "String", Overwrite: true, Description: "patchctl watch replica heartbeat" });
+    const ids = new Set<string>([this.id]);
+    let token: string | undefined;
+    do {
+      const out = await this.gw.call<{ Parameters?: { Value?: string }[]; NextToken?: string }>("GetParametersByPath", { Path: "/patchctl/replicas/", Recursive: false, MaxResults: 10, ...(token ? { NextToken: token } : {}) });
+      for (const p of out.Parameters ?? []) {
+        const hb = parseHeartbeat(p.Value);
+        if (hb && Date.parse(hb.expiresAt) > this.now() && !holderIsDeadHere(hb.id)) ids.add(hb.id);
+      }
+      token = out.NextToken;
+    } while (token);
+    this.live = ids.size;
+    return this.live;
+  }
+
+  /** Removes the heartbeat on a clean stop, so the others take the share at once. */
+  async leave(): Promise<void> {
+    try {
+      await this.gw.call("DeleteParameter", { Name: replicaParameterName(this.id) });
+    } catch (err) {
+      if (!(err instanceof Error && err.name === "ParameterNotFound")) throw err;
+    }
+  }
+
+  /**
+   * At a cycle boundary: may the controller of `key` hold its lease? Synchronous, so two
+   * controllers of this replica cannot both take the last place of the share.
+   */
+  decide(key: string): ShareDecision {
+    if (this.claimed.has(key)) {
+      if (this.claimed.size <= this.share) return "hold";
+      this.claimed.delete(key);
+      return "release";
+    }
+    if (this.claimed.size >= this.share) return "standby";
+    this.claimed.add(key);
+    return "hold";
+  }
+
+  /** The lease of `key` was not won or was lost: its place in the share is free again. */
+  drop(key: string): void {
+    this.claimed.delete(key);
+  }
+
+  status(holding: string[]): { id: string; live: number; share: number; holding: string[] } {
+    return { id: this.id, live: this.live, share: this.share, holding };
+  }
+}
+
+function parseHeartbeat(value: string | undefined): ReplicaHeartbeat | undefined {
+  try {
+    const v = JSON.parse(value ?? "") as Partial<ReplicaHeartbeat>;
+    return typeof v.id === "string" && typeof v.expiresAt === "string" ? { id: v.id, expiresAt: v.expiresAt } : undefined;
+  } catch {
+    return undefined;
+  }
+}
