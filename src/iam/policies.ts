@@ -76,6 +76,9 @@ const ROLLOUT_PARAMETERS = "arn:aws:ssm:*:*:parameter/patchctl/*/rollouts/*";
 /** The write lease lives in Parameter Store under /patchctl/lease/. */
 export const LEASE_ACTIONS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"] as const;
 
+/** watch replicas announce themselves under /patchctl/replicas/ and count each other (src/controller/replicas.ts). */
+export const REPLICA_ACTIONS = ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParametersByPath"] as const;
+
 export interface PolicyDocument {
   Version: "2012-10-17";
   Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string>> }[];
@@ -91,6 +94,8 @@ export function iamPolicy(readOnly: boolean): PolicyDocument {
   if (!readOnly) {
     statements.push({ Sid: "PatchctlWrite", Effect: "Allow", Action: [...SSM_WRITE_ACTIONS], Resource: "*" });
     statements.push({ Sid: "PatchctlLease", Effect: "Allow", Action: [...LEASE_ACTIONS], Resource: "arn:aws:ssm:*:*:parameter/patchctl/lease/*" });
+    // GetParametersByPath is authorised on the path itself.
+    statements.push({ Sid: "PatchctlReplicas", Effect: "Allow", Action: [...REPLICA_ACTIONS], Resource: ["arn:aws:ssm:*:*:parameter/patchctl/replicas", "arn:aws:ssm:*:*:parameter/patchctl/replicas/*"] });
     statements.push({ Sid: "PatchctlWriteRollouts", Effect: "Allow", Action: [...ROLLOUT_WRITE_ACTIONS], Resource: ROLLOUT_PARAMETERS });
     statements.push({ Sid: "PatchctlWriteRoles", Effect: "Allow", Action: [...IAM_WRITE_ACTIONS], Resource: "arn:aws:iam::*:role/*" });
     // Tasks that name a service role (and associations naming an associationDispatchAssumeRole): SSM checks the caller may pass it.
