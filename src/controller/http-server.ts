@@ -14,7 +14,7 @@ import type { StatusPageSource } from "./status-page.js";
 export function startHttpServer(listen: string, controllers: Controller[], metrics: ControllerMetrics, page?: StatusPageSource, replica?: () => unknown): Promise<{ server: Server; port: number }> {
   const ready = (): boolean => controllers.every((c) => c.status.ready);
   // One controller: its status; several (deployments): one entry per deployment-region.
-  const status = (): unknown => (controllers.length === 1 ? controllers[0]!.status : { ready: ready(), ...(replica ? { replica: replica() } : {}), deployments: controllers.map((c) => c.status) });
+  const status = (): unknown => (controllers.length === 1 ? { ...controllers[0]!.status, ...(replica ? { replica: replica() } : {}) } : { ready: ready(), ...(replica ? { replica: replica() } : {}), deployments: controllers.map((c) => c.status) });
   const { host, port } = parseListen(listen);
   const server = createServer((req, res) => {
     const send = (code: number, type: string, body: string): void => {
