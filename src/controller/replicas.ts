@@ -47,23 +47,31 @@ export class ReplicaShare {
     const record: ReplicaHeartbeat = { id: this.id, expiresAt: new Date(this.now() + this.ttlMs).toISOString() };
     await this.gw.call("PutParameter", { Name: replicaParameterName(this.id), Value: JSON.stringify(record), Type: "String", Overwrite: true, Description: "patchctl watch replica heartbeat" });
     const ids = new Set<string>([this.id]);
+    const stale: string[] = [];
     let token: string | undefined;
     do {
-      const out = await this.gw.call<{ Parameters?: { Value?: string }[]; NextToken?: string }>("GetParametersByPath", { Path: "/patchctl/replicas/", Recursive: false, MaxResults: 10, ...(token ? { NextToken: token } : {}) });
+      const out = await this.gw.call<{ Parameters?: { Name?: string; Value?: string }[]; NextToken?: string }>("GetParametersByPath", { Path: "/patchctl/replicas/", Recursive: false, MaxResults: 10, ...(token ? { NextToken: token } : {}) });
       for (const p of out.Parameters ?? []) {
         const hb = parseHeartbeat(p.Value);
         if (hb && Date.parse(hb.expiresAt) > this.now() && !holderIsDeadHere(hb.id)) ids.add(hb.id);
+        else if (hb && p.Name && Date.parse(hb.expiresAt) + this.ttlMs < this.now()) stale.push(p.Name);
       }
       token = out.NextToken;
     } while (token);
     this.live = ids.size;
+    // Heartbeats of replicas gone for more than a TTL (kill -9, a replaced task) are removed, so they do not pile up.
+    for (const name of stale) await this.deleteIfPresent(name);
     return this.live;
   }
 
   /** Removes the heartbeat on a clean stop, so the others take the share at once. */
   async leave(): Promise<void> {
+    await this.deleteIfPresent(replicaParameterName(this.id));
+  }
+
+  private async deleteIfPresent(name: string): Promise<void> {
     try {
-      await this.gw.call("DeleteParameter", { Name: replicaParameterName(this.id) });
+      await this.gw.call("DeleteParameter", { Name: name });
     } catch (err) {
       if (!(err instanceof Error && err.name === "ParameterNotFound")) throw err;
     }

@@ -45,6 +45,14 @@ describe("ReplicaShare over local-ssm", () => {
     expect(mine.decide("a/r")).toBe("hold");
     expect(mine.decide("b/r")).toBe("standby");
 
+    // Expired for less than a TTL (this replica's, 3 s): kept; for more: its heartbeat is removed.
+    now += 12_000;
+    expect(await mine.heartbeat()).toBe(1);
+    expect((await h.sdk.send(new GetParameterCommand({ Name: replicaParameterName(other) }))).Parameter?.Name).toBe(replicaParameterName(other));
+    now += 2_000;
+    expect(await mine.heartbeat()).toBe(1);
+    await expect(h.sdk.send(new GetParameterCommand({ Name: replicaParameterName(other) }))).rejects.toMatchObject({ name: "ParameterNotFound" });
+
     await mine.leave();
     await expect(h.sdk.send(new GetParameterCommand({ Name: replicaParameterName(mine.id) }))).rejects.toMatchObject({ name: "ParameterNotFound" });
   });
