@@ -137,8 +137,9 @@ describe("property: a single-field edit shows as exactly that field, applies, an
         // Clean up this owner's resources so runs stay independent.
         expect((await h.cli(["reconcile", writeTree({ "patchctl.yaml": stringify({ apiVersion: "patchctl/v1", kind: "Config", owner }) }), "--allow-mass-delete"])).code).toBe(0);
       }),
-      { numRuns: 25 },
+      { numRuns: 12 },
     );
-    // 25 full apply-and-converge runs over HTTP: no timing is asserted, a loaded machine only takes longer.
-  }, 180_000);
+    // 12 full apply-and-converge runs over HTTP (six CLI processes each): no timing is asserted, a loaded
+    // machine only takes longer; the limit is generous so that a loaded CI machine does not time out.
+  }, 300_000);
 });
