@@ -15,6 +15,7 @@ import type { AwsGateway } from "../aws/gateway.js";
 import type { Connection } from "./connection.js";
 import { CONNECTION_FLAGS, CONNECTION_HELP, connect } from "./connection.js";
 import { checkAgainstAccount } from "./preflight-check.js";
+import { clearProgress, progressRenderer } from "./progress.js";
 import type { DesiredState } from "../desired/load.js";
 import { deploymentTargets, forEachDeployment, reportDeployments } from "./deployments.js";
 import { computeTimeline, diffTimelines, renderTimelineText } from "../timeline/index.js";
@@ -204,24 +205,6 @@ async function withLease<T>(gateway: AwsGateway, owner: string, timeoutSeconds: 
   }
 }
 
-function progressReporter(io: Io): ((m: string) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (m) => process.stderr.write(`\r\x1b[2K… ${m}`);
-}
-/** On a TTY, a progress line while applying: calls made so far and the current one. */
-function applyProgress(): ((e: { kind: string; message: string }) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  let calls = 0;
-  return (e) => {
-    if (e.kind === "call") process.stderr.write(`\r\x1b[2K… ${++calls} call(s): ${e.message}`);
-    else process.stderr.write("\r\x1b[2K");
-  };
-}
-
-function clearProgress(): void {
-  if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
-}
-
 /** What the plan output says about a change freeze: frozen (and by what, until when), or waived and why. */
 export function freezeNotice(freeze: FreezeStatus | undefined, applying: boolean): string | undefined {
   if (!freeze?.frozen) return undefined;
@@ -353,8 +336,7 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
     deleteGuard: { maxDeletePercent, allowMassDelete: values["allow-mass-delete"] ?? false },
     mode: runMode,
     lease: cliLease(conn.gateway, owner, values, io),
-    onProgress: progressReporter(io),
-    onApplyEvent: applyProgress(),
+    onEvent: progressRenderer(),
     afterWrite: killAfterWrites(),
     ignoreFreeze: runMode === "apply" ? values["ignore-freeze"] : undefined,
     review: async (plan, policy, refusals, context) => {

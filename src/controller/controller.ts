@@ -8,6 +8,8 @@ import { prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { Plan } from "../model/plan.js";
 import type { AwsGateway } from "../aws/gateway.js";
+import { isApplyEvent } from "../model/events.js";
+import { logEvent } from "./event-log.js";
 import type { GitSource } from "./git-source.js";
 import type { ControllerMetrics } from "./metrics.js";
 import type { Notification, Notifier } from "./notify.js";
@@ -213,8 +215,9 @@ export class Controller {
         mode: applying ? "apply" : "plan",
         lease: (fn) => fn(), // held across cycles (ensureLease)
         signal: this.abort.signal,
-        onApplyEvent: () => {
-          this.page.applying = true;
+        onEvent: (e) => {
+          if (isApplyEvent(e)) this.page.applying = true;
+          logEvent(this.log(), e);
         },
         snapshots: this.reads,
       });
@@ -247,9 +250,8 @@ export class Controller {
           applied++;
           const c = plan.changes.find((x) => x.key === o.key)!;
           this.opts.metrics.changesApplied.inc({ kind: c.type, action: c.action });
-          this.log().info({ event: "change-applied", key: o.key, action: o.action }, `${o.action} ${o.key}`);
         }
-        for (const o of res.outcomes.filter((x) => x.status === "failed" || x.status === "skipped")) this.log().error({ event: "change-failed", key: o.key, error: o.error }, `${o.key} ${o.status}`);
+        // Each outcome is logged as it comes in (logEvent: change-applied, change-failed, with its code).
         const failedCount = res.outcomes.filter((o) => o.status === "failed" || o.status === "skipped").length;
         if (applied > 0 || failedCount > 0) this.page.lastApply = { at: new Date().toISOString(), applied, failed: failedCount, ok: res.ok };
         if (applied > 0) await this.notify("applied", `patchctl applied ${applied} change(s) for ${owner}`, { applied: res.outcomes.filter((o) => o.status === "applied").map((o) => `${o.action} ${o.key}`) });

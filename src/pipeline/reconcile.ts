@@ -14,7 +14,8 @@ import { loadDesiredState } from "../desired/load.js";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { Policy, PolicyResult } from "../policy/index.js";
 import { evaluatePlanPolicies, evaluateSpecPolicies, hasDenials, loadPolicies, mergeResults } from "../policy/index.js";
-import type { ApplyEvent, ApplyResult, RecordedCall } from "../reconciler/apply.js";
+import type { EventSink } from "../model/events.js";
+import type { ApplyResult, RecordedCall } from "../reconciler/apply.js";
 import { applyPlan } from "../reconciler/apply.js";
 import type { SnapshotSource } from "../reconciler/read-actual.js";
 import { isPlanStale, planReconcile } from "../reconciler/engine.js";
@@ -108,8 +109,8 @@ export interface ReconcileRequest {
   ignoreFreeze?: string;
   /** The instant freezes, change calendars and rollouts are evaluated at (default: now; PATCHCTL_NOW in tests). */
   now?: Date;
-  onProgress?: (message: string) => void;
-  onApplyEvent?: (e: ApplyEvent) => void;
+  /** Typed events with stable codes (src/model/events.ts, docs/events.md): the read, the plan, each call and outcome of the apply. */
+  onEvent?: EventSink;
   afterWrite?: (call: RecordedCall) => void;
   signal?: AbortSignal;
   /** Where the plan's snapshot comes from (default: a full read); in mode "apply", changes are planned again from a full read. */
@@ -148,7 +149,8 @@ function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions)
 export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
   const owner = req.owner ?? prepared.state.config.owner;
   const run = async (): Promise<ReconcileOutcome> => {
-    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onProgress: req.onProgress, snapshots: req.snapshots, freshBeforeChanges: req.mode === "apply" });
+    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onEvent: req.onEvent, snapshots: req.snapshots, freshBeforeChanges: req.mode === "apply" });
+    req.onEvent?.({ code: "PATCHCTL_I2001", owner: plan.owner, region: plan.region, summary: plan.summary, partial: plan.partial !== undefined });
     const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
     return finish(plan, policy, req, freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
   };
@@ -205,6 +207,6 @@ async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, s
     return outcome;
   }
   if (!hasChanges(applicable)) return outcome;
-  outcome.result = await applyPlan(applicable, req.gateway, { owner: plan.owner, dryRun: false, signal: req.signal, afterWrite: req.afterWrite, onEvent: req.onApplyEvent });
+  outcome.result = await applyPlan(applicable, req.gateway, { owner: plan.owner, dryRun: false, signal: req.signal, afterWrite: req.afterWrite, onEvent: req.onEvent });
   return outcome;
 }

@@ -3,6 +3,7 @@ import { isIdRef } from "../resources/handler.js";
 import { handlerFor } from "../resources/registry.js";
 import { randomUUID } from "node:crypto";
 import { createLimiter } from "../util/limit.js";
+import type { ApplyEvent } from "../model/events.js";
 import type { Change, Plan, Resource } from "../model/plan.js";
 import { isDeletedWithParent } from "../model/plan.js";
 import { phaseOf } from "./plan.js";
@@ -43,16 +44,11 @@ export interface RecordedCall {
   change: string;
 }
 
-export interface ApplyEvent {
-  kind: "call" | "change-done";
-  message: string;
-  outcome?: ChangeOutcome;
-}
-
 export interface ApplyOptions {
   owner: string;
   dryRun: boolean;
   concurrency?: number;
+  /** Typed events: each call, then each change's outcome (src/model/events.ts). */
   onEvent?: (e: ApplyEvent) => void;
   /** Called after every successful write (crash tests count writes with it). */
   afterWrite?: (call: RecordedCall) => void;
@@ -174,7 +170,7 @@ export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: Ap
         const input = resolve(call.input) as Record<string, unknown>;
         const recorded: RecordedCall = { operation: call.operation, input: redactCallInput(call.operation, input), description: call.description, change: key };
         calls.push(recorded);
-        emit({ kind: "call", message: call.description });
+        emit({ code: "PATCHCTL_I3001", key, resourceType: part.change.type, service: call.service ?? "ssm", operation: call.operation, description: call.description, dryRun: opts.dryRun });
         if (opts.dryRun) {
           if (call.yieldsId) newIds.set(call.yieldsId.key, `<new id of ${call.yieldsId.key}>`);
           continue;
@@ -217,8 +213,26 @@ export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: Ap
     if (newIds.has(c.key)) outcome.newId = newIds.get(c.key);
     return outcome;
   });
-  for (const o of outcomes) if (o.status !== "noop") emit({ kind: "change-done", message: `${o.key}: ${o.status}`, outcome: o });
+  plan.changes.forEach((c, i) => {
+    const e = outcomeEvent(c, outcomes[i]!);
+    if (e) emit(e);
+  });
   return { outcomes, calls, ok: outcomes.every((o) => o.status === "applied" || o.status === "noop") };
+}
+
+/** The event of a change's outcome (none for a noop). */
+function outcomeEvent(c: Change, o: ChangeOutcome): ApplyEvent | undefined {
+  const done = { key: o.key, resourceType: c.type, action: o.action };
+  switch (o.status) {
+    case "noop":
+      return undefined;
+    case "applied":
+      return { code: "PATCHCTL_I3002", ...done, ...(o.newId !== undefined ? { newId: o.newId } : {}) };
+    case "failed":
+      return { code: "PATCHCTL_E3003", ...done, error: o.error ?? "failed" };
+    case "skipped":
+      return { code: "PATCHCTL_E3004", ...done, reason: o.error ?? "not tried" };
+  }
 }
 
 /** `Role.Arn` of a response. */

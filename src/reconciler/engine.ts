@@ -1,4 +1,5 @@
 import type { DesiredState } from "../desired/load.js";
+import type { EventSink } from "../model/events.js";
 import { packageVersion } from "../package-root.js";
 import { expandDesired } from "./expand.js";
 import type { Plan, Resource } from "../model/plan.js";
@@ -21,7 +22,8 @@ export interface PlanRequest {
   concurrency?: number;
   /** The instant the plan is made at (default: now, or PATCHCTL_NOW in tests). */
   now?: Date;
-  onProgress?: (message: string) => void;
+  /** Typed events of the read and the plan (src/model/events.ts). */
+  onEvent?: EventSink;
   /** --target KIND/NAME: plan only these resources and what they need (restrictToTargets). */
   targets?: readonly string[];
   /** Where the snapshot comes from (default: a full read). */
@@ -41,7 +43,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
   const owner = req.owner ?? req.state.config.owner;
   const desired = expandDesired(req.state, owner);
   const scope = readScopeOf(desired);
-  const readOpts: ReadOptions = { owner, desiredNames: desiredNamesOf(scope), concurrency: req.concurrency, onProgress: req.onProgress };
+  const readOpts: ReadOptions = { owner, desiredNames: desiredNamesOf(scope), concurrency: req.concurrency, onEvent: req.onEvent };
   const planFrom = async (actual: ActualState): Promise<{ plan: Plan; desired: Resource[] }> => {
     const resolved = await resolveDesired(desired, actual, { gateway: req.gateway, owner, now: req.now ?? currentTime(), concurrency: req.concurrency ?? 8 });
     const full = computePlan(resolved, actual, { owner, region: req.region, adopt: req.adopt ?? false, patchctlVersion: packageVersion() });

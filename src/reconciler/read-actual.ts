@@ -1,4 +1,6 @@
 import type { AwsGateway } from "../aws/gateway.js";
+import type { EventSink } from "../model/events.js";
+import { ignoreEvents } from "../model/events.js";
 import type { ActualResource, ActualState, ResourceType } from "../model/plan.js";
 import type { Listing, ReadContext, ResourceHandler } from "../resources/handler.js";
 import { topLevelHandlers } from "../resources/registry.js";
@@ -15,7 +17,8 @@ export interface ReadOptions {
   /** The top-level kinds to read; every one when unset. */
   types?: readonly ResourceType[];
   concurrency?: number;
-  onProgress?: (message: string) => void;
+  /** Typed events of the read (src/model/events.ts). */
+  onEvent?: EventSink;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface SnapshotSource {
 }
 
 function contextFor(h: ResourceHandler, opts: ReadOptions): ReadContext {
-  return { owner: opts.owner, desiredNames: (h.readScope && opts.desiredNames[h.readScope]) || new Set(), full: opts.full, concurrency: opts.concurrency ?? 8, progress: opts.onProgress ?? (() => {}) };
+  return { owner: opts.owner, desiredNames: (h.readScope && opts.desiredNames[h.readScope]) || new Set(), full: opts.full, concurrency: opts.concurrency ?? 8, emit: opts.onEvent ?? ignoreEvents };
 }
 
 function digestOf(resources: readonly ActualResource[]): string {
@@ -43,7 +46,7 @@ function digestOf(resources: readonly ActualResource[]): string {
  * that moves when anything the plan depends on moves, and each kind's listing for later cheap reads.
  */
 export async function readActualState(gw: AwsGateway, opts: ReadOptions): Promise<ActualState> {
-  (opts.onProgress ?? (() => {}))("listing the account");
+  (opts.onEvent ?? ignoreEvents)({ code: "PATCHCTL_I1001", owner: opts.owner, full: opts.full ?? false });
   const handlers = topLevelHandlers().filter((h) => !opts.types || opts.types.includes(h.type));
   const parts = await Promise.all(handlers.map((h) => h.read!(gw, contextFor(h, opts))));
   const resources: ActualResource[] = parts.flatMap((p) => p.resources);

@@ -1,5 +1,6 @@
 import type { AwsGateway, AwsService } from "../aws/gateway.js";
 import type { ResourceDoc } from "../model/desired.js";
+import type { ReadEvent } from "../model/events.js";
 import type { ActualResource, ActualState, Change, FieldChange, JsonObject, Resource, ResourceType } from "../model/plan.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
@@ -87,7 +88,8 @@ export interface ReadContext {
    */
   full?: boolean;
   concurrency: number;
-  progress: (message: string) => void;
+  /** Where the read reports what it is doing (typed events, src/model/events.ts). */
+  emit: (e: ReadEvent) => void;
 }
 
 export interface ReadResult {

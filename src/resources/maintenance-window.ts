@@ -142,7 +142,7 @@ const tasksListed = (id: string) => `tasks:${id}`;
  */
 async function readWindows(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult> {
   const windowIds = await gw.paginate<WindowIdentity>("DescribeMaintenanceWindows", {}, "WindowIdentities", 100);
-  ctx.progress(`reading ${windowIds.length} maintenance windows`);
+  ctx.emit({ code: "PATCHCTL_I1002", resourceType: "MaintenanceWindow", count: windowIds.length });
   const read = await mapLimit(windowIds, ctx.concurrency, async (w): Promise<ReadWindow | undefined> => {
     const id = w.WindowId!;
     const ssmName = w.Name ?? id;

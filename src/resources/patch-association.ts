@@ -288,7 +288,7 @@ function runsPatching(documentName: string | undefined): boolean {
  */
 async function readAssociations(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult> {
   const items = await gw.paginate<AssociationItem>("ListAssociations", {}, "Associations", 50);
-  if (items.length) ctx.progress(`reading ${items.length} associations`);
+  if (items.length) ctx.emit({ code: "PATCHCTL_I1002", resourceType: "PatchAssociation", count: items.length });
   const read = await mapLimit(items, ctx.concurrency, async (item): Promise<ActualResource | undefined> => {
     const id = item.AssociationId;
     if (!id) return undefined;

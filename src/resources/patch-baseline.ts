@@ -227,7 +227,7 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
 
   // Tags for every custom one, full read for ours and for name conflicts.
   const custom = baselineIds.filter((b) => b.BaselineId && !isAwsOwned(b.BaselineId));
-  ctx.progress(`reading ${custom.length} custom baselines`);
+  ctx.emit({ code: "PATCHCTL_I1002", resourceType: "PatchBaseline", count: custom.length });
   const logicalBaseline = new Map<string, { name: string; owned: boolean }>();
   const baselineResources = await mapLimit(custom, ctx.concurrency, async (b): Promise<ActualResource | undefined> => {
     const id = b.BaselineId!;

@@ -1,5 +1,6 @@
 import type { AwsGateway } from "../aws/gateway.js";
 import type { RolloutDoc, RolloutStage } from "../model/desired.js";
+import { ignoreEvents } from "../model/events.js";
 import type { ActualResource, ActualState, Json, JsonObject, Resource } from "../model/plan.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 import { mapLimit } from "../util/limit.js";
@@ -225,7 +226,7 @@ export async function evaluateRolloutResource(
 
 /** The owner's rollout state parameters, as the plan reads them (one GetParametersByPath walk). */
 export async function readRolloutStates(gw: AwsGateway, owner: string): Promise<ActualResource[]> {
-  return (await readRollouts(gw, { owner, desiredNames: new Set(), concurrency: 1, progress: () => {} })).resources;
+  return (await readRollouts(gw, { owner, desiredNames: new Set(), concurrency: 1, emit: ignoreEvents })).resources;
 }
 
 /** Every desired Rollout evaluated: its state resource, and its stages' baselines with their cut-offs. */

@@ -1,4 +1,5 @@
 import type { ServiceRoleDoc } from "../model/desired.js";
+import type { ReadEvent } from "../model/events.js";
 import type { Json, JsonObject, Resource } from "../model/plan.js";
 import type { ResourceHandler, SsmCall } from "./handler.js";
 import { canonicalPolicy, SSM_TRUST_POLICY } from "./policy-document.js";
@@ -53,7 +54,7 @@ export const serviceRoleHandler: ResourceHandler = {
     return [{ type: "ServiceRole", key: serviceRoleKey(name), name, spec: serviceRoleFromDesired(doc as ServiceRoleDoc, ctx.ownership), source: ctx.source() }];
   },
   async read(gw, ctx) {
-    return { resources: dedupe(await readServiceRoles(gw, { owner: ctx.owner, desiredNames: ctx.desiredNames, concurrency: ctx.concurrency, onProgress: ctx.progress })) };
+    return { resources: dedupe(await readServiceRoles(gw, { owner: ctx.owner, desiredNames: ctx.desiredNames, concurrency: ctx.concurrency, emit: ctx.emit })) };
   },
   awsName: (r) => roleNameOf(r),
   // IAM role names are unique regardless of case.
@@ -212,7 +213,7 @@ export interface RoleReadOptions {
   /** IAM role names in the desired state (compared case-insensitively, as IAM does). */
   desiredNames: Set<string>;
   concurrency: number;
-  onProgress?: (message: string) => void;
+  emit?: (e: ReadEvent) => void;
 }
 
 type Tag = { Key?: string; Value?: string };
@@ -237,7 +238,7 @@ export async function readServiceRoles(gw: AwsGateway, opts: RoleReadOptions): P
     roles = await gw.paginateIam<IamRole>("ListRoles", {}, "Roles", 1000);
   } catch (err) {
     if (wanted.size === 0 && err instanceof Error && ACCESS_DENIED.has(err.name)) {
-      opts.onProgress?.("IAM roles not readable (access denied): ServiceRole resources are not managed in this run");
+      opts.emit?.({ code: "PATCHCTL_W1003", resourceType: "ServiceRole", reason: "access-denied" });
       return [];
     }
     throw err;
@@ -246,7 +247,7 @@ export async function readServiceRoles(gw: AwsGateway, opts: RoleReadOptions): P
     if (!r.RoleName || !r.Arn || (r.Path ?? "/").startsWith("/aws-service-role/")) return false;
     return wanted.has(r.RoleName.toLowerCase()) || trustsService(decodeSafely(r.AssumeRolePolicyDocument), "ssm.amazonaws.com");
   });
-  if (candidates.length) opts.onProgress?.(`reading ${candidates.length} IAM roles`);
+  if (candidates.length) opts.emit?.({ code: "PATCHCTL_I1002", resourceType: "ServiceRole", count: candidates.length });
   const read = await mapLimit(candidates, opts.concurrency, async (role): Promise<ActualResource | undefined> => {
     const name = role.RoleName!;
     const tags = await unlessGone(() => gw.paginateIam<Tag>("ListRoleTags", { RoleName: name }, "Tags", 100), IAM_NOT_FOUND);

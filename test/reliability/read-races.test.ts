@@ -51,7 +51,7 @@ function gatewayDeletingOnTaskRead(before: () => Promise<unknown>): AwsGateway {
   return gw;
 }
 
-const readCtx = (names: string[]) => ({ owner: "race", desiredNames: new Set(names), concurrency: 4, progress: () => undefined });
+const readCtx = (names: string[]) => ({ owner: "race", desiredNames: new Set(names), concurrency: 4, emit: () => undefined });
 
 describe("reading while an operator deletes", () => {
   it("a window deleted after its tasks were listed is read as gone, not as a window without its task", async () => {

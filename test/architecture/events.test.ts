@@ -1,0 +1,120 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { AwsGateway } from "../../src/aws/gateway.js";
+import { Controller } from "../../src/controller/controller.js";
+import { GitSource } from "../../src/controller/git-source.js";
+import { ControllerMetrics } from "../../src/controller/metrics.js";
+import { startLocalSsm } from "../../src/local-ssm/index.js";
+import type { PatchctlEvent } from "../../src/model/events.js";
+import { EVENT_CODES } from "../../src/model/events.js";
+import { prepareDesired, reconcilePrepared } from "../../src/pipeline/reconcile.js";
+import { OOB_FILES } from "../helpers/oob-fixture.js";
+import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { writeTree } from "../helpers/tmpdir.js";
+
+const creds = { accessKeyId: "AKIA181818181818TEST", secretAccessKey: "events-secret" };
+const DOC = readFileSync("docs/events.md", "utf8");
+/** The codes docs/events.md documents (its table's first column). */
+const DOCUMENTED = new Set([...DOC.matchAll(/^\| `(PATCHCTL_[IWE]\d{4})` \| `([a-z.-]+)` \|/gm)].map((m) => m[1]!));
+
+describe("typed events with stable codes", () => {
+  it("docs/events.md documents every code of the union, under its name, and no other", () => {
+    for (const [code, { name }] of Object.entries(EVENT_CODES)) {
+      expect(DOC, code).toContain(`| \`${code}\` | \`${name}\` |`);
+      expect(code).toMatch(new RegExp(`^PATCHCTL_${{ info: "I", warn: "W", error: "E" }[EVENT_CODES[code as keyof typeof EVENT_CODES].level]}[123]\\d{3}$`));
+    }
+    expect([...DOCUMENTED].sort()).toEqual(Object.keys(EVENT_CODES).sort());
+  });
+
+  it("a reconcile over HTTP against local-ssm delivers typed events with documented codes", async () => {
+    const server = await startLocalSsm({ port: 0 });
+    const gateway = new AwsGateway({ region: "us-east-1", endpointUrl: server.url, credentials: creds });
+    try {
+      const prepared = await prepareDesired(writeTree(OOB_FILES), relaxedPoliciesDir());
+      if (!prepared.ok) throw new Error(JSON.stringify(prepared.errors));
+      const events: PatchctlEvent[] = [];
+      const outcome = await reconcilePrepared(prepared.prepared, {
+        gateway,
+        region: "us-east-1",
+        deleteGuard: { maxDeletePercent: 30, allowMassDelete: false },
+        mode: "apply",
+        lease: (fn) => fn(),
+        onEvent: (e) => events.push(e),
+      });
+      expect(outcome.result?.ok).toBe(true);
+      for (const e of events) expect(DOCUMENTED, e.code).toContain(e.code);
+      const codes = new Set(events.map((e) => e.code));
+      for (const c of ["PATCHCTL_I1001", "PATCHCTL_I1002", "PATCHCTL_I2001", "PATCHCTL_I3001", "PATCHCTL_I3002"]) expect(codes, c).toContain(c);
+      expect(events[0]).toEqual({ code: "PATCHCTL_I1001", owner: "oob", full: false });
+      const computed = events.find((e) => e.code === "PATCHCTL_I2001");
+      expect(computed).toMatchObject({ owner: "oob", region: "us-east-1", partial: false });
+      // Every call belongs to a change, and every change done is one of the plan's, with its kind and action.
+      const changes = new Map(outcome.plan.changes.map((c) => [c.key, c]));
+      const calls = events.filter((e) => e.code === "PATCHCTL_I3001");
+      expect(calls.map((e) => e.operation)).toEqual(outcome.result!.calls.map((c) => c.operation));
+      for (const e of calls) expect(changes.get(e.key)?.type).toBe(e.resourceType);
+      const applied = events.filter((e) => e.code === "PATCHCTL_I3002");
+      expect(applied.map((e) => e.key).sort()).toEqual(outcome.plan.changes.filter((c) => c.action !== "noop").map((c) => c.key).sort());
+      for (const e of applied) expect(e).toMatchObject({ resourceType: changes.get(e.key)!.type, action: changes.get(e.key)!.action });
+      expect(applied.find((e) => e.resourceType === "MaintenanceWindow")?.newId).toMatch(/^mw-/);
+    } finally {
+      gateway.destroy();
+      await server.close();
+    }
+  });
+
+  it("the controller's log lines carry the events' codes", async () => {
+    const server = await startLocalSsm({ port: 0 });
+    const gateway = new AwsGateway({ region: "us-east-1", endpointUrl: server.url, credentials: creds });
+    const repo = mkdtempSync(path.join(tmpdir(), "patchctl-events-"));
+    mkdirSync(path.join(repo, "patching"));
+    for (const [name, text] of Object.entries(OOB_FILES)) writeFileSync(path.join(repo, "patching", name), text);
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-q", "-m", "desired");
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split("\n")) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const controller = new Controller({
+      source: new GitSource(repo, "main", mkdtempSync(path.join(tmpdir(), "patchctl-events-work-"))),
+      path: "patching",
+      region: "us-east-1",
+      gateway,
+      apply: true,
+      intervalMs: 1000,
+      maxDeletePercent: 30,
+      allowMassDelete: false,
+      logger: pino({ level: "debug" }, sink),
+      metrics: new ControllerMetrics(),
+      notifiers: [],
+      policiesDir: relaxedPoliciesDir(),
+    });
+    try {
+      const r = await controller.cycle();
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      expect(r.applied).toBeGreaterThan(0);
+      const coded = lines.filter((l) => l.code !== undefined);
+      for (const l of coded) expect(DOCUMENTED, String(l.code)).toContain(l.code);
+      const applied = lines.filter((l) => l.event === "change-applied");
+      expect(applied).toHaveLength(r.applied!);
+      for (const l of applied) expect(l).toMatchObject({ code: "PATCHCTL_I3002", owner: "oob", level: 30 });
+      expect(applied.every((l) => typeof l.key === "string" && typeof l.action === "string" && typeof l.resourceType === "string")).toBe(true);
+      expect(coded.some((l) => l.code === "PATCHCTL_I1001" && l.level === 20)).toBe(true);
+      expect(coded.some((l) => l.code === "PATCHCTL_I3001" && typeof l.operation === "string")).toBe(true);
+    } finally {
+      await controller.stop();
+      gateway.destroy();
+      await server.close();
+    }
+  });
+});
