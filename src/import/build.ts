@@ -12,6 +12,7 @@ import { targetFromDesired, taskFromDesired, windowTargetHandler, windowTaskHand
 import { derivedTargetName, derivedTaskName, NAME_PATTERN, NameScope, sanitizeName } from "./names.js";
 import { pruneDefaults } from "./prune.js";
 import type { ImportRead, RawAssociation, RawBaseline, RawRole, RawWindow, Tag } from "./read.js";
+import { isIdRefText, parseRefText } from "../model/reference.js";
 
 export type YamlPath = (string | number)[];
 
@@ -237,7 +238,7 @@ function operationOf(task: JsonObject): string | undefined {
 
 /** The SSM Name of a target or task as read ("id:…" when it has none: SSM names hold no colon). */
 function ssmNameOf(r: ActualResource): string | undefined {
-  return r.ssmName.startsWith("id:") ? undefined : r.ssmName;
+  return isIdRefText(r.ssmName) ? undefined : r.ssmName;
 }
 
 function generatedComment(kind: "target" | "task", g: GeneratedName, namesWritten: boolean): string[] {
@@ -288,7 +289,8 @@ function windowFile(w: RawWindow, logical: string, opts: BuildOptions, generated
       const selectors = keyValues(c.spec.targets).map((sel) => {
         if (sel.Key !== "WindowTargetIds") return { key: sel.Key, values: sel.Values };
         const values = (sel.Values ?? []).flatMap((ref) => {
-          const id = ref.startsWith("id:") ? ref.slice("id:".length) : ref;
+          const parsed = parseRefText(ref);
+          const id = "id" in parsed ? parsed.id : parsed.logical;
           const name = nameById.get(id);
           if (name !== undefined) return [name];
           warnings.push(`MaintenanceWindow '${w.ssmName}' task '${chosen.name}': target ${id} is not registered with the window; reference dropped`);

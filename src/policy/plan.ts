@@ -8,6 +8,7 @@ import type { FindingPlace } from "./collector.js";
 import { policyMatches } from "./match.js";
 import { configuredPolicies, withOverrides } from "./overrides.js";
 import type { Policy, PolicyResult } from "./types.js";
+import { logicalOf, parseRefText } from "../model/reference.js";
 
 const WAIVED = "allowed by --allow-destructive";
 
@@ -27,7 +28,8 @@ function ownerKey(ch: Change): string | undefined {
   }
   if (ch.type === "PatchGroupRegistration" || ch.type === "DefaultBaseline") {
     const baseline = ch.before?.spec.baseline ?? ch.after?.spec.baseline;
-    return typeof baseline === "string" && !baseline.startsWith("id:") ? `PatchBaseline/${baseline}` : undefined;
+    const logical = typeof baseline === "string" ? logicalOf(parseRefText(baseline)) : undefined;
+    return logical !== undefined ? `PatchBaseline/${logical}` : undefined;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import equal from "fast-deep-equal";
 import type { ActualResource, Change, Json, JsonObject, Resource } from "../model/plan.js";
 import { handlerFor } from "../resources/registry.js";
+import { logicalReferences } from "./references.js";
 
 /*
  * The operator's controls (docs/operator-controls.md), applied by the engine from what every
@@ -53,7 +54,7 @@ export function renameByPreviousNames(desired: Resource[], resources: ActualReso
       }
       // Naming a renamed resource (a registration its baseline, a task its sibling target): by the new name.
       const names = new Map<string, string>();
-      for (const r of handlerFor(a.type).references(a)) {
+      for (const r of logicalReferences(a)) {
         const m = moved.get(r.key);
         if (m && r.role === "uses" && (m.to.parentKey === undefined || m.to.parentKey === a.parentKey)) names.set(m.from, String(m.to.parentKey === undefined ? m.to.name : m.to.spec.name));
       }
@@ -120,7 +121,7 @@ export function setAsideSuspended(changes: Change[]): { active: Change[]; suspen
   for (const c of changes) {
     let reason = reasons.get(c.key);
     if (reason === undefined) {
-      for (const r of [c.after, c.before].flatMap((side) => (side ? handlerFor(side.type).references(side) : []))) {
+      for (const r of [c.after, c.before].flatMap(logicalReferences)) {
         if ((r.role === "parent" || r.ownedThrough) && reasons.has(r.key)) reason = reasons.get(r.key);
       }
     }

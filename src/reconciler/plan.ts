@@ -1,10 +1,11 @@
 import { diffSpecs } from "../diff/field-diff.js";
 import type { ActualResource, ActualState, Change, Conflict, Json, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
 import { DELETED_WITH_PREFIX, isRemoval, isReplace, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
-import type { Reference } from "../resources/handler.js";
 import { allHandlers, handlerFor, kindRank } from "../resources/registry.js";
 import { canonicalJson } from "../resources/shape.js";
 import { renameByPreviousNames, setAsideSuspended, withIgnoredFields } from "./controls.js";
+import { logicalReferences } from "./references.js";
+import { isIdRefText } from "../model/reference.js";
 
 /*
  * The engine knows no kind by name: identity, AWS names, ownership, references (what blocks, what
@@ -25,7 +26,7 @@ export function deletedWithReason(parentType: ResourceType): string {
   return `${DELETED_WITH_PREFIX}${handlerFor(parentType).noun}`;
 }
 
-const refsOf = (r: Resource | undefined): Reference[] => (r ? handlerFor(r.type).references(r) : []);
+const refsOf = logicalReferences;
 const isTopLevel = (type: ResourceType): boolean => handlerFor(type).ownership === "tags";
 
 /**
@@ -206,7 +207,7 @@ function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], a
   const desiredKeys = new Set(desired.map((d) => d.key));
   const actualKeys = new Set(resources.map((a) => a.key));
   const out = [...resources];
-  const renamed = new Map<string, Map<string, string>>(); // parent key → actual reference (SSM name or "id:…") → desired name
+  const renamed = new Map<string, Map<string, string>>(); // parent key → actual reference (SSM name, or id:… when unnamed) → desired name
   for (const handler of allHandlers().filter((h) => h.ownership === "parent")) {
     for (const d of desired) {
       if (d.type !== handler.type || !d.parentKey || !adoptedParents.has(d.parentKey) || actualKeys.has(d.key)) continue;
@@ -217,7 +218,7 @@ function pairUnnamedChildren(desired: Resource[], resources: ActualResource[], a
       const a = out[i]!;
       refs.set(a.ssmName, String(d.spec.name));
       renamed.set(d.parentKey, refs);
-      const was = a.ssmName.startsWith("id:") ? "it had no Name in SSM" : `it was named '${a.ssmName}' in SSM`;
+      const was = isIdRefText(a.ssmName) ? "it had no Name in SSM" : `it was named '${a.ssmName}' in SSM`;
       out[i] = { ...a, key: d.key, name: d.name, spec: compared(a), adoptedAs: `the existing ${handler.noun} ${a.id} is named ${String(d.spec.name)} in place (${was})` };
       actualKeys.add(d.key);
     }

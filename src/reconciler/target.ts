@@ -1,12 +1,12 @@
 import type { Change, Plan } from "../model/plan.js";
 import { summarize } from "../model/plan.js";
-import type { Reference } from "../resources/handler.js";
-import { handlerFor } from "../resources/registry.js";
+import type { KeyedReference } from "./references.js";
+import { logicalReferences } from "./references.js";
 
 /** A --target that names nothing in the desired state or the account. */
 export class UnknownTargetError extends Error {}
 
-const refsOf = (c: Change): Reference[] => [c.after, c.before].flatMap((side) => (side ? handlerFor(side.type).references(side) : []));
+const refsOf = (c: Change): KeyedReference[] => [c.after, c.before].flatMap(logicalReferences);
 
 /**
  * The plan narrowed to the named resources (KIND/NAME, as the plan prints them) and what they need,

@@ -1,5 +1,5 @@
 import type { ResourceHandler } from "./handler.js";
-import { adoptThroughBaseline, baselineReference, withRenamedBaseline } from "./patch-group-registration.js";
+import { adoptThroughBaseline, baselineIdOf, baselineReference, withRenamedBaseline } from "./patch-group-registration.js";
 
 /**
  * The default baseline of one operating system. Spec: { operatingSystem, baseline }.
@@ -25,7 +25,7 @@ export const defaultBaselineHandler: ResourceHandler = {
     return [
       {
         operation: "RegisterDefaultPatchBaseline",
-        input: { BaselineId: ctx.idOf(`PatchBaseline/${String(r.spec.baseline)}`) },
+        input: { BaselineId: baselineIdOf(r, ctx) },
         description: `make ${String(r.spec.baseline)} the default baseline for ${String(r.spec.operatingSystem)}`,
       },
     ];

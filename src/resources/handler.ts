@@ -2,6 +2,7 @@ import type { AwsGateway, AwsService } from "../aws/gateway.js";
 import type { ResourceDoc } from "../model/desired.js";
 import type { ReadEvent } from "../model/events.js";
 import type { ActualResource, ActualState, Change, FieldChange, JsonObject, Resource, ResourceType } from "../model/plan.js";
+import type { ResourceRef } from "../model/reference.js";
 
 /** A placeholder for an id that is only known at apply time (the resource is created in the same apply). */
 export interface IdRef {
@@ -41,8 +42,11 @@ export interface CallContext {
  * dependencies, blocking, conflicts and re-pointing from these, never from kind names.
  */
 export interface Reference {
-  /** The referenced resource's key. */
-  key: string;
+  /**
+   * The referenced resource: `{ logical: <its key> }` (one the plan knows), or `{ id }` (one patchctl
+   * does not manage, named by its physical id: nothing in the plan to wait for, block or own through).
+   */
+  to: ResourceRef;
   /**
    * "parent": the referenced resource holds this one (a window's target): it is created after it,
    * deleted with it, blocked when it is, and owned through it. "uses": this one names it (a task's

@@ -12,6 +12,7 @@ import { controlsOfEntry } from "./controls.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { pick, pickPascal } from "./patch-baseline.js";
 import { asObject, compact, tagMap, toCamel, toPascal } from "./shape.js";
+import { formatRefText, isDuplicateKey } from "../model/reference.js";
 
 const CREATE_FIELDS = ["name", "description", "schedule", "scheduleTimezone", "scheduleOffset", "startDate", "endDate", "duration", "cutoff", "allowUnassociatedTargets"] as const;
 const READ_FIELDS = [...CREATE_FIELDS, "enabled"] as const;
@@ -163,7 +164,7 @@ async function readWindows(gw: AwsGateway, ctx: ReadContext): Promise<ReadResult
     const children = found.flatMap((r, i) => r.children.map((c) => ({ ...c, parentKey: windows[i]!.key })));
     return { resources: [...windows, ...children] };
   }
-  const kept = new Set(windows.filter((w) => !w.key.includes("#")).map((w) => w.id));
+  const kept = new Set(windows.filter((w) => !isDuplicateKey(w.key)).map((w) => w.id));
   const children = dedupe(found.filter((r) => kept.has(r.window.id)).flatMap((r) => r.children));
   const listing: Listing = Object.assign({ windows: listingDigest(windowIds, WINDOW_LIST_VOLATILE) }, ...found.map((r) => r.listing ?? {}));
   return { resources: [...windows, ...children], listing };
@@ -205,7 +206,7 @@ async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag
   const targetNameById = new Map<string, string>();
   for (const t of targets) {
     const tid = String(t.WindowTargetId);
-    const name = (t.Name as string | undefined) ?? `id:${tid}`;
+    const name = (t.Name as string | undefined) ?? formatRefText({ id: tid });
     if (!byId) targetNameById.set(tid, name);
     children.push({ type: "WindowTarget", key: targetKey(logical, name), name: `${logical}/${name}`, id: tid, parentKey: wKey, spec: targetFromSsm(t), owned, ownerTag, ssmName: name });
   }
@@ -218,7 +219,7 @@ async function readWindow(gw: AwsGateway, id: string, logical: string, tags: Tag
   for (const t of fullTasks) {
     if (!t) continue;
     const tid = String(t.WindowTaskId);
-    const name = (t.Name as string | undefined) ?? `id:${tid}`;
+    const name = (t.Name as string | undefined) ?? formatRefText({ id: tid });
     children.push({ type: "WindowTask", key: taskKey(logical, name), name: `${logical}/${name}`, id: tid, parentKey: wKey, spec: taskFromSsm(t, targetNameById), owned, ownerTag, ssmName: name });
   }
   return { window, children, listing: { [targetsListed(id)]: listingDigest(targets), [tasksListed(id)]: listingDigest(tasks) } };

@@ -11,6 +11,7 @@ import { dedupe, listingDigest, ownershipOf } from "./read-helpers.js";
 import { taggedUpdateCalls } from "./handler.js";
 import { withinAny } from "./field-paths.js";
 import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel, toPascal } from "./shape.js";
+import { formatRefText } from "../model/reference.js";
 
 /** Fields of a baseline that UpdatePatchBaseline sends (everything but OS and tags). */
 const UPDATABLE = [
@@ -256,7 +257,7 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
       key: registrationKey(os, m.PatchGroup),
       name: `${m.PatchGroup} (${os})`,
       id,
-      spec: { patchGroup: m.PatchGroup, operatingSystem: os, baseline: owner?.owned ? owner.name : `id:${id}` },
+      spec: { patchGroup: m.PatchGroup, operatingSystem: os, baseline: owner?.owned ? owner.name : formatRefText({ id }) },
       owned: owner?.owned ?? false,
       ssmName: m.PatchGroup,
     });
@@ -269,7 +270,7 @@ async function readBaselines(gw: AwsGateway, ctx: ReadContext): Promise<ReadResu
       key: defaultKey(b.OperatingSystem),
       name: b.OperatingSystem,
       id: b.BaselineId,
-      spec: { operatingSystem: b.OperatingSystem, baseline: owner?.owned ? owner.name : `id:${baselineIdSuffix(b.BaselineId)}` },
+      spec: { operatingSystem: b.OperatingSystem, baseline: owner?.owned ? owner.name : formatRefText({ id: baselineIdSuffix(b.BaselineId) }) },
       owned: owner?.owned ?? false,
       ssmName: b.BaselineName ?? b.BaselineId,
     });

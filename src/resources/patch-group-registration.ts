@@ -1,5 +1,7 @@
 import type { ActualResource, Resource } from "../model/plan.js";
-import type { Reference, ResourceHandler } from "./handler.js";
+import type { ResourceRef } from "../model/reference.js";
+import { idOfRef, parseRefText } from "../model/reference.js";
+import type { CallContext, IdRef, Reference, ResourceHandler } from "./handler.js";
 
 /**
  * A patch group registered to a baseline. Identity is (operating system, patch group):
@@ -18,7 +20,7 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   unownedPairConflict: (d, a) =>
     `patch group '${String(d.spec.patchGroup)}' is registered to baseline ${a.id} for ${String(d.spec.operatingSystem)}, which patchctl does not own; rerun with --adopt to move it`,
   // Groups registered to AWS-owned baselines are the account's own setup, not worth listing.
-  listUnmanaged: (a) => !String(a.spec.baseline).startsWith("id:arn:"),
+  listUnmanaged: (a) => !(idOfRef(baselineRefOf(a)) ?? "").startsWith("arn:"),
   adoptThrough: (a, adoptedIds) => adoptThroughBaseline(a, adoptedIds),
   withRenamedReferences: (spec, renamed) => withRenamedBaseline(spec, renamed),
   forceNew: ["baseline", "patchGroup", "operatingSystem"],
@@ -29,7 +31,7 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
     return [
       {
         operation: "RegisterPatchBaselineForPatchGroup",
-        input: { BaselineId: ctx.idOf(`PatchBaseline/${String(r.spec.baseline)}`), PatchGroup: r.spec.patchGroup },
+        input: { BaselineId: baselineIdOf(r, ctx), PatchGroup: r.spec.patchGroup },
         description: `register patch group "${String(r.spec.patchGroup)}" to ${String(r.spec.baseline)}`,
       },
     ];
@@ -53,18 +55,33 @@ export function registrationKey(os: string, group: string): string {
   return patchGroupRegistrationHandler.key(`${os}/${group}`);
 }
 
+/** The baseline a registration or default names: `baseline: <logical name>` (ours) or `baseline: id:<BaselineId>` (not ours). */
+export function baselineRefOf(r: Resource): ResourceRef {
+  return parseRefText(String(r.spec.baseline));
+}
+
+const baselineKey = (name: string): string => `PatchBaseline/${name}`;
+
+/** The BaselineId a registration or default is made with: the one it names, or (ours) its baseline's, known now or at apply time. */
+export function baselineIdOf(r: Resource, ctx: CallContext): string | IdRef {
+  const ref = baselineRefOf(r);
+  return "id" in ref ? ref.id : ctx.idOf(baselineKey(ref.logical));
+}
+
 /**
- * A registration or default names its baseline by logical name (ours) or as "id:<BaselineId>"
- * (not ours): it is owned through the baseline, created after it, and moved off it before it goes.
+ * A registration or default names its baseline by logical name (ours) or by id (not ours): it is
+ * owned through the baseline, created after it, and moved off it before it goes. A baseline named by
+ * id is none of the plan's: the engine follows only logical references.
  */
 export function baselineReference(r: Resource): Reference[] {
-  const baseline = String(r.spec.baseline);
-  return baseline.startsWith("id:") ? [] : [{ key: `PatchBaseline/${baseline}`, role: "uses", blocksDelete: true, ownedThrough: true }];
+  const ref = baselineRefOf(r);
+  return [{ to: "id" in ref ? ref : { logical: baselineKey(ref.logical) }, role: "uses", blocksDelete: true, ownedThrough: true }];
 }
 
 /** An unowned registration or default of a baseline adopted now: ours, naming the baseline by its logical name. */
 export function adoptThroughBaseline(a: ActualResource, adoptedIds: Map<string, string>): ActualResource | undefined {
-  const logical = adoptedIds.get(String(a.spec.baseline).replace(/^id:/, ""));
+  const ref = baselineRefOf(a);
+  const logical = adoptedIds.get("id" in ref ? ref.id : ref.logical);
   return logical === undefined ? undefined : { ...a, owned: true, spec: { ...a.spec, baseline: logical } };
 }
 

@@ -3,6 +3,7 @@ import type { AwsGateway } from "../aws/gateway.js";
 import type { ActualResource } from "../model/plan.js";
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 import { canonicalJson, sha256 } from "./shape.js";
+import { duplicateKey } from "../model/reference.js";
 
 export type Tag = { Key?: string; Value?: string };
 
@@ -30,7 +31,7 @@ export function dedupe<T extends ActualResource>(list: T[]): T[] {
       seen.add(r.key);
       return r;
     }
-    return { ...r, key: `${r.key}#${r.id}` };
+    return { ...r, key: duplicateKey(r.key, r.id) };
   });
 }
 

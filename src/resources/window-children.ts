@@ -1,5 +1,7 @@
 import type { WindowTargetSpec, WindowTaskSpec } from "../model/desired.js";
 import type { Json, JsonObject, Resource } from "../model/plan.js";
+import type { ResourceRef } from "../model/reference.js";
+import { formatRefText, parseRefText } from "../model/reference.js";
 import { withinAny } from "./field-paths.js";
 import type { CallContext, IdRef, Reference, ResourceHandler } from "./handler.js";
 import { serviceRoleKey } from "./service-role.js";
@@ -59,19 +61,25 @@ function windowNameOf(r: Resource): string {
 
 /** The window a target or task belongs to: created after it, deleted with it, owned through it. */
 function parentReference(r: Resource): Reference[] {
-  return r.parentKey ? [{ key: r.parentKey, role: "parent" }] : [];
+  return r.parentKey ? [{ to: { logical: r.parentKey }, role: "parent" }] : [];
 }
 
-/** The targets a task names (WindowTargetIds by name; "id:…" is a target that is not ours). */
-export function referencedTargetKeys(task: Resource): string[] {
+/** A WindowTargetIds value of a task: a sibling target by name (its key), or `id:<WindowTargetId>` (a target that is not ours). */
+function targetRef(windowName: string, value: string): ResourceRef {
+  const ref = parseRefText(value);
+  return "id" in ref ? ref : { logical: targetKey(windowName, ref.logical) };
+}
+
+/** The targets a task names (WindowTargetIds). */
+export function referencedTargets(task: Resource): ResourceRef[] {
   const windowName = windowNameOf(task);
-  const keys: string[] = [];
+  const refs: ResourceRef[] = [];
   for (const t of asArray(task.spec.targets)) {
     const o = asObject(t);
     if (o?.key !== "WindowTargetIds") continue;
-    for (const v of asArray(o.values)) if (!String(v).startsWith("id:")) keys.push(targetKey(windowName, String(v)));
+    for (const v of asArray(o.values)) refs.push(targetRef(windowName, String(v)));
   }
-  return keys;
+  return refs;
 }
 
 export const windowTargetHandler: ResourceHandler = {
@@ -146,9 +154,12 @@ export const windowTaskHandler: ResourceHandler = {
   ownership: "parent",
   references(r) {
     const refs: Reference[] = [...parentReference(r)];
-    for (const key of referencedTargetKeys(r)) refs.push({ key, role: "uses", repointOnReplace: "is replaced; the task is re-pointed at the new target" });
+    for (const to of referencedTargets(r)) refs.push({ to, role: "uses", repointOnReplace: "is replaced; the task is re-pointed at the new target" });
+    // serviceRole: a role of the desired state (its key); serviceRoleArn: a role named by its ARN, not one of ours.
     if (r.spec.serviceRole !== undefined) {
-      refs.push({ key: serviceRoleKey(String(r.spec.serviceRole)), role: "uses", blocksDelete: true, repointOnReplace: "is replaced; the task is given the new role" });
+      refs.push({ to: { logical: serviceRoleKey(String(r.spec.serviceRole)) }, role: "uses", blocksDelete: true, repointOnReplace: "is replaced; the task is given the new role" });
+    } else if (typeof r.spec.serviceRoleArn === "string") {
+      refs.push({ to: { id: r.spec.serviceRoleArn }, role: "uses" });
     }
     return refs;
   },
@@ -254,6 +265,11 @@ function normalizeInvocation(block: (typeof INVOCATION_BLOCKS)[number], b: JsonO
   return compact({ ...b });
 }
 
+/** The WindowTargetId a task is registered with: the one it names, or its sibling target's, known now or at apply time. */
+function targetIdOf(ref: ResourceRef, ctx: CallContext): string | IdRef {
+  return "id" in ref ? ref.id : ctx.idOf(ref.logical);
+}
+
 function taskInput(r: Resource, ctx: CallContext): Record<string, unknown> {
   const spec = r.spec;
   const windowName = windowNameOf(r);
@@ -262,7 +278,7 @@ function taskInput(r: Resource, ctx: CallContext): Record<string, unknown> {
     const values = asArray(o.values).map(String);
     return {
       Key: o.key,
-      Values: o.key === "WindowTargetIds" ? values.map((name) => (name.startsWith("id:") ? name.slice(3) : ctx.idOf(targetKey(windowName, name)))) : values,
+      Values: o.key === "WindowTargetIds" ? values.map((value) => targetIdOf(targetRef(windowName, value), ctx)) : values,
     };
   });
   const invocation: Record<string, unknown> = {};
@@ -345,7 +361,7 @@ export function taskFromSsm(out: Record<string, unknown>, targetNameById: Map<st
   spec.targets = asArray(toCamel({ T: out.Targets ?? [] }).t).map((t) => {
     const o = asObject(t)!;
     if (o.key !== "WindowTargetIds") return o;
-    return { key: o.key, values: asArray(o.values).map((id) => targetNameById.get(String(id)) ?? `id:${String(id)}`) };
+    return { key: o.key, values: asArray(o.values).map((id) => targetNameById.get(String(id)) ?? formatRefText({ id: String(id) })) };
   });
   const inv = (out.TaskInvocationParameters ?? {}) as Record<string, unknown>;
   for (const [pascal, block] of [["RunCommand", "runCommand"], ["Automation", "automation"], ["Lambda", "lambda"], ["StepFunctions", "stepFunctions"]] as const) {
