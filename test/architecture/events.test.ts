@@ -14,6 +14,8 @@ import type { PatchctlEvent } from "../../src/model/events.js";
 import { EVENT_CODES } from "../../src/model/events.js";
 import { prepareDesired, reconcilePrepared } from "../../src/pipeline/reconcile.js";
 import { OOB_FILES } from "../helpers/oob-fixture.js";
+import { progressText } from "../../src/cli/progress.js";
+import { logEvent } from "../../src/controller/event-log.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { writeTree } from "../helpers/tmpdir.js";
 
@@ -29,6 +31,51 @@ describe("typed events with stable codes", () => {
       expect(code).toMatch(new RegExp(`^PATCHCTL_${{ info: "I", warn: "W", error: "E" }[EVENT_CODES[code as keyof typeof EVENT_CODES].level]}[123]\\d{3}$`));
     }
     expect([...DOCUMENTED].sort()).toEqual(Object.keys(EVENT_CODES).sort());
+  });
+
+  it("the CLI and the controller render every code", () => {
+    const samples: PatchctlEvent[] = [
+      { code: "PATCHCTL_I1001", owner: "o", full: false },
+      { code: "PATCHCTL_I1002", resourceType: "MaintenanceWindow", count: 3 },
+      { code: "PATCHCTL_W1003", resourceType: "ServiceRole", reason: "access-denied" },
+      { code: "PATCHCTL_I2001", owner: "o", region: "us-east-1", summary: { create: 1, update: 0, replace: 0, delete: 0, noop: 2 }, partial: false },
+      { code: "PATCHCTL_I3001", key: "MaintenanceWindow/w", resourceType: "MaintenanceWindow", service: "ssm", operation: "CreateMaintenanceWindow", description: "create window w", dryRun: false },
+      { code: "PATCHCTL_I3002", key: "MaintenanceWindow/w", resourceType: "MaintenanceWindow", action: "create", newId: "mw-0123456789abcdef0" },
+      { code: "PATCHCTL_E3003", key: "MaintenanceWindow/w", resourceType: "MaintenanceWindow", action: "update", error: "ValidationException: no" },
+      { code: "PATCHCTL_E3004", key: "WindowTask/w/t", resourceType: "WindowTask", action: "create", reason: "skipped: MaintenanceWindow/w did not succeed" },
+    ];
+    expect(samples.map((e) => e.code).sort()).toEqual(Object.keys(EVENT_CODES).sort());
+    expect(samples.map((e) => progressText(e, 4))).toEqual([
+      "listing the account",
+      "reading 3 window(s)",
+      "service roles not readable (access denied): ServiceRole resources are not managed in this run",
+      undefined,
+      "4 call(s): create window w",
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const log = pino({ level: "debug" }, sink);
+    for (const e of samples) logEvent(log, e);
+    expect(lines.map((l) => [l.code, l.level, l.event])).toEqual([
+      ["PATCHCTL_I1001", 20, "read.started"],
+      ["PATCHCTL_I1002", 20, "read.kind"],
+      ["PATCHCTL_W1003", 40, "read.kind-unreadable"],
+      ["PATCHCTL_I2001", 20, "plan.computed"],
+      ["PATCHCTL_I3001", 20, "apply.call"],
+      ["PATCHCTL_I3002", 30, "change-applied"],
+      ["PATCHCTL_E3003", 50, "change-failed"],
+      ["PATCHCTL_E3004", 50, "change-failed"],
+    ]);
+    expect(lines[6]).toMatchObject({ key: "MaintenanceWindow/w", action: "update", error: "ValidationException: no" });
+    expect(lines[7]).toMatchObject({ key: "WindowTask/w/t", error: "skipped: MaintenanceWindow/w did not succeed" });
   });
 
   it("a reconcile over HTTP against local-ssm delivers typed events with documented codes", async () => {
