@@ -8,7 +8,7 @@ import type { FindingPlace } from "./collector.js";
 import { policyMatches } from "./match.js";
 import { configuredPolicies, withOverrides } from "./overrides.js";
 import type { Policy, PolicyResult } from "./types.js";
-import { logicalOf, parseRefText } from "../model/reference.js";
+import { logicalReferences } from "../reconciler/references.js";
 
 const WAIVED = "allowed by --allow-destructive";
 
@@ -18,20 +18,14 @@ function tagsOf(r: Resource | undefined): Record<string, string> | undefined {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, String(v)]));
 }
 
-/** The key of the resource whose tags a change inherits: a child's window, a registration's or default's baseline. */
+/**
+ * The key of the resource whose tags a change inherits: what holds it or what it is owned through
+ * (a child's window, a registration's or default's baseline), from its handler's declared
+ * references; none for a baseline named by id (not ours).
+ */
 function ownerKey(ch: Change): string | undefined {
-  const parent = ch.before?.parentKey ?? ch.after?.parentKey;
-  if (parent) return parent;
-  if (ch.type === "WindowTask" || ch.type === "WindowTarget") {
-    const window = ch.key.split("/")[1];
-    return window ? `MaintenanceWindow/${window}` : undefined;
-  }
-  if (ch.type === "PatchGroupRegistration" || ch.type === "DefaultBaseline") {
-    const baseline = ch.before?.spec.baseline ?? ch.after?.spec.baseline;
-    const logical = typeof baseline === "string" ? logicalOf(parseRefText(baseline)) : undefined;
-    return logical !== undefined ? `PatchBaseline/${logical}` : undefined;
-  }
-  return undefined;
+  // One side: the one the change starts from (a registration moved off a baseline not ours inherits nothing).
+  return logicalReferences(ch.before ?? ch.after).find((r) => r.role === "parent" || r.ownedThrough === true)?.key;
 }
 
 class PlanContext {
