@@ -153,6 +153,9 @@ async function readRollouts(gw: AwsGateway, ctx: ReadContext): Promise<ReadResul
   return { resources };
 }
 
+/** The field a rollout drives on each rule of its stages' baselines, as the plan prints it. */
+const CUTOFF_PATH = "approvalRules.patchRules[].approveUntilDate";
+
 /** The rules' approveUntilDate values of a baseline spec, earliest first. */
 function cutoffsOf(spec: JsonObject | undefined): string[] {
   return asArray(asObject(spec?.approvalRules)?.patchRules)
@@ -237,16 +240,26 @@ async function resolveRollouts(desired: readonly Resource[], actual: ActualState
   for (const r of rollouts) {
     const { state, decisions, config } = await evaluateRolloutResource(r, desired, actualByKey, ctx);
     const decisionOf = new Map<string, StageDecision>(decisions.map((d) => [d.stage, d]));
-    const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes: decisions.map((d) => d.message) };
+    const previous = actualByKey.get(r.key);
+    const previousState = previous ? parseRolloutState(r.name, JSON.stringify(previous.spec)) : undefined;
+    // The state parameter is the rollout's own bookkeeping: every difference in it is the evaluation's.
+    const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes: decisions.map((d) => d.message), planned: { reason: `pending promotion (the state of Rollout ${r.name})` } };
     resolved[CONFIG] = config;
     replaced.set(r.key, resolved);
     for (const stage of config.stages) {
       const s = state.stages.find((x) => x.name === stage.name)!;
       const decision = decisionOf.get(stage.name)!;
+      // What patchctl last wrote into the stage's baselines; a cut-off holding anything else was edited by someone else (drift).
+      const wrote = previousState?.stages.find((x) => x.name === stage.name)?.cutoff;
       for (const b of stage.baselines) {
         const d = desired.find((x) => x.key === patchBaselineHandler.key(b));
         if (!d) continue;
-        replaced.set(d.key, { ...d, spec: withCutoff(d.spec, s.cutoff), notes: [...(d.notes ?? []), `${decision.message} [Rollout ${r.name}]`] });
+        replaced.set(d.key, {
+          ...d,
+          spec: withCutoff(d.spec, s.cutoff),
+          notes: [...(d.notes ?? []), `${decision.message} [Rollout ${r.name}]`],
+          planned: { paths: [CUTOFF_PATH], ...(wrote !== undefined ? { from: wrote } : {}), reason: `pending promotion (Rollout ${r.name})` },
+        });
       }
     }
   }
