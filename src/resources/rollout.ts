@@ -188,10 +188,17 @@ async function stageInstances(gw: AwsGateway, groups: readonly string[], concurr
   return [...byId.values()];
 }
 
-/** The patch groups the desired state registers to these baselines. */
-function patchGroupsOf(desired: readonly Resource[], baselines: readonly string[]): string[] {
+/**
+ * The patch groups of these baselines, whose instances a stage is measured over: those the desired
+ * state registers to them, and those the account registers to them now (a registration made by hand,
+ * or one this plan deregisters): their instances take the baselines' approvals until it is gone, so
+ * they prove or disprove the cut-off too (docs/rollout.md).
+ */
+export function patchGroupsOf(desired: readonly Resource[], actual: readonly ActualResource[], baselines: readonly string[]): string[] {
   const names = new Set(baselines);
-  const groups = desired.filter((r) => r.type === "PatchGroupRegistration" && names.has(String(r.spec.baseline))).map((r) => String(r.spec.patchGroup));
+  // An owned registration names its (owned) baseline by logical name; an unowned one names a baseline patchctl does not drive.
+  const registers = (r: Resource): boolean => r.type === "PatchGroupRegistration" && names.has(String(r.spec.baseline));
+  const groups = [...desired.filter(registers), ...actual.filter((a) => a.owned && registers(a))].map((r) => String(r.spec.patchGroup));
   return [...new Set(groups)].sort();
 }
 
@@ -221,7 +228,7 @@ export async function evaluateRolloutResource(
       const current = names.flatMap((b) => cutoffsOf(baselineSpec(b, "actual"))).sort();
       return written[0] ?? current[0] ?? NO_CUTOFF;
     },
-    instances: (stage) => stageInstances(ctx.gateway, patchGroupsOf(desired, stageOf(stage).baselines), ctx.concurrency),
+    instances: (stage) => stageInstances(ctx.gateway, patchGroupsOf(desired, [...actualByKey.values()], stageOf(stage).baselines), ctx.concurrency),
   });
   return { state, decisions, config };
 }
