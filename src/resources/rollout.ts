@@ -250,7 +250,9 @@ async function resolveRollouts(desired: readonly Resource[], actual: ActualState
     const previous = actualByKey.get(r.key);
     const previousState = previous ? parseRolloutState(r.name, JSON.stringify(previous.spec)) : undefined;
     // The state parameter is the rollout's own bookkeeping: every difference in it is the evaluation's.
-    const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes: decisions.map((d) => d.message), planned: { reason: `pending promotion (the state of Rollout ${r.name})` } };
+    // One note per stage (the status page's Rollouts section shows them): the decision, and the earliest next promotion when a soak is what it waits for.
+    const notes = decisions.map((d) => (d.earliestNext ? `${d.message}; earliest next promotion ${d.earliestNext}` : d.message));
+    const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes, planned: { reason: `pending promotion (the state of Rollout ${r.name})` } };
     resolved[CONFIG] = config;
     replaced.set(r.key, resolved);
     for (const stage of config.stages) {
