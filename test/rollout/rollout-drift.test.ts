@@ -129,4 +129,21 @@ describe("drift on a Rollout's baselines", () => {
     expect(after.code, after.out).toBe(0);
     expect(after.out).toContain("No drift.");
   });
+
+  it("--target applies to promotions like to any change: a rollout with its baselines, or nothing of it", async () => {
+    // The next day dev's cut-off would move; targeting another resource leaves it.
+    const other = await at("2026-12-03T06:00:00Z", () => h.cli(["reconcile", dir, "--target", "PatchBaseline/staging-al2023", "--auto-approve"]));
+    expect(other.code, other.err).toBe(0);
+    expect(other.out).toContain("Partial plan (--target PatchBaseline/staging-al2023)");
+    const id = await baselineId("dev-al2023");
+    const dev = async () => (await h.sdk.send(new GetPatchBaselineCommand({ BaselineId: id }))).ApprovalRules!.PatchRules!.map((r) => r.ApproveUntilDate);
+    expect(await dev()).toEqual(["2026-12-02"]);
+    // Targeting the rollout takes its baselines with it.
+    const plan = await at("2026-12-03T06:00:00Z", () => h.cli(["reconcile", dir, "--target", "Rollout/monthly", "--plan"]));
+    expect(plan.code).toBe(2);
+    expect(plan.out).toMatch(/~ PatchBaseline\/dev-al2023/);
+    expect(plan.out).toMatch(/~ Rollout\/monthly/);
+    expect((await at("2026-12-03T06:00:00Z", () => h.cli(["reconcile", dir, "--target", "Rollout/monthly", "--auto-approve"]))).code).toBe(0);
+    expect(await dev()).toEqual(["2026-12-03"]);
+  });
 });
