@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { loadDesiredState } from "../desired/load.js";
-import { planToJson, renderPlanMarkdown, renderPlanText, REPORT_FORMAT_VERSION } from "../diff/render-plan.js";
+import { driftedChanges, planToJson, renderPlanMarkdown, renderPlanText, REPORT_FORMAT_VERSION } from "../diff/render-plan.js";
 import type { ApplyResult } from "../reconciler/apply.js";
 import type { LeaseScope, ReconcileOutcome, ReviewContext, SavedPlan } from "../pipeline/reconcile.js";
 import { applySavedPlan, prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
@@ -361,7 +361,9 @@ async function reconcileOne(state: DesiredState, conn: Connection, values: Recon
   if (outcome.result && runMode === "apply" && !outcome.result.ok) return EXIT.ERROR;
   if (runMode === "apply") return deferredExit(outcome, io);
   const suspendedDrift = mode === "drift" && (outcome.plan.suspended ?? []).some((c) => c.action !== "noop");
-  return hasChanges(outcome.plan) || suspendedDrift ? EXIT.CHANGES : EXIT.OK;
+  // drift exits 2 on drift: a pending promotion alone (a Rollout's planned cut-off move) is not drift.
+  const changed = mode === "drift" ? driftedChanges(outcome.plan.changes).length > 0 : hasChanges(outcome.plan);
+  return changed || suspendedDrift ? EXIT.CHANGES : EXIT.OK;
 }
 
 /** --ignore-freeze that waived a freeze: said on stderr (the run's log), besides the output. */

@@ -7,6 +7,7 @@ import type { DesiredState } from "../desired/load.js";
 import { loadDesiredState } from "../desired/load.js";
 import { describeFreezes } from "../freeze/status.js";
 import { DiagnosticsError, formatDiagnostic } from "../model/diagnostics.js";
+import { deniedWarning, PatchPropertyCache, preflightBaselines } from "../pipeline/preflight.js";
 import { prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
 import type { StatusPage, StatusRegion } from "../status-page/index.js";
 import { regionState, renderStatusPage, statusChanges, statusFindings, statusRollouts } from "../status-page/index.js";
@@ -63,11 +64,19 @@ async function commitOf(dir: string): Promise<string | undefined> {
 }
 
 /** One deployment-region's card: the drift (plan mode), its findings and refusals, compliance. */
-async function readRegion(state: DesiredState, conn: Connection, owner: string | undefined, policiesDir: string | undefined, label: { deployment?: string }, root: string): Promise<StatusRegion> {
+async function readRegion(state: DesiredState, conn: Connection, owner: string | undefined, policiesDir: string | undefined, label: { deployment?: string }, root: string, warn: (text: string) => void): Promise<StatusRegion> {
   const started = Date.now();
   const callsOf = (): number => Object.values(conn.gateway.stats.calls).reduce((a, b) => a + b, 0);
   const callsBefore = callsOf();
   const base = { ...label, region: conn.region, owner: owner ?? state.config.owner, history: [] };
+  // The online pre-flight, as drift runs it: filter values against this account's DescribePatchProperties.
+  const cache = new PatchPropertyCache(conn.gateway);
+  const filterErrors = (await preflightBaselines(state.resources, cache)).diagnostics.filter((d) => d.severity === "error");
+  const denied = deniedWarning(cache);
+  if (denied) warn(denied);
+  if (filterErrors.length > 0) {
+    return { ...base, state: "failed", reason: `the desired state is refused: ${filterErrors.map(formatDiagnostic).join("; ")}`, changes: [], refused: [], findings: [], exemptions: [] };
+  }
   const prepared = await prepareState(state, policiesDir);
   if (!prepared.ok) {
     const errors = [...prepared.errors.map(formatDiagnostic), ...(prepared.denied?.specPolicy.findings.filter((f) => f.severity === "deny").map((f) => `[${f.policyId}] ${f.resource}: ${f.message}`) ?? [])];
@@ -101,7 +110,8 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   if (values.output !== "html" && values.output !== "json") throw new UsageError(`--output must be html or json (got '${values.output ?? ""}')`);
   const format: ReportFormat = values.output;
   const dir = path.resolve(positionals[0]!);
-  const loaded = await loadDesiredState(dir);
+  // Filter values are checked against each account (the pre-flight in readRegion), as drift checks them.
+  const loaded = await loadDesiredState(dir, { filterValues: "account" });
   if (!loaded.state) throw new DiagnosticsError(loaded.diagnostics);
   const state = loaded.state;
   const commit = await commitOf(dir);
@@ -109,15 +119,15 @@ export async function reportCommand(argv: string[], io: Io): Promise<number> {
   if (state.config.deployments === undefined) {
     const conn = await connect(values, state.config.region);
     try {
-      regions.push(await readRegion(state, conn, values.owner, values.policies, {}, dir));
+      regions.push(await readRegion(state, conn, values.owner, values.policies, {}, dir, io.err));
     } finally {
       await conn.close();
     }
   } else {
     const found = new Map<string, StatusRegion>();
-    const results = await forEachDeployment(state, values, async (s, conn) => {
+    const results = await forEachDeployment(state, values, async (s, conn, tio) => {
       const deployment = s.deployments[0]?.spec.name;
-      found.set(`${deployment}/${conn.region}`, await readRegion(s, conn, values.owner, values.policies, deployment !== undefined ? { deployment } : {}, dir));
+      found.set(`${deployment}/${conn.region}`, await readRegion(s, conn, values.owner, values.policies, deployment !== undefined ? { deployment } : {}, dir, tio.err));
       return EXIT.OK;
     });
     for (const r of results) {

@@ -5,6 +5,7 @@ import { formatDiagnostic } from "../model/diagnostics.js";
 import type { DeferredChange, FreezeStatus, PreparedDesired, ReconcileOutcome } from "../pipeline/reconcile.js";
 import { describeFreezes } from "../freeze/status.js";
 import { prepareState, reconcilePrepared } from "../pipeline/reconcile.js";
+import { deniedWarning, PatchPropertyCache, preflightBaselines } from "../pipeline/preflight.js";
 import { Lease, LeaseHeldError } from "../reconciler/lease.js";
 import type { Plan } from "../model/plan.js";
 import type { AwsGateway } from "../aws/gateway.js";
@@ -164,7 +165,8 @@ export class Controller {
     if (commit === this.checkedOut) return this.goodState;
     await this.opts.source.checkout(commit);
     this.checkedOut = commit;
-    const loaded = await loadDesiredState(this.opts.source.resolve(this.opts.path));
+    // Filter values are checked against the account (the online pre-flight below), as reconcile does.
+    const loaded = await loadDesiredState(this.opts.source.resolve(this.opts.path), { filterValues: "account" });
     const refuse = async (errors: string[]): Promise<DesiredState | undefined> => {
       this.status.badCommit = { commit, errors };
       this.log().error({ event: "commit-refused", errors }, `commit ${commit.slice(0, 12)} is invalid; keeping ${this.status.lastGoodCommit?.slice(0, 12) ?? "nothing"}`);
@@ -175,6 +177,19 @@ export class Controller {
     const chosen = this.opts.deployment === undefined ? loaded.state : loaded.state.deployments.find((d) => d.spec.name === this.opts.deployment);
     if (!chosen) return refuse([`deployment '${this.opts.deployment}' is not in patchctl.yaml any more`]);
     const state = "spec" in chosen ? stateForDeployment(loaded.state, chosen) : chosen;
+    // The online pre-flight (docs/preflight.md), once per commit: only a new commit can bring a new filter value.
+    const cache = new PatchPropertyCache(this.opts.gateway);
+    let preflight: Awaited<ReturnType<typeof preflightBaselines>>;
+    try {
+      preflight = await preflightBaselines(state.resources, cache);
+    } catch (err) {
+      this.checkedOut = undefined; // the account could not be asked (throttled, the network): check this commit again next cycle
+      throw err;
+    }
+    const denied = deniedWarning(cache);
+    if (denied) this.log().warn({ event: "preflight-denied", error: cache.denied }, denied);
+    const filterErrors = preflight.diagnostics.filter((d) => d.severity === "error");
+    if (filterErrors.length > 0) return refuse(filterErrors.map(formatDiagnostic));
     // The same validation and spec-level policies as reconcile: a commit they deny is refused like an invalid one.
     const prepared = await prepareState(state, this.opts.policiesDir);
     if (!prepared.ok) {

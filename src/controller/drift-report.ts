@@ -1,4 +1,4 @@
-import { planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
+import { driftedChanges, planToJson, renderPlanMarkdown, renderPlanText } from "../diff/render-plan.js";
 import type { Plan } from "../model/plan.js";
 
 export type DriftReportFormat = "text" | "json" | "markdown";
@@ -39,12 +39,12 @@ function renderOne(plan: Plan, format: DriftReportFormat): string {
   return format === "markdown" ? renderPlanMarkdown(plan, { mode: "drift" }) : renderPlanText(plan, { mode: "drift" });
 }
 
-/** Resources drifted and unmanaged, over every part that was planned. */
+/** Resources drifted (pending promotions are planned, not drift) and unmanaged, over every part that was planned. */
 export function driftTotals(parts: readonly DriftReportPart[]): { drifted: number; unmanaged: number; failed: number } {
   let drifted = 0;
   let unmanaged = 0;
   for (const p of parts) {
-    drifted += p.plan?.changes.filter((c) => c.action !== "noop").length ?? 0;
+    drifted += p.plan ? driftedChanges(p.plan.changes).length : 0;
     unmanaged += p.plan?.unmanaged.length ?? 0;
   }
   return { drifted, unmanaged, failed: parts.filter((p) => !p.plan).length };

@@ -1,6 +1,6 @@
 import type { Change, FieldChange, Json, JsonObject, Plan, ResourceType } from "../model/plan.js";
 import { controlSectionsMarkdown, controlSectionsText, controlsJson, partialLine } from "./render-controls.js";
-import { actionWord, RESOURCE_TYPES } from "../model/plan.js";
+import { actionWord, isPlannedOnly, RESOURCE_TYPES } from "../model/plan.js";
 import { isUnorderedList, joinPath, maskValue, REDACTED } from "../resources/field-paths.js";
 import { handlerFor } from "../resources/registry.js";
 import { canonicalJson } from "../resources/shape.js";
@@ -37,6 +37,19 @@ export const DRIFT_WORD: Record<Change["action"], string> = {
   forget: "not in the desired state",
   noop: "in sync",
 };
+
+/**
+ * How a drift report names a change: a difference patchctl plans itself (a rollout's pending
+ * promotion, Resource.planned) is no change made outside patchctl; one with other differences is.
+ */
+export function driftWord(c: Change): string {
+  return isPlannedOnly(c) ? c.planned!.reason : DRIFT_WORD[c.action];
+}
+
+/** Changes a drift report counts as drift: everything but pending planned changes. */
+export function driftedChanges(changes: readonly Change[]): Change[] {
+  return changes.filter((c) => c.action !== "noop" && !isPlannedOnly(c));
+}
 
 /** A value on one line: scalars as JSON, short lists of scalars inline, masked values as "(sensitive)". */
 export function show(value: Json | undefined): string {
@@ -87,6 +100,8 @@ interface ShownField {
   /** Both sides are masked whole (or absent): nothing to show but that it changed. */
   hidden: boolean;
   unordered: boolean;
+  /** A difference patchctl plans itself (Change.planned). */
+  planned: boolean;
 }
 
 function shownFields(c: Change): ShownField[] {
@@ -99,6 +114,7 @@ function shownFields(c: Change): ShownField[] {
       sensitive: b.masked || a.masked,
       hidden: (b.value === undefined || b.value === REDACTED) && (a.value === undefined || a.value === REDACTED),
       unordered: isUnorderedList(f.path, handler.unorderedLists),
+      planned: c.planned?.fields.includes(f.path) ?? false,
     };
     if (b.value !== undefined) shown.before = b.value;
     if (a.value !== undefined) shown.after = a.value;
@@ -169,7 +185,10 @@ function markedLines(f: ShownField): string[] {
 /** How a field change reads: on one line when both sides are short, else a header and marked lines. */
 function fieldLayout(f: ShownField, mode: ReportMode): { line: string } | { header: string; lines: string[] } {
   if (f.hidden) return { line: hiddenWord(f) };
-  if (isInline(f.before) && isInline(f.after)) return { line: mode === "drift" ? `${show(f.before)} (actual) ≠ ${show(f.after)} (desired)` : `${show(f.before)} → ${show(f.after)}` };
+  if (isInline(f.before) && isInline(f.after)) {
+    if (mode === "drift" && f.planned) return { line: `${show(f.before)} (actual) → ${show(f.after)} (pending promotion)` };
+    return { line: mode === "drift" ? `${show(f.before)} (actual) ≠ ${show(f.after)} (desired)` : `${show(f.before)} → ${show(f.after)}` };
+  }
   const header = f.before === undefined ? (mode === "drift" ? "(in the desired state only)" : "(added)") : f.after === undefined ? (mode === "drift" ? "(in the account only)" : "(removed)") : mode === "drift" ? "(- actual, + desired)" : "";
   return { header, lines: markedLines(f) };
 }
@@ -198,8 +217,9 @@ function createdLines(path: string, value: Json): string[] {
 export function summaryLine(plan: Plan, mode: ReportMode): string {
   const s = plan.summary;
   if (mode === "drift") {
-    const drifted = s.update + s.replace;
-    return `Drift: ${drifted} changed outside patchctl, ${s.create} missing, ${s.delete} not in the desired state, ${plan.unmanaged.length} unmanaged, ${s.noop} in sync.`;
+    const pending = plan.changes.filter(isPlannedOnly).length;
+    const drifted = s.update + s.replace - pending;
+    return `Drift: ${drifted} changed outside patchctl, ${s.create} missing, ${s.delete} not in the desired state, ${plan.unmanaged.length} unmanaged, ${s.noop} in sync.${pending ? ` ${pending} pending promotion(s), planned by patchctl (not drift).` : ""}`;
   }
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete, ${s.noop} unchanged.`;
 }
@@ -228,7 +248,7 @@ export function renderPlanText(plan: Plan, opts: { mode?: ReportMode; colour?: b
   const active = plan.changes.filter((c) => c.action !== "noop");
   if (active.length === 0) lines.push(noChangesLine(plan, mode));
   for (const c of active) {
-    const reason = mode === "drift" ? DRIFT_WORD[c.action] : c.reason;
+    const reason = mode === "drift" ? driftWord(c) : c.reason;
     const held = deferred.get(c.key);
     lines.push(paint(c.action, `${GLYPH[c.action].padStart(3)} ${c.key}${reason ? `  (${reason})` : ""}${held ? `  [${held}]` : ""}`));
     if (c.action === "create" && c.after) {
@@ -269,13 +289,14 @@ export function planToJson(plan: Plan, mode: ReportMode = "plan", opts: { deferr
     region: plan.region,
     createdAt: plan.createdAt,
     stateFingerprint: plan.stateFingerprint,
-    summary: { ...plan.summary, conflicts: plan.conflicts.length, unmanaged: plan.unmanaged.length },
+    summary: { ...plan.summary, conflicts: plan.conflicts.length, unmanaged: plan.unmanaged.length, ...(plan.changes.some(isPlannedOnly) ? { pendingPromotions: plan.changes.filter(isPlannedOnly).length } : {}) },
     changes: plan.changes
       .filter((c) => c.action !== "noop")
       .map((c) => {
         const entry: JsonObject = { key: c.key, type: c.type, name: c.name, action: c.action };
         if (c.before?.id) entry.id = c.before.id;
         if (c.reason) entry.reason = c.reason;
+        if (c.planned) entry.planned = { reason: c.planned.reason, fields: c.planned.fields, only: isPlannedOnly(c) };
         const held = deferred.get(c.key);
         if (held) entry.deferred = held;
         entry.fields = safeFields(c).map((f) => {
@@ -283,6 +304,7 @@ export function planToJson(plan: Plan, mode: ReportMode = "plan", opts: { deferr
           if (f.before !== undefined) o.before = f.before;
           if (f.after !== undefined) o.after = f.after;
           if (f.sensitive) o.sensitive = true;
+          if (c.planned?.fields.includes(f.path)) o.planned = true;
           return o;
         });
         if (c.action === "create" && c.after) entry.after = Object.fromEntries(flattenSpec(c.type, c.after.spec).map((f) => [f.path, f.value]));
@@ -336,7 +358,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode; deferr
   const active = plan.changes.filter((c) => c.action !== "noop");
   if (active.length > 0) lines.push("");
   for (const c of active) {
-    const label = mode === "drift" ? DRIFT_WORD[c.action] : actionWord(c.action);
+    const label = mode === "drift" ? driftWord(c) : actionWord(c.action);
     lines.push("<details>", `<summary><code>${GLYPH[c.action]}</code> <b>${mdEscape(c.key)}</b> — ${mdEscape(label)}${c.reason && mode === "plan" ? ` (${mdEscape(c.reason)})` : ""}${deferred.has(c.key) ? ` — <i>${mdEscape(deferred.get(c.key)!)}</i>` : ""}</summary>`, "");
     const rows: string[] = [];
     const blocks: string[] = [];
@@ -349,7 +371,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { mode?: ReportMode; deferr
     for (const f of shownFields(c)) {
       const layout = fieldLayout(f, mode);
       if (f.hidden) rows.push(`| \`${mdEscape(f.path)}\` | ${f.before === undefined ? mdCell(undefined) : REDACTED} | ${hiddenWord(f)} |`);
-      else if ("line" in layout) rows.push(`| \`${mdEscape(f.path)}\` | ${mdCell(f.before)} | ${mdCell(f.after)} |`);
+      else if ("line" in layout) rows.push(`| \`${mdEscape(f.path)}\` | ${mdCell(f.before)} | ${mdCell(f.after)}${mode === "drift" && f.planned ? " (pending promotion)" : ""} |`);
       else blocks.push("", `\`${mdEscape(f.path)}\`${layout.header ? ` ${mdEscape(layout.header)}` : ""}:`, "", ...fenced("diff", layout.lines));
     }
     if (rows.length > 0) lines.push(`| Field | ${mode === "drift" ? "Actual" : "Before"} | ${mode === "drift" ? "Desired" : "After"} |`, "|---|---|---|", ...rows);

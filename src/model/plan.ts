@@ -40,6 +40,22 @@ export interface Resource {
   notes?: string[];
   /** The operator's controls written on a desired resource (docs/operator-controls.md). */
   controls?: ResourceControls;
+  /** Differences patchctl itself plans on this desired resource (a rollout's promotion): not drift made by someone else. */
+  planned?: PlannedFields;
+}
+
+/**
+ * Fields of a desired resource that patchctl's own evaluation moves (a Rollout's cut-offs,
+ * docs/rollout.md): a difference there is a pending planned change, not an out-of-band edit, as long
+ * as the account still holds what patchctl last wrote there (`from`).
+ */
+export interface PlannedFields {
+  /** Field path patterns (`[]` for any index) the evaluation moves; absent: every field. */
+  paths?: string[];
+  /** The value patchctl last wrote at those paths: a field holding anything else was changed by someone else. Absent: any. */
+  from?: Json;
+  /** "pending promotion: staging: approve patches released up to 2026-12-02 (dev 97% compliant for 3 days)". */
+  reason: string;
 }
 
 /** What the operator wrote about how a desired resource is reconciled (docs/operator-controls.md). */
@@ -131,6 +147,13 @@ export interface Change {
   ignoredFields?: string[];
   /** Suspended (patchctl/suspend): the reason; the change is listed in plan.suspended, never applied. */
   suspended?: string;
+  /** The differing fields patchctl's own evaluation plans (Resource.planned), with why: reported as pending, not as drift. */
+  planned?: { fields: string[]; reason: string };
+}
+
+/** Whether every difference of a change is one patchctl plans itself (a pending promotion): no drift made outside patchctl. */
+export function isPlannedOnly(c: Change): boolean {
+  return c.action === "update" && c.planned !== undefined && c.fields.length > 0 && c.planned.fields.length === c.fields.length;
 }
 
 /** A resource in the account that no desired state owns. Never touched. */

@@ -1,7 +1,9 @@
 import { diffSpecs } from "../diff/field-diff.js";
-import type { ActualResource, ActualState, Change, Conflict, Json, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
+import equal from "fast-deep-equal";
+import type { ActualResource, ActualState, Change, Conflict, FieldChange, Json, Plan, Resource, ResourceType, UnmanagedResource } from "../model/plan.js";
 import { DELETED_WITH_PREFIX, isRemoval, isReplace, PLAN_FORMAT_VERSION, summarize } from "../model/plan.js";
 import { allHandlers, handlerFor, kindRank } from "../resources/registry.js";
+import { withinAny } from "../resources/field-paths.js";
 import { canonicalJson } from "../resources/shape.js";
 import { renameByPreviousNames, setAsideSuspended, withIgnoredFields } from "./controls.js";
 import { logicalReferences } from "./references.js";
@@ -183,15 +185,25 @@ function pairChange(desired: Resource, a: ActualResource, adoptReason?: string):
   const handler = handlerFor(desired.type);
   const { desired: d, ignored } = withIgnoredFields(desired, a);
   const reason = a.renamedFrom !== undefined ? `renamed from ${a.renamedFrom}` : adoptReason;
-  const controls = ignored.length ? { ignoredFields: ignored } : {};
+  const controls: Pick<Change, "ignoredFields" | "planned"> = ignored.length ? { ignoredFields: ignored } : {};
   const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
   const fields = diffSpecs(a.spec, d.spec, handler).filter((f) => !(f.after === undefined && handler.serverDefaulted?.includes(f.path)));
   if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [], ...controls };
+  const planned = plannedOf(d, fields);
+  if (planned) controls.planned = planned;
   const forced = fields.filter((f) => handler.forceNew.some((n) => f.path === n || f.path.startsWith(`${n}.`)));
   if (forced.length > 0) {
     return { key: d.key, type: d.type, name: d.name, action: replaceAction(d.type), before, after: d, fields, reason: `${forced.map((f) => f.path).join(", ")} cannot be updated in place`, dependsOn: [], ...controls };
   }
   return { key: d.key, type: d.type, name: d.name, action: "update", before, after: d, fields, reason: reason ?? handler.updateReason?.(fields), dependsOn: [], ...controls };
+}
+
+/** The differing fields the desired side's own evaluation moves (Resource.planned), when the account holds what patchctl wrote there. */
+function plannedOf(d: Resource, fields: readonly FieldChange[]): Change["planned"] {
+  const p = d.planned;
+  if (!p) return undefined;
+  const hit = fields.filter((f) => (p.paths === undefined || withinAny(f.path, p.paths)) && (p.from === undefined || equal(f.before, p.from))).map((f) => f.path);
+  return hit.length ? { fields: hit, reason: p.reason } : undefined;
 }
 
 /**

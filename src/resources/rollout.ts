@@ -154,6 +154,9 @@ async function readRollouts(gw: AwsGateway, ctx: ReadContext): Promise<ReadResul
   return { resources };
 }
 
+/** The field a rollout drives on each rule of its stages' baselines, as the plan prints it. */
+const CUTOFF_PATH = "approvalRules.patchRules[].approveUntilDate";
+
 /** The rules' approveUntilDate values of a baseline spec, earliest first. */
 function cutoffsOf(spec: JsonObject | undefined): string[] {
   return asArray(asObject(spec?.approvalRules)?.patchRules)
@@ -186,10 +189,17 @@ async function stageInstances(gw: AwsGateway, groups: readonly string[], concurr
   return [...byId.values()];
 }
 
-/** The patch groups the desired state registers to these baselines. */
-function patchGroupsOf(desired: readonly Resource[], baselines: readonly string[]): string[] {
+/**
+ * The patch groups of these baselines, whose instances a stage is measured over: those the desired
+ * state registers to them, and those the account registers to them now (a registration made by hand,
+ * or one this plan deregisters): their instances take the baselines' approvals until it is gone, so
+ * they prove or disprove the cut-off too (docs/rollout.md).
+ */
+export function patchGroupsOf(desired: readonly Resource[], actual: readonly ActualResource[], baselines: readonly string[]): string[] {
   const names = new Set(baselines);
-  const groups = desired.filter((r) => r.type === "PatchGroupRegistration" && names.has(String(r.spec.baseline))).map((r) => String(r.spec.patchGroup));
+  // An owned registration names its (owned) baseline by logical name; an unowned one names a baseline patchctl does not drive.
+  const registers = (r: Resource): boolean => r.type === "PatchGroupRegistration" && names.has(String(r.spec.baseline));
+  const groups = [...desired.filter(registers), ...actual.filter((a) => a.owned && registers(a))].map((r) => String(r.spec.patchGroup));
   return [...new Set(groups)].sort();
 }
 
@@ -219,7 +229,7 @@ export async function evaluateRolloutResource(
       const current = names.flatMap((b) => cutoffsOf(baselineSpec(b, "actual"))).sort();
       return written[0] ?? current[0] ?? NO_CUTOFF;
     },
-    instances: (stage) => stageInstances(ctx.gateway, patchGroupsOf(desired, stageOf(stage).baselines), ctx.concurrency),
+    instances: (stage) => stageInstances(ctx.gateway, patchGroupsOf(desired, [...actualByKey.values()], stageOf(stage).baselines), ctx.concurrency),
   });
   return { state, decisions, config };
 }
@@ -238,16 +248,28 @@ async function resolveRollouts(desired: readonly Resource[], actual: ActualState
   for (const r of rollouts) {
     const { state, decisions, config } = await evaluateRolloutResource(r, desired, actualByKey, ctx);
     const decisionOf = new Map<string, StageDecision>(decisions.map((d) => [d.stage, d]));
-    const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes: decisions.map((d) => d.message) };
+    const previous = actualByKey.get(r.key);
+    const previousState = previous ? parseRolloutState(r.name, JSON.stringify(previous.spec)) : undefined;
+    // The state parameter is the rollout's own bookkeeping: every difference in it is the evaluation's.
+    // One note per stage (the status page's Rollouts section shows them): the decision, and the earliest next promotion when a soak is what it waits for.
+    const notes = decisions.map((d) => (d.earliestNext ? `${d.message}; earliest next promotion ${d.earliestNext}` : d.message));
+    const resolved: ConfiguredResource = { ...r, spec: stateSpec(state), notes, planned: { reason: `pending promotion (the state of Rollout ${r.name})` } };
     resolved[CONFIG] = config;
     replaced.set(r.key, resolved);
     for (const stage of config.stages) {
       const s = state.stages.find((x) => x.name === stage.name)!;
       const decision = decisionOf.get(stage.name)!;
+      // What patchctl last wrote into the stage's baselines; a cut-off holding anything else was edited by someone else (drift).
+      const wrote = previousState?.stages.find((x) => x.name === stage.name)?.cutoff;
       for (const b of stage.baselines) {
         const d = desired.find((x) => x.key === patchBaselineHandler.key(b));
         if (!d) continue;
-        replaced.set(d.key, { ...d, spec: withCutoff(d.spec, s.cutoff), notes: [...(d.notes ?? []), `${decision.message} [Rollout ${r.name}]`] });
+        replaced.set(d.key, {
+          ...d,
+          spec: withCutoff(d.spec, s.cutoff),
+          notes: [...(d.notes ?? []), `${decision.message} [Rollout ${r.name}]`],
+          planned: { paths: [CUTOFF_PATH], ...(wrote !== undefined ? { from: wrote } : {}), reason: `pending promotion (Rollout ${r.name})` },
+        });
       }
     }
   }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Plan } from "../model/plan.js";
 import { actionWord } from "../model/plan.js";
-import { DRIFT_WORD, safeFields, show } from "../diff/render-plan.js";
+import { driftWord, safeFields, show } from "../diff/render-plan.js";
 import type { PolicyResult } from "../policy/index.js";
 import type { CycleSample, RegionState, StatusChange, StatusExemption, StatusFinding, StatusRollout } from "./model.js";
 
@@ -22,7 +22,7 @@ export function statusChanges(plan: Plan, deferred: readonly { key: string; reas
       const change: StatusChange = {
         key: c.key,
         action: actionWord(c.action),
-        drift: DRIFT_WORD[c.action],
+        drift: driftWord(c),
         fields: safeFields(c).map((f) => ({
           path: f.path,
           ...(f.before !== undefined ? { before: show(f.before) } : {}),

@@ -91,6 +91,44 @@ spec:
     expect((await adoptPlan(withPriority))["WindowTask/tf-window/scan"]).toEqual(["priority"]);
   });
 
+  it("a task's CloudWatch output without a log group name against the /aws/ssm/<document> group the service makes", async () => {
+    const wid = String((await cli("create-maintenance-window", "--name", "cw-window", "--schedule", "cron(0 3 ? * SUN *)", "--schedule-timezone", "UTC", "--duration", "3", "--cutoff", "1", "--no-allow-unassociated-targets")).WindowId);
+    const tid = String((await cli("register-target-with-maintenance-window", "--window-id", wid, "--name", "fleet", "--resource-type", "INSTANCE", "--targets", "Key=tag:Patch Group,Values=cw")).WindowTargetId);
+    // What the API reference says the service does for a config without a group name: /aws/ssm/<document name>.
+    await cli("register-task-with-maintenance-window", "--window-id", wid, "--name", "scan", "--task-type", "RUN_COMMAND", "--task-arn", "AWS-RunPatchBaseline", "--priority", "1",
+      "--targets", `Key=WindowTargetIds,Values=${tid}`, "--max-concurrency", "10%", "--max-errors", "1",
+      "--task-invocation-parameters", "RunCommand={Parameters={Operation=Scan},CloudWatchOutputConfig={CloudWatchOutputEnabled=true,CloudWatchLogGroupName=/aws/ssm/AWS-RunPatchBaseline}}");
+    const yaml = (group: string) => `apiVersion: patchctl/v1
+kind: MaintenanceWindow
+metadata: {name: cw-window}
+spec:
+  schedule: cron(0 3 ? * SUN *)
+  scheduleTimezone: UTC
+  duration: 3
+  cutoff: 1
+  targets:
+    - name: fleet
+      resourceType: INSTANCE
+      targets: [{key: "tag:Patch Group", values: [cw]}]
+  tasks:
+    - name: scan
+      taskType: RUN_COMMAND
+      taskArn: AWS-RunPatchBaseline
+      targets: [{key: WindowTargetIds, values: [fleet]}]
+      maxConcurrency: 10%
+      maxErrors: "1"
+      runCommand:
+        parameters: {Operation: [Scan]}
+        cloudWatchOutputConfig: {cloudWatchOutputEnabled: true${group}}
+`;
+    const config = "apiVersion: patchctl/v1\nkind: Config\nowner: cw\n";
+    // Only the ownership tags: the group name the service filled in is not a change.
+    expect(await adoptPlan(writeTree({ "patchctl.yaml": config, "w.yaml": yaml("") }))).toEqual({ "MaintenanceWindow/cw-window": [] });
+    // A group name that is written is compared.
+    const named = await adoptPlan(writeTree({ "patchctl.yaml": config, "w.yaml": yaml(", cloudWatchLogGroupName: /patching") }));
+    expect(named["WindowTask/cw-window/scan"]).toEqual(["runCommand.cloudWatchOutputConfig.cloudWatchLogGroupName"]);
+  });
+
   it("an IAM trust policy naming an account by id equals the account's root ARN IAM reads back", () => {
     const written = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "123456789012", Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" }] };
     const readBack = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root", Service: ["ssm.amazonaws.com"] }, Action: ["sts:AssumeRole"] }] };

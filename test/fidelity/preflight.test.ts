@@ -101,6 +101,24 @@ describe("online pre-flight (DescribePatchProperties)", () => {
     expect(again.code).toBe(0);
   });
 
+  it("report runs the same pre-flight as drift: a product the account lists is reported on, a typo fails the card naming the file and line", async () => {
+    const good = writeTree({ "patchctl.yaml": CONFIG.replace("owner: test-owner", "owner: report-owner"), "b.yaml": baseline("report-new", "WINDOWS", { PRODUCT: [NEW_PRODUCT], CLASSIFICATION: ["SecurityUpdates"] }) });
+    const ok = await h.cli(["report", good, "--output", "json"]);
+    expect(ok.code, ok.err).toBe(0);
+    const page = JSON.parse(ok.out) as { regions: { state: string; reason?: string; changes: { key: string }[] }[] };
+    expect(page.regions.map((r) => r.state)).toEqual(["drifted"]);
+    expect(page.regions[0]!.changes.map((c) => c.key)).toEqual(["PatchBaseline/report-new"]);
+
+    const text = baseline("report-typo", "WINDOWS", { PRODUCT: [NEW_PRODUCT], CLASSIFICATION: ["SecurityUpdate"] });
+    const bad = writeTree({ "patchctl.yaml": CONFIG.replace("owner: test-owner", "owner: report-owner"), "typo.yaml": text });
+    const refused = await h.cli(["report", bad, "--output", "json"]);
+    expect(refused.code).toBe(1);
+    const card = (JSON.parse(refused.out) as { regions: { state: string; reason?: string }[] }).regions[0]!;
+    expect(card.state).toBe("failed");
+    expect(card.reason).toContain(`typo.yaml:${lineOf(text, "SecurityUpdate")}:`);
+    expect(card.reason).toContain("'SecurityUpdate' is not a valid CLASSIFICATION value for WINDOWS in this account (DescribePatchProperties)");
+  });
+
   it("asks once per OS and property for the whole run, however many baselines use them", async () => {
     const files: Record<string, string> = { "patchctl.yaml": CONFIG };
     for (const n of [1, 2, 3]) files[`w${n}.yaml`] = baseline(`win-${n}`, "WINDOWS", { PRODUCT: ["WindowsServer2019", NEW_PRODUCT], CLASSIFICATION: ["SecurityUpdates"] });

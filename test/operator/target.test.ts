@@ -53,6 +53,19 @@ describe("reconcile --target KIND/NAME", () => {
     expect(report.changes.map((c) => c.key).sort()).toEqual(["PatchBaseline/Production-Baseline", "PatchGroupRegistration/WINDOWS/Database Servers", "PatchGroupRegistration/WINDOWS/Front-End Servers"]);
   }, 300_000);
 
+  it("takes the role a targeted window's task names, and nothing else (the recipe)", async () => {
+    const plan = await h.cli(["reconcile", "examples/recipe", "--plan", "--target", "MaintenanceWindow/scan-window", "-o", "json"]);
+    expect(plan.code, plan.err).toBe(2);
+    const doc = JSON.parse(plan.out) as { partial: { targets: string[] }; changes: { key: string; action: string }[] };
+    expect(doc.partial).toEqual({ targets: ["MaintenanceWindow/scan-window"] });
+    expect(doc.changes.map((c) => [c.key, c.action]).sort()).toEqual([
+      ["MaintenanceWindow/scan-window", "create"],
+      ["ServiceRole/maintenance-window-role", "create"],
+      ["WindowTarget/scan-window/ScanTargets", "create"],
+      ["WindowTask/scan-window/ScanningTask", "create"],
+    ]);
+  });
+
   it("a name that matches nothing is an error, and nothing is applied", async () => {
     const r = await h.cli(["reconcile", writeWalkthrough(), "--auto-approve", "--target", "MaintenanceWindow/Production-Mondays"]);
     expect(r.code).toBe(1);

@@ -155,6 +155,13 @@ describe("a dev → staging → production rollout across simulated days", () =>
     const plan1 = await at("2026-12-02T06:00:00Z", () => h.cli(["reconcile", dir, "--plan"]));
     expect(plan1.out).toContain("dev: approve patches released up to 2026-12-02 (the first stage: today)");
     expect(plan1.out).toContain("staging: blocked at 2026-11-01 (dev has held 2026-12-01 for 1 day, needs 3d)");
+    // The status page's Rollouts section: each stage's cut-off and, while a soak is what it waits for, the earliest next promotion.
+    const page1 = JSON.parse((await at("2026-12-02T06:00:00Z", () => h.cli(["report", dir, "--output", "json"]))).out) as { regions: { rollouts?: { key: string; stages: string[] }[] }[] };
+    expect(page1.regions[0]!.rollouts![0]!.stages).toEqual([
+      "dev: approve patches released up to 2026-12-02 (the first stage: today)",
+      "staging: blocked at 2026-11-01 (dev has held 2026-12-01 for 1 day, needs 3d); earliest next promotion 2026-12-04T06:00:00Z",
+      "production: blocked at 2026-10-01 (staging has held 2026-11-01 for 1 day, needs 7d); earliest next promotion 2026-12-08T06:00:00Z",
+    ]);
     expect((await at("2026-12-02T06:00:00Z", () => h.cli(["reconcile", dir]))).code).toBe(0);
     expect((await cutoffs())["dev-al2023"]).toEqual(["2026-12-02/-"]);
 

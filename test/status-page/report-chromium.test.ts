@@ -39,7 +39,8 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
-  prod = await startLocalSsm({ port: 0 });
+  // prod has the example fleet: instances per patch group, and window executions (one FAILED).
+  prod = await startLocalSsm({ port: 0, fleetFile: "examples/fleet/fleet.yaml" });
   staging = await startLocalSsm({ port: 0 });
   const work = mkdtempSync(path.join(tmpdir(), "patchctl-status-"));
   dir = path.join(work, "walkthrough");
@@ -83,7 +84,14 @@ describe("patchctl report --output html in headless Chromium", () => {
 
   beforeAll(async () => {
     const out = path.join(path.dirname(dir), "status.html");
-    const r = await cli(["report", dir, "--output", "html", "--out", out]);
+    // A policy of one's own that warns (the walkthrough's built-in warnings are all exempted): a finding to show.
+    const policies = path.join(path.dirname(dir), "policies");
+    mkdirSync(policies, { recursive: true });
+    writeFileSync(
+      path.join(policies, "review.yaml"),
+      "apiVersion: patchctl/v1\nkind: Policy\nid: baseline-rejects-something\ndescription: a test policy\nseverity: warn\nmatch:\n  kind: PatchBaseline\nrule: {required: [rejectedPatches]}\nmessage: list the patches this baseline rejects\n",
+    );
+    const r = await cli(["report", dir, "--output", "html", "--out", out, "--policies", policies]);
     code = r.code;
     stderr = r.err;
     html = readFileSync(out, "utf8");
@@ -136,12 +144,31 @@ describe("patchctl report --output html in headless Chromium", () => {
 
   it("shows findings and exemptions, the timeline chart and compliance per patch group", async () => {
     const els = elements(await dumpDom(html, "report-sections"));
+    // The finding of one's own warning policy, listed once for the deployment-regions it holds in.
+    const findings = els.filter((e) => e.tag === "tr" && e.attrs.class === "finding");
+    expect(findings.map((e) => e.attrs["data-policy"])).toEqual(["baseline-rejects-something"]);
     expect(els.filter((e) => e.tag === "tr" && e.attrs.class === "exemption").map((e) => e.attrs["data-policy"])).toContain("install-output-logged");
     const svg = els.find((e) => e.tag === "svg" && e.attrs.class === "timeline");
     expect(svg?.attrs["data-lanes"]).toBe("2");
     expect(els.filter((e) => e.tag === "rect" && (e.attrs.class ?? "") === "mark install").map((e) => e.attrs["data-lane"]).sort()).toEqual(["Database Servers", "Front-End Servers"]);
     // prod and staging were read: one row per patch group each; lab was not.
     expect(els.filter((e) => e.tag === "tr" && e.attrs.class === "group").map((e) => e.attrs["data-group"])).toEqual(["Database Servers", "Front-End Servers", "Database Servers", "Front-End Servers"]);
+  }, 90_000);
+
+  it("compliance per patch group (instances, missing, failed, pending reboot), the last window executions failing first, and each card's cycle chart", async () => {
+    const dom = await dumpDom(html, "report-compliance");
+    const els = elements(dom);
+    expect(textOf(dom, /<table class="groups">/, "thead")).toBe("patch group instances missing failed pending reboot");
+    // examples/fleet/fleet.yaml: 3 Database Servers, one missing patches, one with a failed patch, one pending a reboot.
+    expect(textOf(dom, /<tr class="group" data-group="Database Servers">/, "tr")).toBe("Database Servers 3 1 1 1");
+    const runs = els.filter((e) => e.tag === "tr" && (e.attrs.class ?? "").split(" ").includes("execution"));
+    expect(runs.length).toBeGreaterThan(1);
+    expect(runs[0]!.attrs).toMatchObject({ "data-window": "Production-Saturdays", "data-status": "FAILED", class: "execution exec-failed" });
+    expect(runs.slice(1).map((r) => r.attrs["data-status"])).not.toContain("FAILED");
+    // The history of the last cycles as a small chart on each card that ran one (a report has the one read it made).
+    const charts = els.filter((e) => e.tag === "svg" && e.attrs.class === "history");
+    expect(charts.map((c) => c.attrs["data-cycles"])).toEqual(["1", "1"]);
+    expect(els.filter((e) => e.tag === "rect" && (e.attrs.class ?? "").startsWith("bar")).length).toBe(2);
   }, 90_000);
 
   it("--output json writes the page's data to standard output, with no sensitive value in it", async () => {
@@ -152,6 +179,10 @@ describe("patchctl report --output html in headless Chromium", () => {
     const target = page.regions[0]!.changes.find((c) => c.key.startsWith("WindowTarget/"))!;
     expect(target.fields).toEqual([{ path: "ownerInformation", before: "(sensitive)", after: "(sensitive)", sensitive: true }]);
     for (const secret of [SECRET_OWNER_INFO, "edited by hand", CREDENTIALS.secretAccessKey, CREDENTIALS.accessKeyId]) expect(r.out).not.toContain(secret);
+    // The same deployment and region flags as drift and compliance: --region picks the deployment-regions in it.
+    const byRegion = await cli(["report", dir, "--output", "json", "--region", "eu-west-1"]);
+    expect(byRegion.code, byRegion.err).toBe(0);
+    expect((JSON.parse(byRegion.out) as { regions: { deployment: string; region: string; state: string }[] }).regions.map((x) => [x.deployment, x.region, x.state])).toEqual([["staging", "eu-west-1", "frozen"]]);
   }, 90_000);
 
   it("writes a screenshot for a person to look at", async () => {
