@@ -18,6 +18,7 @@ const COVERED = [
   // plan.test.ts
   "destructive-production",
   "max-deletions",
+  "overlapping-schedules",
 ];
 
 describe("built-in policies", () => {
