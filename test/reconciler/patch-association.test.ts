@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliJson } from "../helpers/aws-cli.js";
@@ -281,10 +281,14 @@ describe("import adopts an association made with the AWS CLI", () => {
     );
     // Not patching: left out of the import (and of patchctl's view).
     await cli("create-association", "--name", "AWS-UpdateSSMAgent", "--association-name", "agent-update", "--targets", "Key=InstanceIds,Values=*", "--schedule-expression", "rate(7 days)");
+    // Quick Setup's: left out, saying why (its patch policy manages it), and never touched by the adoption below.
+    const qs = (await cli("create-association", "--name", "AWS-RunPatchBaselineAssociation", "--association-name", "AWS-QuickSetup-PatchPolicy-install-q1w2e", "--targets", "Key=tag:Patch Group,Values=Web Servers", "--parameters", "Operation=Install", "--tags", "Key=QuickSetupID,Value=q1w2e")).AssociationDescription as Json;
     const out = writeTree({});
     const imported = await h.cli(["import", "--out", out, "--owner", "web", "--force"]);
     expect(imported.code, imported.out + imported.err).toBe(0);
     expect(imported.out).toContain("and 1 patch association into");
+    expect(imported.out + imported.err).toContain(`PatchAssociation 'AWS-QuickSetup-PatchPolicy-install-q1w2e' (${String(qs.AssociationId)}): managed by AWS Quick Setup`);
+    expect(readdirSync(path.join(out, "associations"))).toEqual(["weekly-install.yaml"]);
     const yaml = readFileSync(path.join(out, "associations", "weekly-install.yaml"), "utf8");
     expect(yaml).toContain("kind: PatchAssociation");
     expect(yaml).toContain("scheduleOffset: 1");
@@ -304,5 +308,8 @@ describe("import adopts an association made with the AWS CLI", () => {
     expect(after.out).toContain("No changes.");
     const d = (await cli("describe-association", "--association-id", await associationId(cli, "weekly-install"))).AssociationDescription as Json;
     expect(d.AssociationVersion).toBe("1");
+    const untouched = (await cli("describe-association", "--association-id", String(qs.AssociationId))).AssociationDescription as Json;
+    expect(untouched.AssociationVersion).toBe("1");
+    expect(((await cli("list-tags-for-resource", "--resource-type", "Association", "--resource-id", String(qs.AssociationId))).TagList as { Key: string }[]).map((t) => t.Key)).toEqual(["QuickSetupID"]);
   });
 });
