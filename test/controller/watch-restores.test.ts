@@ -148,5 +148,5 @@ describe("watch restores resources deleted out of band", () => {
       await new Promise((r) => child.once("exit", r));
       await server.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
