@@ -165,6 +165,8 @@ export interface UnmanagedResource {
   owner?: string;
   /** Another tool that manages it (e.g. "AWS Quick Setup"), as its handler recognises it: never adopted. */
   managedBy?: string;
+  /** When it runs patching (an association of a patching document): the targets it runs on, as listed. */
+  patchingTargets?: { key: string; values: string[] }[];
 }
 
 /** A desired resource whose name is taken by a resource patchctl may not touch. */

@@ -93,6 +93,7 @@ const CHECK_KINDS: Record<PolicyCheck, readonly MatchKind[] | undefined> = {
   "patch-groups-registered": ["MaintenanceWindow", "WindowTarget", "PatchAssociation", "Any"],
   "destructive-changes": undefined,
   "max-deletions": undefined,
+  "overlapping-schedules": ["PatchAssociation", "WindowTask", "Any"],
 };
 
 /** Turns one document into a policy, or explains why it is not one. `disabled` documents come back as such. */

@@ -1,11 +1,13 @@
 import type { DesiredState, LoadedResource } from "../desired/load.js";
-import type { MaintenanceWindowDoc } from "../model/desired.js";
+import { PATCHING_DOCUMENT_INFO } from "../catalog/patching-documents.js";
+import type { MaintenanceWindowDoc, PatchAssociationSpec, WindowTaskSpec } from "../model/desired.js";
 import type { FieldPath } from "../model/diagnostics.js";
 import type { Change, Plan, Resource } from "../model/plan.js";
 import { actionWord, isDeletedWithParent } from "../model/plan.js";
 import { Collector } from "./collector.js";
 import type { FindingPlace } from "./collector.js";
-import { policyMatches } from "./match.js";
+import type { Subject } from "./match.js";
+import { policyMatches, subjectsOf } from "./match.js";
 import { configuredPolicies, withOverrides } from "./overrides.js";
 import type { Policy, PolicyResult } from "./types.js";
 import { logicalReferences } from "../reconciler/references.js";
@@ -120,6 +122,49 @@ function checkMaxDeletions(p: Policy, ctx: PlanContext, c: Collector, allowDestr
   c.report(p, place, `${p.message} (this plan deletes ${counted.length}, at most ${max} allowed: ${listed.join(", ")}${counted.length > listed.length ? ", ..." : ""})`, "plan");
 }
 
+/** A document name or ARN → whether it is one of AWS's patching documents. */
+function isPatchingDocument(name: string | undefined): boolean {
+  return name !== undefined && PATCHING_DOCUMENT_INFO[name.replace(/^arn:[^:]+:ssm:[^:]*:\d*:document\//, "")] !== undefined;
+}
+
+/** What a desired task or association does when it runs a patching document ("Scan", "Install"), else undefined. */
+function patchingOperation(s: Subject): string | undefined {
+  if (s.kind === "PatchAssociation") {
+    const spec = s.spec as PatchAssociationSpec;
+    return isPatchingDocument(spec.documentName) ? (spec.parameters?.Operation?.[0] ?? "Scan") : undefined;
+  }
+  if (s.kind !== "WindowTask") return undefined;
+  const task = s.spec as WindowTaskSpec;
+  if (task.taskType !== "RUN_COMMAND" || !isPatchingDocument(task.taskArn)) return undefined;
+  return task.runCommand?.parameters?.Operation?.[0] ?? task.taskParameters?.Operation?.values[0] ?? "Scan";
+}
+
+/**
+ * A desired patching schedule (a window task or an association running a patching document) on
+ * instances that a patching association patchctl does not manage here also runs on (a tag value
+ * both select): each scan or install overwrites the compliance data of the other. The account's
+ * side is what ListAssociations listed (plan.unmanaged[].patchingTargets).
+ */
+function checkOverlappingSchedules(p: Policy, ctx: PlanContext, c: Collector): void {
+  const others = ctx.plan.unmanaged.filter((u) => u.patchingTargets?.length);
+  if (others.length === 0) return;
+  const planned = new Set(ctx.plan.changes.map((ch) => ch.key));
+  for (const s of subjectsOf(ctx.state.resources)) {
+    if (!planned.has(s.label)) continue;
+    const op = patchingOperation(s);
+    if (op === undefined || !policyMatches(p, { kind: s.kind, names: s.names, tags: s.tags, spec: s.spec })) continue;
+    for (const u of others) {
+      const shared = u.patchingTargets!.flatMap((t) => (t.key.startsWith("tag:") ? t.values.filter((v) => s.targetTags.get(t.key.slice(4))?.has(v) === true).map((v) => `${t.key.slice(4)}=${v}`) : []));
+      if (shared.length === 0) continue;
+      const whose = u.managedBy ?? (u.owner !== undefined ? `patchctl owner '${u.owner}'` : "no patchctl owner");
+      const field = [...s.path, "targets"];
+      const place: FindingPlace = { resource: s.resource, pos: s.resource.source.locateKey(field), label: s.label, field };
+      const verb = op === "Install" ? "installs on" : "scans";
+      c.report(p, place, `${s.label} ${verb} the instances tagged ${[...new Set(shared)].join(", ")}, as association ${u.name} (${u.id}, managed by ${whose}) does: each run overwrites the other's patch compliance data, so compliance shows whichever ran last; ${p.message}`, "plan");
+    }
+  }
+}
+
 /**
  * Plan policies: destructive changes (delete, replace) to matched resources, and the number
  * of deletions. `allowDestructive` (--allow-destructive) waives both; waivers are listed
@@ -136,6 +181,7 @@ export function evaluatePlanPolicies(plan: Plan, state: DesiredState, policies: 
     if (p.scope !== "plan") continue;
     if (p.check === "destructive-changes") checkDestructive(p, ctx, c, opts.allowDestructive);
     else if (p.check === "max-deletions") checkMaxDeletions(p, ctx, c, opts.allowDestructive);
+    else if (p.check === "overlapping-schedules") checkOverlappingSchedules(p, ctx, c);
   }
   return withOverrides(c.result(), configured.overrides);
 }

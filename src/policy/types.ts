@@ -29,7 +29,7 @@ export interface PolicySelector {
 }
 
 export const SPEC_CHECKS = ["stage-staggering", "patch-groups-registered", "rejected-not-approved"] as const;
-export const PLAN_CHECKS = ["destructive-changes", "max-deletions"] as const;
+export const PLAN_CHECKS = ["destructive-changes", "max-deletions", "overlapping-schedules"] as const;
 export type SpecCheck = (typeof SPEC_CHECKS)[number];
 export type PlanCheck = (typeof PLAN_CHECKS)[number];
 export type PolicyCheck = SpecCheck | PlanCheck;

@@ -144,7 +144,8 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
     } else if (isTopLevel(a.type) || handlerFor(a.type).listUnmanaged?.(a)) {
       const managedBy = handlerFor(a.type).managedBy?.(a);
-      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag, ...(managedBy !== undefined ? { managedBy } : {}) });
+      const patchingTargets = handlerFor(a.type).patchingTargets?.(a);
+      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag, ...(managedBy !== undefined ? { managedBy } : {}), ...(patchingTargets?.length ? { patchingTargets } : {}) });
     }
   }
   for (const c of changes) {

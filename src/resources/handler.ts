@@ -196,6 +196,12 @@ export interface ResourceHandler {
    */
   managedBy?(a: ActualResource): string | undefined;
   /**
+   * What an unowned resource of this kind runs patching on, when it does: its target selectors as
+   * its listing gives them (an association's ListAssociations Targets), carried into the plan's
+   * unmanaged list for the overlapping-schedules policy. Undefined when it runs no patching.
+   */
+  patchingTargets?(a: ActualResource): { key: string; values: string[] }[] | undefined;
+  /**
    * What an in-place update does besides changing the fields, shown as the change's reason (an
    * association's UpdateAssociation makes a new association version); undefined when nothing.
    */

@@ -171,6 +171,12 @@ export const patchAssociationHandler: ResourceHandler = {
   managedBy(a) {
     return quickSetupAssociation(a.ssmName, documentOf(a.spec), Object.keys(tagsOf(a.spec))) ? QUICK_SETUP : undefined;
   },
+  patchingTargets(a) {
+    // A patching document, or one of Quick Setup's patch-policy associations (whatever document it runs).
+    const quickSetupPatching = quickSetupAssociation(a.ssmName, documentOf(a.spec), Object.keys(tagsOf(a.spec))) && /patch/i.test(`${a.ssmName} ${documentOf(a.spec)}`);
+    if (!runsPatching(documentOf(a.spec)) && !quickSetupPatching) return undefined;
+    return normalizeKeyValues(a.spec.targets).map((t) => ({ key: String(t.key), values: asArray(t.values).map(String) }));
+  },
   updateReason(fields: readonly FieldChange[]) {
     if (!fields.some((f) => !f.path.startsWith("tags"))) return undefined;
     return "UpdateAssociation makes a new association version (the previous ones stay in ListAssociationVersions)";
@@ -272,6 +278,12 @@ interface AssociationItem {
   AssociationId?: string;
   AssociationName?: string;
   Name?: string;
+  Targets?: { Key?: string; Values?: string[] }[];
+}
+
+/** A listed association's targets, as the handler's spec has them (key, values). */
+function listedTargets(item: AssociationItem): Json[] {
+  return (item.Targets ?? []).map((t) => ({ key: t.Key ?? "", values: t.Values ?? [] }));
 }
 
 function runsPatching(documentName: string | undefined): boolean {
@@ -305,7 +317,8 @@ async function readAssociations(gw: AwsGateway, ctx: ReadContext): Promise<ReadR
       const quickSetup = quickSetupAssociation(ssmName, item.Name ?? "", tags.map((t) => t.Key ?? ""));
       const patchingName = /patch/i.test(`${ssmName} ${item.Name ?? ""}`);
       if (!runsPatching(item.Name) && !(quickSetup && patchingName)) return undefined;
-      return { ...base, spec: { associationName: ssmName, documentName: item.Name ?? "", tags: tagMap(tags) } };
+      // Its targets as listed (no further call): the overlapping-schedules policy compares them with the desired schedules'.
+      return { ...base, spec: { associationName: ssmName, documentName: item.Name ?? "", targets: listedTargets(item), tags: tagMap(tags) } };
     }
     const described = await unlessGone(() => gw.call<{ AssociationDescription?: Record<string, unknown> }>("DescribeAssociation", { AssociationId: id }), GONE);
     if (!described?.AssociationDescription) return undefined;

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsCli } from "../helpers/aws-cli.js";
@@ -29,16 +32,20 @@ afterAll(async () => {
 });
 
 describe("first contact", () => {
-  it("prints no vendor warning on a supported Node (validate, plan, local-ssm)", async () => {
+  it("prints no vendor warning on a supported Node (validate, plan, drift, import: the SDK's NodeVersionSupportWarning included)", async () => {
     const validate = await patchctl("validate", "examples/blog");
     expect(validate.code).toBe(0);
     const plan = await patchctl("reconcile", "examples/blog", "--plan", "--endpoint-url", endpoint.url);
     expect(plan.code).toBe(2);
-    for (const r of [validate, plan]) {
+    const drift = await patchctl("drift", "examples/blog", "--endpoint-url", endpoint.url);
+    expect(drift.code).toBe(2);
+    const imported = await patchctl("import", "--out", mkdtempSync(path.join(tmpdir(), "patchctl-first-import-")), "--force", "--owner", "first", "--endpoint-url", endpoint.url);
+    expect(imported.code, imported.stderr).toBe(0);
+    for (const r of [validate, plan, drift, imported]) {
       expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|Warning:/);
       expect(r.stdout).not.toMatch(/NodeVersionSupportWarning/);
     }
-  });
+  }, 120_000);
 
   it("a plan whose every resource is a conflict never claims the account matches, and its last line says why it exits 1", async () => {
     // The blog's window, made by hand with the AWS CLI as the blog does, before patchctl ever ran.

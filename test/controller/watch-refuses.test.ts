@@ -1,4 +1,4 @@
-import { DescribeMaintenanceWindowsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeMaintenanceWindowsCommand, SSMClient, UpdateMaintenanceWindowCommand } from "@aws-sdk/client-ssm";
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -95,6 +95,17 @@ describe("watch refuses what reconcile refuses", () => {
       expect(notes.filter((n) => /refused, nothing applied/.test(n.text))).toHaveLength(1);
       // A refused plan is no failure to back off from: cycles keep their interval.
       expect(lines.filter((l) => l.event === "cycle" && l.ok === false && l.failures !== undefined).map((l) => l.error)).toEqual([]);
+
+      // The account changes (an operator edits a window): the plan is judged again and its refusal
+      // reported once more, then not again while nothing changes.
+      const tuesday = ((await sdk.send(new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: "Name", Values: ["Production-Tuesdays"] }] }))).WindowIdentities ?? [])[0]!.WindowId!;
+      await sdk.send(new UpdateMaintenanceWindowCommand({ WindowId: tuesday, Description: "edited by hand" }));
+      await until("the refusal reported again after the account changed", () => lines.filter((l) => l.event === "plan-refused").length >= 2 || undefined);
+      const afterEdit = lines.filter((l) => l.event === "cycle").length;
+      await until("two more cycles", () => lines.filter((l) => l.event === "cycle").length >= afterEdit + 2 || undefined);
+      expect(lines.filter((l) => l.event === "plan-refused")).toHaveLength(2);
+      expect(notes.filter((n) => /refused, nothing applied/.test(n.text))).toHaveLength(2);
+      expect(lines.slice(linesBefore).filter((l) => l.event === "change-applied")).toEqual([]);
 
       // The desired state changes back: the refusal clears.
       git("revert", "--no-edit", "HEAD");

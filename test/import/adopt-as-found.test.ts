@@ -105,6 +105,7 @@ const CUTOFF = "windows of 2 hours or longer stop starting new tasks at least 1 
 const OUTPUT =
   "install tasks must keep their output; set runCommand.outputS3BucketName, or runCommand.cloudWatchOutputConfig.cloudWatchOutputEnabled true (legacy loggingInfo also counts); install associations set outputLocation.s3Location.outputS3BucketName";
 
+/** The walkthrough test runs some 20 AWS CLI commands and 8 patchctl runs: 60-90 s on a loaded 2-core machine, over the default 60 s. */
 describe("importing the seed walkthrough as found", () => {
   it("imports, validates, adopts with only the ownership tags, then plans empty and keeps listing the exemptions", async () => {
     await seedWalkthrough();
@@ -197,7 +198,7 @@ describe("importing the seed walkthrough as found", () => {
     const drift = await patchctl(["drift", dir, ...connection]);
     expect(drift.code, drift.out).toBe(0);
     expect(drift.out).toContain("Exemptions (3):");
-  });
+  }, 240_000);
 
   it("writes modelines that point at schemas inside the output directory, so it works committed anywhere", async () => {
     await aws("create-patch-baseline", "--name", "Production-Baseline", "--operating-system", "WINDOWS", "--approval-rules", "PatchRules=[{PatchFilterGroup={PatchFilters=[{Key=CLASSIFICATION,Values=[SecurityUpdates]}]},ApproveAfterDays=7}]");

@@ -130,7 +130,8 @@ afterEach(async () => {
   await h.close();
 });
 
-describe("patchctl import", () => {
+// Each test builds a setup with some 20 AWS CLI commands: 40-75 s on a loaded 2-core machine, over the default 60 s.
+describe("patchctl import", { timeout: 240_000 }, () => {
   it("imports the walkthrough and recipe setups made with the AWS CLI; --adopt then adds only the ownership tags and the next plan is empty", async () => {
     const [wt, rc] = await Promise.all([walkthrough(), recipe()]);
     const dir = outDir();

@@ -18,6 +18,7 @@ const COVERED = [
   // plan.test.ts
   "destructive-production",
   "max-deletions",
+  "overlapping-schedules",
 ];
 
 describe("built-in policies", () => {
@@ -217,5 +218,55 @@ describe("patch-groups-registered", () => {
   });
   it("ignores targets that do not select by patch group", async () => {
     expect(ids(await evaluate({ ...GOOD, "w.yaml": windowDoc({ targetKey: "tag:Role", targetValues: ["web"] }) }))).toEqual([]);
+  });
+});
+
+/** Issue 20: the install policies and patch-groups-registered cover PatchAssociations as they cover window tasks. */
+describe("built-in policies on PatchAssociations", () => {
+  function association(o: { operation?: "Install" | "Scan"; concurrency?: string | false; maxErrors?: string | false; output?: boolean; group?: string; env?: string; targetEnv?: string } = {}): string {
+    const targets = [`{key: "tag:Patch Group", values: [${o.group ?? "prod-group"}]}`, ...(o.targetEnv ? [`{key: "tag:Environment", values: [${o.targetEnv}]}`] : [])];
+    return `apiVersion: patchctl/v1
+kind: PatchAssociation
+metadata:
+  name: assoc
+${o.env ? `  tags: {Environment: ${o.env}}\n` : ""}spec:
+  documentName: AWS-RunPatchBaseline
+  parameters: {Operation: [${o.operation ?? "Install"}]}
+  targets: [${targets.join(", ")}]
+  scheduleExpression: cron(0 3 ? * SUN *)
+${o.concurrency === false ? "" : `  maxConcurrency: "${o.concurrency ?? "10%"}"\n`}${o.maxErrors === false ? "" : `  maxErrors: "${o.maxErrors ?? "1"}"\n`}${o.output === false ? "" : "  outputLocation: {s3Location: {outputS3BucketName: patch-logs}}\n"}`;
+  }
+
+  it("a well-set install association passes every one", async () => {
+    expect(ids(await evaluate({ ...GOOD, "a.yaml": association() }))).toEqual([]);
+  });
+
+  it("install-concurrency: State Manager's defaults (100% at once, 100% errors) and more than 50% are denied; a scan association is not judged", async () => {
+    // One finding per missing field.
+    const defaults = await evaluate({ ...GOOD, "a.yaml": association({ concurrency: false, maxErrors: false }) });
+    expect(ids(defaults)).toEqual(["deny:install-concurrency", "deny:install-concurrency"]);
+    expect(defaults.findings.every((f) => f.resource === "PatchAssociation/assoc")).toBe(true);
+    const r = await evaluate({ ...GOOD, "a.yaml": association({ concurrency: "75%" }) });
+    expect(ids(r)).toEqual(["deny:install-concurrency"]);
+    expect(r.findings[0]).toMatchObject({ resource: "PatchAssociation/assoc" });
+    expect(ids(await evaluate({ ...GOOD, "a.yaml": association({ operation: "Scan", concurrency: false, maxErrors: false, output: false }) }))).toEqual([]);
+  });
+
+  it("production-install-concurrency: above 25% warns when the association or the instances it targets are Production", async () => {
+    expect(ids(await evaluate({ ...GOOD, "a.yaml": association({ concurrency: "40%", env: "Production" }) }))).toEqual(["warn:production-install-concurrency"]);
+    expect(ids(await evaluate({ ...GOOD, "a.yaml": association({ concurrency: "40%", targetEnv: "Production" }) }))).toEqual(["warn:production-install-concurrency"]);
+    expect(ids(await evaluate({ ...GOOD, "a.yaml": association({ concurrency: "40%" }) }))).toEqual([]);
+  });
+
+  it("install-output-logged: an install association without an S3 output location is denied", async () => {
+    const r = await evaluate({ ...GOOD, "a.yaml": association({ output: false }) });
+    expect(ids(r)).toEqual(["deny:install-output-logged"]);
+    expect(r.findings[0]).toMatchObject({ resource: "PatchAssociation/assoc" });
+  });
+
+  it("patch-groups-registered: an association targeting a patch group no baseline registers is denied", async () => {
+    const r = await evaluate({ ...GOOD, "a.yaml": association({ group: "nobody-group" }) });
+    expect(ids(r)).toEqual(["deny:patch-groups-registered"]);
+    expect(r.findings[0]).toMatchObject({ resource: "PatchAssociation/assoc" });
   });
 });

@@ -105,3 +105,32 @@ describe("spec and plan results together", () => {
     expect(hasDenials(merged)).toBe(true);
   });
 });
+
+describe("overlapping-schedules (plan)", () => {
+  const task = resource("WindowTask", "WindowTask/win/install", { name: "install" }, "MaintenanceWindow/win");
+  const quickSetup = { type: "PatchAssociation" as const, id: "8dfe3659-0000-4000-8000-000000000001", name: "AWS-QuickSetup-PatchPolicy-scan-abc12", managedBy: "AWS Quick Setup" };
+
+  it("warns at the desired task's targets when an unmanaged patching association runs on the same tag value, and honours an exemption", async () => {
+    const { state } = await stateOf(GOOD);
+    const plan = { ...planOf([change("noop", task)]), unmanaged: [{ ...quickSetup, patchingTargets: [{ key: "tag:Patch Group", values: ["other", "prod-group"] }] }] };
+    const r = evaluatePlanPolicies(plan, state, await builtInPolicies(), { allowDestructive: false });
+    expect(r.findings.map((f) => [f.policyId, f.severity, f.resource, f.field, path.basename(f.file), f.line])).toEqual([["overlapping-schedules", "warn", "WindowTask/win/install", "spec.tasks[0].targets", "w.yaml", 17]]);
+    expect(r.findings[0]!.message).toMatch(/^WindowTask\/win\/install installs on the instances tagged Patch Group=prod-group, as association AWS-QuickSetup-PatchPolicy-scan-abc12 \(8dfe3659-0000-4000-8000-000000000001, managed by AWS Quick Setup\) does: each run overwrites the other's patch compliance data/);
+    expect(hasDenials(r)).toBe(false);
+
+    const annotated = { ...GOOD, "w.yaml": windowDoc({ annotations: '    patchctl/exempt: "overlapping-schedules: Quick Setup scans daily until CHG-77 retires it"\n' }) };
+    const exempted = evaluatePlanPolicies(plan, (await stateOf(annotated)).state, await builtInPolicies(), { allowDestructive: false });
+    expect(exempted.findings).toEqual([]);
+    expect(exempted.exemptions).toEqual([expect.objectContaining({ policyId: "overlapping-schedules", resource: "MaintenanceWindow/win" })]);
+  });
+
+  it("says nothing for other tag values, an unmanaged resource that runs no patching, or a task that is no patching document", async () => {
+    const { state } = await stateOf(GOOD);
+    const policies = await builtInPolicies();
+    const elsewhere = { ...planOf([change("noop", task)]), unmanaged: [{ ...quickSetup, patchingTargets: [{ key: "tag:Patch Group", values: ["web"] }] }, { type: "PatchBaseline" as const, id: "pb-1", name: "hand-made" }] };
+    expect(evaluatePlanPolicies(elsewhere, state, policies, { allowDestructive: false }).findings).toEqual([]);
+    const notPatching = await stateOf({ ...GOOD, "w.yaml": windowDoc({ task: "      taskType: RUN_COMMAND\n      taskArn: AWS-RunShellScript\n      targets: [{key: WindowTargetIds, values: [servers]}]\n      maxConcurrency: \"1\"\n      maxErrors: \"1\"\n" }) });
+    const same = { ...planOf([change("noop", task)]), unmanaged: [{ ...quickSetup, patchingTargets: [{ key: "tag:Patch Group", values: ["prod-group"] }] }] };
+    expect(evaluatePlanPolicies(same, notPatching.state, policies, { allowDestructive: false }).findings).toEqual([]);
+  });
+});

@@ -158,6 +158,6 @@ describe("schemas/policy.schema.json", () => {
         count++;
       }
     }
-    expect(count).toBe(11);
+    expect(count).toBe(12);
   });
 });

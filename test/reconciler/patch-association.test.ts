@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliJson } from "../helpers/aws-cli.js";
@@ -211,8 +211,54 @@ spec:
     expect(conflicts[0]).toMatchObject({ key: "PatchAssociation/quick-setup-scan", adoptable: false, message: expect.stringContaining("managed by AWS Quick Setup") });
     const tags = (await cli("list-tags-for-resource", "--resource-type", "Association", "--resource-id", String(qs.AssociationId))).TagList as { Key: string }[];
     expect(tags.map((t) => t.Key)).toEqual(["QuickSetupID"]);
+    // Applying does not touch it either: the same version, the same tags, still there.
+    const applied = await h.cli(["reconcile", EXAMPLE, "--auto-approve"]);
+    expect(applied.code, applied.out + applied.err).toBe(0);
+    const after = (await cli("describe-association", "--association-id", String(qs.AssociationId))).AssociationDescription as Json;
+    expect(after).toMatchObject({ AssociationVersion: qs.AssociationVersion, AssociationName: "AWS-QuickSetup-PatchPolicy-scan-abc12", ScheduleExpression: "cron(0 */30 * * * ? *)" });
+    const tagsAfter = (await cli("list-tags-for-resource", "--resource-type", "Association", "--resource-id", String(qs.AssociationId))).TagList as { Key: string }[];
+    expect(tagsAfter.map((t) => t.Key)).toEqual(["QuickSetupID"]);
     await cli("delete-association", "--association-id", String(qs.AssociationId));
   });
+
+  it("a desired schedule on the instances another patching association runs on (Quick Setup's, another owner's) is an overlapping-schedules warning", async () => {
+    const findings = async (): Promise<{ policyId: string; severity: string; resource: string; field?: string; file: string; line: number; message: string }[]> => {
+      const plan = await h.cli(["reconcile", EXAMPLE, "--plan", "--output", "json"]);
+      expect(plan.code, plan.out + plan.err).toBe(0);
+      return (JSON.parse(plan.out.slice(plan.out.indexOf("{"))) as { policy: { warnings: { policyId: string; severity: string; resource: string; field?: string; file: string; line: number; message: string }[] } }).policy.warnings.filter((f) => f.policyId === "overlapping-schedules");
+    };
+    expect((await h.cli(["reconcile", EXAMPLE, "--auto-approve"])).code).toBe(0);
+    expect(await findings()).toEqual([]);
+    // Quick Setup scans the Database Servers, which the example scans nightly and installs on weekly.
+    const qs = (await cli(
+      "create-association", "--name", "AWS-RunPatchBaselineAssociation", "--association-name", "AWS-QuickSetup-PatchPolicy-scan-xyz98",
+      "--targets", "Key=tag:Patch Group,Values=Database Servers", "--parameters", "Operation=Scan", "--tags", "Key=QuickSetupID,Value=xyz98",
+    )).AssociationDescription as Json;
+    // A hand-made one on other instances overlaps with nothing; another owner's agent update runs no patching.
+    await cli("create-association", "--name", "AWS-RunPatchBaseline", "--association-name", "web-scan", "--targets", "Key=tag:Patch Group,Values=Web Servers", "--parameters", "Operation=Scan");
+    const agent = (await cli("create-association", "--name", "AWS-UpdateSSMAgent", "--association-name", "agent", "--targets", "Key=tag:Patch Group,Values=Database Servers")).AssociationDescription as Json;
+    const found = await findings();
+    expect(found.map((f) => [f.resource, f.field, f.severity]).sort()).toEqual([
+      ["PatchAssociation/nightly-scan", "spec.targets", "warn"],
+      ["WindowTask/weekly-install/install", "spec.tasks[0].targets", "warn"],
+    ]);
+    const scan = found.find((f) => f.resource === "PatchAssociation/nightly-scan")!;
+    expect(scan.file).toMatch(/scan-association\.yaml$/);
+    expect(scan.message).toContain(`PatchAssociation/nightly-scan scans the instances tagged Patch Group=Database Servers, as association AWS-QuickSetup-PatchPolicy-scan-xyz98 (${String(qs.AssociationId)}, managed by AWS Quick Setup) does: each run overwrites the other's patch compliance data`);
+    expect(found.find((f) => f.resource.startsWith("WindowTask"))!.message).toContain("installs on the instances tagged Patch Group=Database Servers");
+    // Shown in the text plan and in drift, without changing what they exit with.
+    const text = await h.cli(["reconcile", EXAMPLE, "--plan"]);
+    expect(text.code).toBe(0);
+    expect(text.out + text.err).toContain("overlapping-schedules");
+    // patchctl.yaml switches it off like any built-in.
+    const dir = writeTree(Object.fromEntries(["baseline.yaml", "install-window.yaml", "scan-association.yaml"].map((f) => [f, readFileSync(path.join(EXAMPLE, f), "utf8")])));
+    writeFileSync(path.join(dir, "patchctl.yaml"), `${readFileSync(path.join(EXAMPLE, "patchctl.yaml"), "utf8").trimEnd()}\npolicies: {overlapping-schedules: "off"}\n`);
+    const off = await h.cli(["reconcile", dir, "--plan", "--output", "json"]);
+    expect(off.code, off.out + off.err).toBe(0);
+    expect((JSON.parse(off.out.slice(off.out.indexOf("{"))) as { policy: { warnings: { policyId: string }[] } }).policy.warnings.map((f) => f.policyId)).not.toContain("overlapping-schedules");
+    for (const name of ["AWS-QuickSetup-PatchPolicy-scan-xyz98", "web-scan", "agent"]) await cli("delete-association", "--association-id", await associationId(cli, name));
+    expect(agent.AssociationId).toBeDefined();
+  }, 180_000);
 });
 
 describe("import adopts an association made with the AWS CLI", () => {
@@ -235,10 +281,14 @@ describe("import adopts an association made with the AWS CLI", () => {
     );
     // Not patching: left out of the import (and of patchctl's view).
     await cli("create-association", "--name", "AWS-UpdateSSMAgent", "--association-name", "agent-update", "--targets", "Key=InstanceIds,Values=*", "--schedule-expression", "rate(7 days)");
+    // Quick Setup's: left out, saying why (its patch policy manages it), and never touched by the adoption below.
+    const qs = (await cli("create-association", "--name", "AWS-RunPatchBaselineAssociation", "--association-name", "AWS-QuickSetup-PatchPolicy-install-q1w2e", "--targets", "Key=tag:Patch Group,Values=Web Servers", "--parameters", "Operation=Install", "--tags", "Key=QuickSetupID,Value=q1w2e")).AssociationDescription as Json;
     const out = writeTree({});
     const imported = await h.cli(["import", "--out", out, "--owner", "web", "--force"]);
     expect(imported.code, imported.out + imported.err).toBe(0);
     expect(imported.out).toContain("and 1 patch association into");
+    expect(imported.out + imported.err).toContain(`PatchAssociation 'AWS-QuickSetup-PatchPolicy-install-q1w2e' (${String(qs.AssociationId)}): managed by AWS Quick Setup`);
+    expect(readdirSync(path.join(out, "associations"))).toEqual(["weekly-install.yaml"]);
     const yaml = readFileSync(path.join(out, "associations", "weekly-install.yaml"), "utf8");
     expect(yaml).toContain("kind: PatchAssociation");
     expect(yaml).toContain("scheduleOffset: 1");
@@ -258,5 +308,8 @@ describe("import adopts an association made with the AWS CLI", () => {
     expect(after.out).toContain("No changes.");
     const d = (await cli("describe-association", "--association-id", await associationId(cli, "weekly-install"))).AssociationDescription as Json;
     expect(d.AssociationVersion).toBe("1");
+    const untouched = (await cli("describe-association", "--association-id", String(qs.AssociationId))).AssociationDescription as Json;
+    expect(untouched.AssociationVersion).toBe("1");
+    expect(((await cli("list-tags-for-resource", "--resource-type", "Association", "--resource-id", String(qs.AssociationId))).TagList as { Key: string }[]).map((t) => t.Key)).toEqual(["QuickSetupID"]);
   });
 });
