@@ -164,7 +164,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
   const replica = share ? () => share.status(controllers.filter((c) => c.status.holdsLease).map((c) => c.shareKey)) : undefined;
-  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000) }), replica) : undefined;
+  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000), ...(replica ? { replica } : {}) }), replica) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
   // The scheduled drift report covers every deployment-region this process reconciles, each with the
