@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6,7]
+ * npm run bench [-- --json] [-- --scale 0.2] [-- --scenario 1,2,3,4,5,6,7,8]
  *
  * Runs patchctl against local SSM endpoints started as child processes (so the CPU time
  * and peak RSS measured here are patchctl's own) and prints, per scenario, the SSM calls
@@ -24,6 +24,7 @@ import { computePlan } from "../src/reconciler/plan.js";
 import type { ActualResource } from "../src/reconciler/read-actual.js";
 import { AwsGateway } from "../src/aws/gateway.js";
 import { ReadCadence } from "../src/controller/read-cadence.js";
+import { fanOutReplicas } from "./fan-out-replicas.js";
 
 export interface Fleet {
   baselines: number;
@@ -122,7 +123,7 @@ export function writeFleet(f: Fleet, owner: string, copy = 0): string {
 
 const BENCH_JS = new URL(import.meta.url).pathname;
 
-function startEndpoint(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+export function startEndpoint(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(path.dirname(BENCH_JS), "..", "cmd", "patchctl.js"), "local-ssm", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -135,7 +136,7 @@ function startEndpoint(args: string[]): Promise<{ child: ChildProcess; url: stri
   });
 }
 
-async function endpointStats(url: string): Promise<{ calls: Record<string, number>; throttled: number }> {
+export async function endpointStats(url: string): Promise<{ calls: Record<string, number>; throttled: number }> {
   return (await (await fetch(`${url}/_local/stats`)).json()) as { calls: Record<string, number>; throttled: number };
 }
 async function resetStats(url: string): Promise<void> {
@@ -173,9 +174,9 @@ async function load(dir: string): Promise<DesiredState> {
 type Row = Record<string, string | number>;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6,7" }, "seed-into": { type: "string" } } });
+  const { values } = parseArgs({ options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" }, scale: { type: "string", default: "1" }, scenario: { type: "string", default: "1,2,3,4,5,6,7,8" }, "seed-into": { type: "string" } } });
   if (values.help) {
-    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6,7]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 and 7 share one apply from empty\n");
+    process.stdout.write("usage: npm run bench -- [--json] [--scale F] [--scenario 1,2,3,4,5,6,7,8]\n  --scale F     fleet size relative to the SSM quota fleet (50 baselines, 50 windows x 100 targets x 20 tasks)\n  --scenario L  which scenarios to run (see docs/performance.md); scenarios 1-3 and 7 share one apply from empty;\n                8 runs patchctl watch processes (--scale scales its 200 account-regions)\n");
     return;
   }
   const scale = Number(values.scale);
@@ -188,8 +189,8 @@ async function main(): Promise<void> {
     return;
   }
   const scenarios = new Set(values.scenario!.split(",").map(Number));
-  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6, 7].includes(n));
-  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-7 (got '${values.scenario}')`);
+  const unknown = [...scenarios].filter((n) => ![1, 2, 3, 4, 5, 6, 7, 8].includes(n));
+  if (unknown.length > 0) throw new Error(`--scenario takes numbers 1-8 (got '${values.scenario}')`);
   const rows: Row[] = [];
   const work = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "patchctl-bench-"));
   // 6 needs the fleet in endpoints throttling at other rates: a child process writes it into a data file
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
     if (scenarios.has(5)) await fanOut(rows);
     // 6: learn the rate: no-change plans with no --max-tps against services throttling at 10, 50 and 100 TPS.
     if (seed) await learnTheRate(fleet, await seed, work, rows);
+    // 8: fan-out with watch: 200 account-regions (× --scale) in one process and across 3 replicas, next to the slowest single one.
+    if (scenarios.has(8)) await fanOutReplicas({ cli: path.join(path.dirname(BENCH_JS), "..", "cmd", "patchctl.js"), writeFleet: (f, owner) => writeFleet({ ...f }, owner), startEndpoint, endpointStats }, scale, work, rows);
   } finally {
     removeWrittenFleets();
     rmSync(work, { recursive: true, force: true });

@@ -159,6 +159,12 @@ export class AwsGateway {
         } catch (err) {
           const key = `${op}:${err instanceof Error ? err.name : "Error"}`;
           this.stats.errors[key] = (this.stats.errors[key] ?? 0) + 1;
+          // An error answer with no error code (not the service's: a proxy's, or the HTTP server's own) says only
+          // "UnknownError": name the operation and the HTTP status, so logs and /status tell what failed.
+          if (err instanceof Error && err.message === "UnknownError") {
+            const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+            err.message = `UnknownError: ${op} answered HTTP ${status ?? "?"} without an error code`;
+          }
           throw err;
         }
       },

@@ -14,7 +14,7 @@ import { newHolderId } from "../reconciler/lease.js";
 import type { Notifier } from "../controller/notify.js";
 import { notifyAll, SnsNotifier, WebhookNotifier } from "../controller/notify.js";
 import type { DriftReportPart } from "../controller/drift-report.js";
-import { driftTotals, renderDriftReport } from "../controller/drift-report.js";
+import { driftReportParts, driftTotals, renderDriftReport } from "../controller/drift-report.js";
 import { loadDesiredState } from "../desired/load.js";
 import { writeFile } from "node:fs/promises";
 import type { Connection, DeploymentAccess } from "./connection.js";
@@ -78,7 +78,8 @@ region (a lease in Parameter Store). Runs until SIGTERM or SIGINT.
                             /status (JSON), e.g. :8080
   --workdir DIR             where the checkouts go (default: a new temporary directory)
   --drift-schedule CRON     also make a drift report on this cron schedule (e.g. "0 6 * * *") over every
-                            deployment-region, and send it
+                            deployment-region, and send it; replicas sharing them each report those
+                            whose lease they hold
   --drift-report-file FILE  write the scheduled drift report to FILE
   -o, --output FORMAT       the scheduled drift report's format: text (default), json or markdown
   --notify-webhook URL      post notifications (applied changes, drift, refused commits, failures) to URL
@@ -163,31 +164,26 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   if (values["notify-webhook"]) notifiers.push(new WebhookNotifier(values["notify-webhook"]));
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
   const replica = share ? () => share.status(controllers.filter((c) => c.status.holdsLease).map((c) => c.shareKey)) : undefined;
-  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000) }), replica) : undefined;
+  const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000), ...(replica ? { replica } : {}) }), replica) : undefined;
   if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
   // The scheduled drift report covers every deployment-region this process reconciles, each with the
-  // last good commit of its own checkout, through its own connection.
+  // last good commit of its own checkout, through its own connection. Replicas sharing the
+  // deployment-regions each report only those whose lease they hold: across replicas, each once.
   const driftTask = values["drift-schedule"]
     ? cron.schedule(values["drift-schedule"], async () => {
         try {
-          const parts: DriftReportPart[] = await Promise.all(
-            controllers.map(async (c) => {
-              const where = { deployment: c.status.deployment, region: c.status.region ?? conn.region };
-              try {
-                const plan = await c.driftPlan();
-                return plan ? { ...where, plan } : { ...where, error: "no valid desired state yet" };
-              } catch (err) {
-                return { ...where, error: err instanceof Error ? err.message : String(err) };
-              }
-            }),
-          );
+          const parts: DriftReportPart[] = await driftReportParts(controllers, { shared: share !== undefined, region: conn.region });
+          if (parts.length === 0) {
+            logger.info({ event: "drift-report-skipped", replica: share?.id ?? null }, "scheduled drift report: this replica holds no deployment-region's lease; the others report them");
+            return;
+          }
           if (parts.every((p) => !p.plan)) return;
           const report = renderDriftReport(parts, reportFormat);
           if (values["drift-report-file"]) await writeFile(values["drift-report-file"], report);
           const { drifted, unmanaged, failed } = driftTotals(parts);
           const owner = parts.find((p) => p.plan)?.plan?.owner ?? values.owner ?? "unknown";
-          logger.info({ event: "drift-report", drifted, unmanaged, deploymentRegions: parts.length, failed }, "scheduled drift report");
+          logger.info({ event: "drift-report", drifted, unmanaged, deploymentRegions: parts.length, failed, ...(share ? { replica: share.id } : {}) }, "scheduled drift report");
           for (const p of parts.filter((x) => x.error)) logger.error({ event: "drift-report-failed", deployment: p.deployment ?? null, region: p.region, error: p.error }, "scheduled drift report failed for a deployment-region");
           const where = parts.length === 1 ? "" : ` over ${parts.length} deployment-regions`;
           await notifyAll(notifiers, { kind: "drift", owner, text: `patchctl drift report for ${owner}${where}: ${drifted} drifted, ${unmanaged} unmanaged${failed ? `, ${failed} failed` : ""}`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));

@@ -13,6 +13,39 @@ export interface DriftReportPart {
   error?: string;
 }
 
+/** What the scheduled drift report needs of a controller (Controller has it). */
+export interface DriftReportSource {
+  readonly status: { deployment?: string; region?: string; holdsLease: boolean };
+  driftPlan(): Promise<Plan | undefined>;
+}
+
+/**
+ * The deployment-regions one watch process reports on: with replicas sharing the deployment-regions
+ * (docs/replicas.md), only those whose write lease it holds, so that across replicas each is reported
+ * by exactly one (the lease has one holder); without sharing (one account-region, --no-apply), all.
+ */
+export function driftReportScope<T extends DriftReportSource>(controllers: readonly T[], shared: boolean): T[] {
+  return shared ? controllers.filter((c) => c.status.holdsLease) : [...controllers];
+}
+
+/**
+ * Plans each deployment-region in scope (driftReportScope) against its account, concurrently; a
+ * deployment-region whose plan fails or has no valid desired state yet is a part with `error`.
+ */
+export async function driftReportParts(controllers: readonly DriftReportSource[], opts: { shared: boolean; region: string }): Promise<DriftReportPart[]> {
+  return Promise.all(
+    driftReportScope(controllers, opts.shared).map(async (c) => {
+      const where = { deployment: c.status.deployment, region: c.status.region ?? opts.region };
+      try {
+        const plan = await c.driftPlan();
+        return plan ? { ...where, plan } : { ...where, error: "no valid desired state yet" };
+      } catch (err) {
+        return { ...where, error: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
+}
+
 /**
  * The scheduled drift report (watch --drift-schedule) over every deployment-region a watch
  * process reconciles. One part without deployments renders exactly as a single plan's drift

@@ -1,6 +1,6 @@
 import { desiredPatchGroups, readCompliance } from "../compliance/report.js";
 import type { ComplianceReport } from "../compliance/report.js";
-import type { StatusPage, StatusRegion } from "../status-page/index.js";
+import type { StatusPage, StatusRegion, StatusReplica } from "../status-page/index.js";
 import { regionState } from "../status-page/index.js";
 import { computeTimeline } from "../timeline/index.js";
 import type { Timeline } from "../timeline/index.js";
@@ -12,6 +12,8 @@ export interface StatusPageOptions {
   /** How long a compliance read is reused: the page may be loaded often, compliance is read at most this often per deployment-region. */
   complianceTtlMs: number;
   title?: string;
+  /** With replicas sharing the deployment-regions: this replica's share and what it holds (as /status `replica`). */
+  replica?: () => StatusReplica;
 }
 
 interface CachedCompliance {
@@ -36,6 +38,7 @@ export class StatusPageSource {
   async page(now = new Date()): Promise<StatusPage> {
     await Promise.all(this.controllers.map((c) => this.refreshCompliance(c, now.getTime())));
     const page: StatusPage = { title: this.opts.title ?? "patchctl status", generatedAt: now.toISOString(), refreshSeconds: this.opts.refreshSeconds, regions: this.controllers.map((c) => this.region(c)) };
+    if (this.opts.replica) page.replica = this.opts.replica();
     const timeline = this.timeline(now);
     if (timeline) page.timeline = timeline;
     return page;

@@ -12,9 +12,15 @@ export function newAjv(): Ajv {
 }
 
 const compiledRules = new WeakMap<object, ValidateFunction>();
+/**
+ * By the rule's JSON text, too: policies are loaded afresh for every prepared state (each watch
+ * controller, each deployment-region), so the same rule arrives as a new object each time, and
+ * compiling it again cost about 0.5 s of CPU per controller (bench scenario 8: 200 controllers).
+ */
+const compiledByText = new Map<string, ValidateFunction>();
 const compiledBooleans = new Map<boolean, ValidateFunction>();
 
-/** Compiles a rule once (by identity); throws when it is not a valid JSON Schema. */
+/** Compiles a rule once (by identity, then by its JSON text); throws when it is not a valid JSON Schema. */
 export function compileRule(schema: JsonSchema): ValidateFunction {
   if (typeof schema === "boolean") {
     let fn = compiledBooleans.get(schema);
@@ -23,7 +29,12 @@ export function compileRule(schema: JsonSchema): ValidateFunction {
   }
   let fn = compiledRules.get(schema);
   if (!fn) {
-    fn = newAjv().compile(schema);
+    const text = JSON.stringify(schema);
+    fn = compiledByText.get(text);
+    if (!fn) {
+      fn = newAjv().compile(schema);
+      compiledByText.set(text, fn);
+    }
     compiledRules.set(schema, fn);
   }
   return fn;

@@ -99,6 +99,18 @@ export interface StatusRegion {
   history: CycleSample[];
 }
 
+/** This watch process among replicas sharing the deployment-regions (docs/replicas.md), as /status `replica` has it. */
+export interface StatusReplica {
+  /** host:pid:random */
+  id: string;
+  /** Live replicas counted at the last heartbeat, this one included. */
+  live: number;
+  /** The most deployment-regions this replica may hold: ceil(deployment-regions / live). */
+  share: number;
+  /** The deployment-regions (`deployment/region`) whose write lease this replica holds. */
+  holding: string[];
+}
+
 export interface StatusPage {
   title: string;
   /** ISO-8601 UTC */
@@ -106,5 +118,7 @@ export interface StatusPage {
   /** `<meta http-equiv="refresh">` every this many seconds; absent: a static report. */
   refreshSeconds?: number;
   regions: StatusRegion[];
+  /** With replicas sharing the deployment-regions: this replica, its share and what it holds. */
+  replica?: StatusReplica;
   timeline?: Timeline;
 }

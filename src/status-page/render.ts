@@ -1,7 +1,7 @@
 import type { ComplianceReport } from "../compliance/report.js";
 import type { Timeline } from "../timeline/index.js";
 import { formatUtc, renderTimelineSvg, TIMELINE_SVG_CSS, timelineHeadline } from "../timeline/index.js";
-import type { CycleSample, RegionState, StatusPage, StatusRegion } from "./model.js";
+import type { CycleSample, RegionState, StatusPage, StatusRegion, StatusReplica } from "./model.js";
 import { REGION_STATES } from "./model.js";
 import { REDACTED } from "../diff/redact.js";
 
@@ -179,6 +179,29 @@ ${rows.length ? `<table><thead><tr><th>where</th><th>severity</th><th>policy</th
 ${ex.length ? `<h3>Exemptions</h3><table><thead><tr><th>where</th><th>policy</th><th>resource</th><th>reason</th><th>file</th></tr></thead><tbody>${ex.join("\n")}</tbody></table>` : `<p class="muted">No exemptions.</p>`}`;
 }
 
+/**
+ * Replicas sharing the deployment-regions: this replica's id, the live replicas it counts, its share
+ * and which deployment-regions it holds; the others' are held by the other replicas (or waiting for
+ * their lease), each on its own page.
+ */
+function replicaSection(replica: StatusReplica | undefined, regions: StatusRegion[]): string {
+  if (!replica) return "";
+  const held = new Set(replica.holding);
+  const elsewhere = regions.map((r) => (r.deployment !== undefined ? `${r.deployment}/${r.region}` : `/${r.region}`)).filter((k) => !held.has(k));
+  const list = (keys: string[], cls: string): string => (keys.length ? `<ul class="${cls}">${keys.map((k) => `<li data-key="${esc(k)}"><code>${esc(k)}</code></li>`).join("")}</ul>` : `<p class="muted">none</p>`);
+  return `<h2>Replica</h2>
+<table class="replica" data-id="${esc(replica.id)}" data-live="${replica.live}" data-share="${replica.share}" data-holding="${replica.holding.length}"><tbody>
+<tr><th>this replica</th><td><code>${esc(replica.id)}</code></td></tr>
+<tr><th>live replicas</th><td class="num">${replica.live}</td></tr>
+<tr><th>share</th><td>at most ${replica.share} of ${Math.max(regions.length, replica.holding.length)} deployment-region(s)</td></tr>
+<tr><th>holding</th><td>${replica.holding.length}${replica.holding.length > replica.share ? " (over its share: released at the next cycles)" : ""}</td></tr>
+</tbody></table>
+<h3>Held by this replica (its write leases)</h3>
+${list(replica.holding, "holding")}
+<h3>Not held here (the other replicas' share, or waiting for a lease)</h3>
+${list(elsewhere, "elsewhere")}`;
+}
+
 function timelineSection(t: Timeline | undefined): string {
   if (!t) return "";
   const rows = t.groups.map((g) => `<tr data-lane="${esc(g.lane)}"><td>${esc(g.lane)}</td><td>${esc(g.approval.at ? formatUtc(g.approval.at) : g.approval.status)}</td><td${g.install ? "" : ' class="bad"'}>${esc(g.install ? formatUtc(g.install.at) : "never")}</td><td>${esc(g.install?.window ?? "")}</td></tr>`);
@@ -232,6 +255,7 @@ ${page.refreshSeconds !== undefined ? `<meta http-equiv="refresh" content="${Mat
 <div class="cards">
 ${page.regions.map((r) => card(r, now)).join("\n")}
 </div>
+${replicaSection(page.replica, page.regions)}
 ${changesSection(page.regions)}
 ${rolloutsSection(page.regions)}
 ${policySection(page.regions)}
