@@ -188,7 +188,7 @@ function parseSeconds(value: string | undefined, fallback: number): number {
 }
 
 /** Runs `fn` holding the owner's write lease in this account and region; renews it meanwhile. */
-async function withLease<T>(gateway: AwsGateway, owner: string, timeoutSeconds: number, io: Io, fn: () => Promise<T>): Promise<T> {
+async function withLease<T>(gateway: AwsGateway, owner: string, timeoutSeconds: number, io: Io, fn: (leaseLost?: AbortSignal) => Promise<T>): Promise<T> {
   const lease = new Lease(gateway, owner);
   try {
     await lease.acquireWaiting(timeoutSeconds * 1000, 1000, (r) => io.err(`waiting for the write lease held by ${r.holder} (until ${r.expiresAt})…`));
@@ -196,11 +196,9 @@ async function withLease<T>(gateway: AwsGateway, owner: string, timeoutSeconds: 
     if (err instanceof LeaseHeldError) throw new UsageError(`${err.message}; not applying. Retry later or raise --lock-timeout.`);
     throw err;
   }
-  const timer = setInterval(() => void lease.renew().catch(() => {}), 30_000);
   try {
-    return await fn();
+    return await lease.keepWhile(fn, (err) => io.err(`error: ${err.message}; the apply stops before its next call`));
   } finally {
-    clearInterval(timer);
     await lease.release().catch(() => {});
   }
 }

@@ -228,7 +228,9 @@ export class Controller {
         owner,
         deleteGuard: { maxDeletePercent: this.opts.maxDeletePercent, allowMassDelete: this.opts.allowMassDelete },
         mode: applying ? "apply" : "plan",
-        lease: (fn) => fn(), // held across cycles (ensureLease)
+        // Held across cycles (ensureLease), and renewed while the cycle runs: one longer than the
+        // lease's TTL must not let another replica take it mid-apply.
+        lease: (fn) => this.keepLease(fn),
         signal: this.abort.signal,
         onEvent: (e) => {
           if (isApplyEvent(e)) this.page.applying = true;
@@ -390,6 +392,16 @@ export class Controller {
     const result: CycleResult = { at: new Date().toISOString(), ok: true, commit: this.status.commit };
     this.status.lastResult = result;
     return result;
+  }
+
+  /** Runs `fn` renewing the held lease every third of its TTL; a lost lease stops the apply before its next call. */
+  private keepLease<T>(fn: (leaseLost?: AbortSignal) => Promise<T>): Promise<T> {
+    if (!this.lease) return fn();
+    return this.lease.keepWhile(fn, (err) => {
+      this.status.holdsLease = false;
+      this.opts.share?.drop(this.shareKey);
+      this.log().warn({ event: "lease-lost", error: err.message }, `${err.message}: the apply stops before its next call`);
+    });
   }
 
   private async ensureLease(owner: string): Promise<void> {

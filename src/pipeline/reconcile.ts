@@ -81,7 +81,11 @@ export async function prepareState(state: DesiredState, policiesDir: string | un
 }
 
 /** Runs `fn` holding the owner's write lease in this account and region. */
-export type LeaseScope = <T>(fn: () => Promise<T>) => Promise<T>;
+/**
+ * Runs `fn` holding the owner's write lease; the scope may hand `fn` a signal that aborts when the
+ * lease is lost while it runs (Lease.keepWhile), which stops the apply before its next call.
+ */
+export type LeaseScope = <T>(fn: (leaseLost?: AbortSignal) => Promise<T>) => Promise<T>;
 
 export interface ReconcileRequest {
   gateway: AwsGateway;
@@ -148,11 +152,11 @@ function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions)
 /** Plans a prepared desired state against the account and, in mode "apply", applies what the checks allow. */
 export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
   const owner = req.owner ?? prepared.state.config.owner;
-  const run = async (): Promise<ReconcileOutcome> => {
+  const run = async (leaseLost?: AbortSignal): Promise<ReconcileOutcome> => {
     const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onEvent: req.onEvent, snapshots: req.snapshots, freshBeforeChanges: req.mode === "apply" });
     req.onEvent?.({ code: "PATCHCTL_I2001", owner: plan.owner, region: plan.region, summary: plan.summary, partial: plan.partial !== undefined });
     const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
-    return finish(plan, policy, req, freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
+    return finish(plan, policy, withLeaseSignal(req, leaseLost), freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
   };
   if (req.mode !== "apply") return run();
   if (!req.lease) throw new Error("applying needs the write lease");
@@ -166,11 +170,11 @@ export async function reconcilePrepared(prepared: PreparedDesired, req: Reconcil
 export async function applySavedPlan(plan: SavedPlan, req: Omit<ReconcileRequest, "mode" | "adopt" | "owner" | "allowDestructive">): Promise<ReconcileOutcome> {
   if (!req.lease) throw new Error("applying needs the write lease");
   const empty: PolicyResult = { findings: [], exemptions: [], errors: [] };
-  return req.lease(async () => {
+  return req.lease(async (leaseLost) => {
     if (await isPlanStale(plan, req.gateway)) {
       return { plan, policy: empty, refusals: [{ code: "stale-plan", message: "Saved plan is stale: the account changed since the plan was made. Run patchctl reconcile --plan again" }], deferred: [] };
     }
-    return finish(plan, empty, { ...req, mode: "apply" }, plan.freeze, plan.suspend);
+    return finish(plan, empty, withLeaseSignal({ ...req, mode: "apply" }, leaseLost), plan.freeze, plan.suspend);
   });
 }
 
@@ -182,6 +186,12 @@ function freezeRefusal(status: FreezeStatus): Refusal {
 /** patchctl.yaml `suspend:`: nothing is applied while it is set, whatever the plan holds. */
 export function suspendRefusal(reason: string): Refusal {
   return { code: "suspended", message: `applying is suspended (patchctl.yaml suspend: "${reason}"); remove suspend: to apply again` };
+}
+
+/** The request whose signal also aborts when the write lease is lost. */
+function withLeaseSignal<R extends { signal?: AbortSignal }>(req: R, leaseLost: AbortSignal | undefined): R {
+  if (!leaseLost) return req;
+  return { ...req, signal: req.signal ? AbortSignal.any([req.signal, leaseLost]) : leaseLost };
 }
 
 async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, settings: FreezeSettings | undefined, suspend: string | undefined): Promise<ReconcileOutcome> {

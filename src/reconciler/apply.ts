@@ -166,7 +166,7 @@ export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: Ap
     }
     try {
       for (const call of callsFor(part)) {
-        if (opts.signal?.aborted) throw new ApplyError("interrupted before this call");
+        if (opts.signal?.aborted) throw new ApplyError(`interrupted before this call${opts.signal.reason instanceof Error && opts.signal.reason.name === "LeaseLostError" ? `: ${opts.signal.reason.message}` : ""}`);
         const input = resolve(call.input) as Record<string, unknown>;
         const recorded: RecordedCall = { operation: call.operation, input: redactCallInput(call.operation, input), description: call.description, change: key };
         calls.push(recorded);

@@ -50,6 +50,14 @@ export class LeaseHeldError extends Error {
   }
 }
 
+/** The lease was taken by another holder (or could not be renewed in time) while this one worked under it. */
+export class LeaseLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LeaseLostError";
+  }
+}
+
 export class Lease {
   private held = false;
   constructor(
@@ -66,6 +74,11 @@ export class Lease {
 
   get isHeld(): boolean {
     return this.held;
+  }
+
+  /** How long a written lease lasts without a renewal. */
+  get ttl(): number {
+    return this.ttlMs;
   }
 
   private record(): LeaseRecord {
@@ -142,6 +155,45 @@ export class Lease {
       throw new Error(`the write lease was lost${current ? ` to ${current.holder}` : ""}`);
     }
     await this.put(true);
+  }
+
+  /**
+   * Runs `fn` while renewing the held lease every third of its TTL, so that a run longer than the
+   * TTL (a slow apply, a starved process) never lets the lease expire under it. When a renewal finds
+   * the lease taken by another holder, or renewals keep failing until the last good one is two
+   * thirds of a TTL old (it may expire before the next), the signal given to `fn` is aborted with a
+   * LeaseLostError: an apply stops before its next call, so two writers never interleave.
+   */
+  async keepWhile<T>(fn: (signal: AbortSignal) => Promise<T>, onLost?: (err: LeaseLostError) => void): Promise<T> {
+    const lost = new AbortController();
+    const every = Math.max(1, Math.floor(this.ttlMs / 3));
+    let lastRenewed = this.now();
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing || lost.signal.aborted) return;
+      renewing = true;
+      this.renew()
+        .then(() => {
+          lastRenewed = this.now();
+        })
+        .catch((err: unknown) => {
+          const taken = !this.held;
+          if (!taken && this.now() - lastRenewed < (2 * this.ttlMs) / 3) return; // a transient failure: the next tick retries
+          this.held = false;
+          const error = new LeaseLostError(taken ? (err instanceof Error ? err.message : String(err)) : `the write lease could not be renewed for ${Math.round((this.now() - lastRenewed) / 1000)} s and may expire: ${err instanceof Error ? err.message : String(err)}`);
+          lost.abort(error);
+          onLost?.(error);
+        })
+        .finally(() => {
+          renewing = false;
+        });
+    }, every);
+    timer.unref?.();
+    try {
+      return await fn(lost.signal);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   async release(): Promise<void> {
