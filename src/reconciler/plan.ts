@@ -152,7 +152,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
       conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: conflict });
       continue;
     }
-    changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a) ? "adopted: patchctl ownership tags added" : a.adoptedAs ? `adopted: ${a.adoptedAs}` : undefined));
+    changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a)));
   }
 
   const unmanaged: UnmanagedResource[] = [];
@@ -205,7 +205,8 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
 /** No ignored fields (shared: only its length is read, never stored in a change). */
 const NO_FIELDS: string[] = [];
 
-function pairChange(desired: Resource, a: ActualResource, adoptReason?: string): Change {
+/** `adoptedSide`: the actual side was taken over with --adopt in this plan. */
+function pairChange(desired: Resource, a: ActualResource, adoptedSide: boolean): Change {
   const handler = handlerFor(desired.type);
   const { desired: d, ignored } = desired.controls?.ignoreFields?.length ? withIgnoredFields(desired, a) : { desired, ignored: NO_FIELDS };
   const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
@@ -213,6 +214,8 @@ function pairChange(desired: Resource, a: ActualResource, adoptReason?: string):
   if (fields.length > 0) fields = fields.filter((f) => !(f.after === undefined && handler.serverDefaulted?.includes(f.path)));
   // The common case in a large plan: no difference, no controls (nothing more to allocate).
   if (fields.length === 0 && ignored.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [] };
+  // Read only when there is a change to give a reason to (a no-op has none).
+  const adoptReason = adoptedSide ? "adopted: patchctl ownership tags added" : a.adoptedAs ? `adopted: ${a.adoptedAs}` : undefined;
   const reason = a.renamedFrom !== undefined ? `renamed from ${a.renamedFrom}` : adoptReason;
   const controls: Pick<Change, "ignoredFields" | "planned"> = ignored.length ? { ignoredFields: ignored } : {};
   if (fields.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [], ...controls };
