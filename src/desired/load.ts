@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { mapLimit } from "../util/limit.js";
+import { createLimiter } from "../util/limit.js";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { ConfigDoc, DeploymentSpec, ResourceDoc, ResourceKind } from "../model/desired.js";
@@ -81,7 +81,8 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
     const d = decoded[i];
     if (d && "text" in d) pending[i] = valuesFromPool(d.text);
   };
-  const contents = await mapLimit(found.files, READ_CONCURRENCY, async (file, i) => {
+  const limit = createLimiter(READ_CONCURRENCY);
+  const reads = found.files.map((file, i) => limit(async (): Promise<{ file: string; bytes?: Uint8Array; error?: string }> => {
     let bytes: Uint8Array;
     try {
       bytes = await read(file);
@@ -96,9 +97,14 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
       for (let j = 0; j < decoded.length; j++) if (decoded[j] !== undefined) toPool(j);
     }
     return { file, bytes };
-  });
-  // Each file is taken up as soon as its answer is in (in order), so checking overlaps parsing.
-  for (const [i, { file, bytes, error }] of contents.entries()) {
+  }));
+  const allRead = Promise.all(reads);
+  allRead.catch(() => {}); // a failure surfaces where its file is awaited below
+  // Each file is taken up as soon as it is read and its answer is in (in order), so checking
+  // overlaps reading and parsing. Until the pool is decided on, only the last read can decide.
+  for (let i = 0; i < reads.length; i++) {
+    const { file, bytes, error } = await reads[i]!;
+    if (!pooled) await allRead;
     const d = decoded[i];
     if (bytes === undefined || d === undefined) {
       diagnostics.push({ severity: "error", file, line: 1, column: 1, message: `cannot read file: ${error ?? "unknown error"}`, code: "file" });
