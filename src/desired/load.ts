@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { mapLimit } from "../util/limit.js";
+import { createLimiter } from "../util/limit.js";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostics.js";
 import type { ConfigDoc, DeploymentSpec, ResourceDoc, ResourceKind } from "../model/desired.js";
@@ -68,20 +68,43 @@ export async function loadDesiredState(dir: string, options: { readFile?: (f: st
   const rawResources: { kind: ResourceKind; key: string; source: SourceDocument; schemaFindings?: Diagnostic[] }[] = [];
 
   // Read concurrently (a large tree is otherwise mostly waiting on the disk), parse in order.
-  const contents = await mapLimit(found.files, READ_CONCURRENCY, async (file) => {
+  // A large tree (POOL_THRESHOLD_BYTES in all) is parsed on worker threads (js-yaml there, the
+  // documents sent back as JSON). Once the bytes read so far reach the threshold, each file goes
+  // to the pool as soon as it is read (those read before, at that moment): parsing overlaps the
+  // reading instead of waiting for the last file. The same files are pooled as when deciding
+  // after the last read (the sum only grows).
+  const decoded: (ReturnType<typeof decodeYamlFile> | undefined)[] = new Array(found.files.length);
+  const pending: (Promise<unknown[] | undefined> | undefined)[] = new Array(found.files.length);
+  let bytesRead = 0;
+  let pooled = false;
+  const toPool = (i: number): void => {
+    const d = decoded[i];
+    if (d && "text" in d) pending[i] = valuesFromPool(d.text);
+  };
+  const limit = createLimiter(READ_CONCURRENCY);
+  const reads = found.files.map((file, i) => limit(async (): Promise<{ file: string; bytes?: Uint8Array; error?: string }> => {
+    let bytes: Uint8Array;
     try {
-      return { file, bytes: await read(file) };
+      bytes = await read(file);
     } catch (err) {
       return { file, error: (err as Error).message };
     }
-  });
-  // A large tree is parsed on worker threads (js-yaml there, the documents sent back as JSON).
-  const decoded = contents.map((c) => (c.bytes === undefined ? undefined : decodeYamlFile(c.file, c.bytes)));
-  const totalBytes = contents.reduce((n, c) => n + (c.bytes?.byteLength ?? 0), 0);
-  const pooled = totalBytes >= POOL_THRESHOLD_BYTES && parsePoolAvailable();
-  // Each file is taken up as soon as its answer is in (in order), so checking overlaps parsing.
-  const pending = decoded.map((d) => (pooled && d && "text" in d ? valuesFromPool(d.text) : undefined));
-  for (const [i, { file, bytes, error }] of contents.entries()) {
+    decoded[i] = decodeYamlFile(file, bytes);
+    bytesRead += bytes.byteLength;
+    if (pooled) toPool(i);
+    else if (bytesRead >= POOL_THRESHOLD_BYTES && parsePoolAvailable()) {
+      pooled = true;
+      for (let j = 0; j < decoded.length; j++) if (decoded[j] !== undefined) toPool(j);
+    }
+    return { file, bytes };
+  }));
+  const allRead = Promise.all(reads);
+  allRead.catch(() => {}); // a failure surfaces where its file is awaited below
+  // Each file is taken up as soon as it is read and its answer is in (in order), so checking
+  // overlaps reading and parsing. Until the pool is decided on, only the last read can decide.
+  for (let i = 0; i < reads.length; i++) {
+    const { file, bytes, error } = await reads[i]!;
+    if (!pooled) await allRead;
     const d = decoded[i];
     if (bytes === undefined || d === undefined) {
       diagnostics.push({ severity: "error", file, line: 1, column: 1, message: `cannot read file: ${error ?? "unknown error"}`, code: "file" });

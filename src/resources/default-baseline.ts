@@ -1,5 +1,6 @@
 import type { ResourceHandler } from "./handler.js";
 import { adoptThroughBaseline, baselineIdOf, baselineReference, withRenamedBaseline } from "./patch-group-registration.js";
+import { flatKey } from "../util/flat-key.js";
 
 /**
  * The default baseline of one operating system. Spec: { operatingSystem, baseline }.
@@ -48,5 +49,5 @@ export const defaultBaselineHandler: ResourceHandler = {
 };
 
 export function defaultKey(os: string): string {
-  return `DefaultBaseline/${os}`;
+  return flatKey("DefaultBaseline", os);
 }

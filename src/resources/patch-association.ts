@@ -10,6 +10,7 @@ import type { Tag } from "./read-helpers.js";
 import { dedupe, ownershipOf } from "./read-helpers.js";
 import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel } from "./shape.js";
 import { PATCHING_DOCUMENTS, PATCHING_PARAMETERS } from "./window-children.js";
+import { flatKey } from "../util/flat-key.js";
 
 /**
  * A State Manager association running one of AWS's patching documents (kind PatchAssociation).
@@ -19,7 +20,7 @@ import { PATCHING_DOCUMENTS, PATCHING_PARAMETERS } from "./window-children.js";
  */
 
 export function associationKey(logical: string): string {
-  return `PatchAssociation/${logical}`;
+  return flatKey("PatchAssociation", logical);
 }
 
 /** What the tag operations call an association. */

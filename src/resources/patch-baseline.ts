@@ -12,6 +12,7 @@ import { taggedUpdateCalls } from "./handler.js";
 import { withinAny } from "./field-paths.js";
 import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel, toPascal } from "./shape.js";
 import { formatRefText } from "../model/reference.js";
+import { flatKey } from "../util/flat-key.js";
 
 /** Fields of a baseline that UpdatePatchBaseline sends (everything but OS and tags). */
 const UPDATABLE = [
@@ -80,7 +81,7 @@ export const patchBaselineHandler: ResourceHandler = {
   awsName: (r) => String(r.spec.name),
   readScope: "baselines",
   references: () => [],
-  key: (name) => `PatchBaseline/${name}`,
+  key: (name) => flatKey("PatchBaseline", name),
   // Before anything registers against it; deleted after its groups and default moved away.
   phases: { create: 3, update: 3, delete: 10 },
   forceNew: ["operatingSystem"],

@@ -2,6 +2,7 @@ import type { ActualResource, Resource } from "../model/plan.js";
 import type { ResourceRef } from "../model/reference.js";
 import { idOfRef, parseRefText } from "../model/reference.js";
 import type { CallContext, IdRef, Reference, ResourceHandler } from "./handler.js";
+import { flatKey } from "../util/flat-key.js";
 
 /**
  * A patch group registered to a baseline. Identity is (operating system, patch group):
@@ -14,7 +15,7 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
   writes: ["RegisterPatchBaselineForPatchGroup", "DeregisterPatchBaselineForPatchGroup"],
   noun: "patch-group registration",
   ownership: "identity",
-  key: (name) => `PatchGroupRegistration/${name}`,
+  key: (name) => flatKey("PatchGroupRegistration", name),
   references: (r) => baselineReference(r),
   phases: { create: 4, update: 4, delete: 2 },
   unownedPairConflict: (d, a) =>
@@ -52,7 +53,7 @@ export const patchGroupRegistrationHandler: ResourceHandler = {
 };
 
 export function registrationKey(os: string, group: string): string {
-  return patchGroupRegistrationHandler.key(`${os}/${group}`);
+  return flatKey("PatchGroupRegistration", os, group);
 }
 
 /** The baseline a registration or default names: `baseline: <logical name>` (ours) or `baseline: id:<BaselineId>` (not ours). */

@@ -9,6 +9,7 @@ import { patchBaselineHandler } from "./patch-baseline.js";
 import type { InstancePatchState, RolloutState, StageDecision, StageState } from "./rollout-evaluate.js";
 import { evaluateRollout } from "./rollout-evaluate.js";
 import { asArray, asObject } from "./shape.js";
+import { flatKey } from "../util/flat-key.js";
 
 /**
  * A staged rollout of patch approvals (kind Rollout). It owns no SSM resource of its own but one
@@ -33,7 +34,7 @@ export function rolloutParameterName(owner: string, name: string): string {
 }
 
 export function rolloutKey(name: string): string {
-  return `Rollout/${name}`;
+  return flatKey("Rollout", name);
 }
 
 /** The stages a desired Rollout resource carries until it is resolved (and for `rollout status`). */

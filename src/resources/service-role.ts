@@ -11,6 +11,7 @@ import { mapLimit } from "../util/limit.js";
 import { trustsService } from "./policy-document.js";
 import { dedupe } from "./read-helpers.js";
 import { asArray, asObject, compact, sortedStrings, tagMap } from "./shape.js";
+import { flatKey } from "../util/flat-key.js";
 
 /**
  * An IAM role for maintenance-window tasks (kind ServiceRole). Normalised spec:
@@ -20,7 +21,7 @@ import { asArray, asObject, compact, sortedStrings, tagMap } from "./shape.js";
  */
 
 export function serviceRoleKey(logical: string): string {
-  return `ServiceRole/${logical}`;
+  return flatKey("ServiceRole", logical);
 }
 
 function roleNameOf(r: Resource): string {

@@ -6,19 +6,20 @@ import { withinAny } from "./field-paths.js";
 import type { CallContext, IdRef, Reference, ResourceHandler } from "./handler.js";
 import { serviceRoleKey } from "./service-role.js";
 import { asArray, asObject, compact, normalizeKeyValues, toCamel, toPascal } from "./shape.js";
+import { flatKey } from "../util/flat-key.js";
 
 /** The role SSM reads back when a task names none. */
 const SERVICE_LINKED_ROLE = /:role\/aws-service-role\/ssm\.amazonaws\.com\/AWSServiceRoleForAmazonSSM$/;
 const INVOCATION_BLOCKS = ["runCommand", "automation", "lambda", "stepFunctions"] as const;
 
 export function targetKey(windowName: string, targetName: string): string {
-  return `WindowTarget/${windowName}/${targetName}`;
+  return flatKey("WindowTarget", windowName, targetName);
 }
 export function taskKey(windowName: string, taskName: string): string {
-  return `WindowTask/${windowName}/${taskName}`;
+  return flatKey("WindowTask", windowName, taskName);
 }
 export function windowKey(windowName: string): string {
-  return `MaintenanceWindow/${windowName}`;
+  return flatKey("MaintenanceWindow", windowName);
 }
 /** SSM marks a target's OwnerInformation and Description sensitive. */
 const TARGET_SENSITIVE = ["ownerInformation", "description"];
