@@ -83,7 +83,13 @@ describe("watch --drift-schedule with replicas sharing the deployment-regions", 
       );
       expect([...settled.where[0]!, ...settled.where[1]!].sort()).toEqual(all);
       for (const report of settled.r) for (const p of report!.reports) expect(p.report!.region).toBe("us-east-1");
-      // Each replica logged its reports with its own id and only its share's count.
+      // Each replica logged its reports with its own id and only its share's count. The log line
+      // comes through a pipe and may arrive after the report file is written: wait for it.
+      await until(
+        "each replica's drift-report log line over its own two",
+        () => (replicas.every((r) => r.lines.filter((l) => l.event === "drift-report").at(-1)?.deploymentRegions === 2) ? true : undefined),
+        20_000,
+      );
       for (const r of replicas) {
         const last = r.lines.filter((l) => l.event === "drift-report").at(-1)!;
         expect(last.deploymentRegions).toBe(2);
