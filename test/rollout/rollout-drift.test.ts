@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHarness } from "../helpers/local.js";
 import { startHarness } from "../helpers/local.js";
+import { at, baseline } from "./fixtures.js";
 
 /**
  * `drift` over HTTP on a Rollout's baselines: the cut-off the rollout is about to move (dev's daily
@@ -15,32 +16,6 @@ import { startHarness } from "../helpers/local.js";
 let h: LocalHarness;
 let dir: string;
 const OWNER = "rollout-drift";
-
-function baseline(name: string, group: string, start?: string): string {
-  return `apiVersion: patchctl/v1
-kind: PatchBaseline
-metadata:
-  name: ${name}
-spec:
-  operatingSystem: AMAZON_LINUX_2023
-  approvalRules:
-    patchRules:
-      - patchFilterGroup:
-          patchFilters:
-            - key: CLASSIFICATION
-              values: [Security]
-${start ? `        approveUntilDate: "${start}"\n` : ""}  patchGroups: [${group}]
-`;
-}
-
-async function at<T>(now: string, fn: () => Promise<T>): Promise<T> {
-  process.env.PATCHCTL_NOW = now;
-  try {
-    return await fn();
-  } finally {
-    delete process.env.PATCHCTL_NOW;
-  }
-}
 
 async function baselineId(name: string): Promise<string> {
   const ids = (await h.sdk.send(new DescribePatchBaselinesCommand({ Filters: [{ Key: "NAME_PREFIX", Values: [name] }] }))).BaselineIdentities ?? [];

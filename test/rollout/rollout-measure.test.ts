@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHarness } from "../helpers/local.js";
 import { startHarness } from "../helpers/local.js";
+import { at, baseline } from "./fixtures.js";
 
 /**
  * A stage is measured over its baselines' instances: the patch groups the desired state registers to
@@ -20,32 +21,6 @@ function instance(id: string, group: string, installed: boolean): string[] {
     ? [`    Operation: Install`, `    OperationStartTime: 2026-12-01T09:00:00Z`, `    OperationEndTime: 2026-12-01T10:00:00Z`]
     : [`    Operation: Scan`, `    OperationStartTime: 2026-11-01T00:00:00Z`, `    OperationEndTime: 2026-11-01T00:10:00Z`];
   return [`  - InstanceId: ${id}`, `    OperatingSystem: AMAZON_LINUX_2023`, `    PatchGroup: ${group}`, ...op, `    InstalledCount: 10`, `    MissingCount: 0`, `    FailedCount: 0`];
-}
-
-function baseline(name: string, group: string, start?: string): string {
-  return `apiVersion: patchctl/v1
-kind: PatchBaseline
-metadata:
-  name: ${name}
-spec:
-  operatingSystem: AMAZON_LINUX_2023
-  approvalRules:
-    patchRules:
-      - patchFilterGroup:
-          patchFilters:
-            - key: CLASSIFICATION
-              values: [Security]
-${start ? `        approveUntilDate: "${start}"\n` : ""}  patchGroups: [${group}]
-`;
-}
-
-async function at<T>(now: string, fn: () => Promise<T>): Promise<T> {
-  process.env.PATCHCTL_NOW = now;
-  try {
-    return await fn();
-  } finally {
-    delete process.env.PATCHCTL_NOW;
-  }
 }
 
 beforeAll(async () => {

@@ -5,6 +5,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHarness } from "../helpers/local.js";
 import { startHarness } from "../helpers/local.js";
+import { at, baseline } from "./fixtures.js";
+
+const walkBaseline = (name: string, group: string, start?: string): string => baseline(name, group, start, ["Security", "Bugfix"]);
 
 /**
  * A three-stage rollout walked to production over HTTP against the local endpoint, across simulated
@@ -21,23 +24,6 @@ let fleetFile: string;
 let fleetVersion = 0;
 
 const OWNER = "rollout-walk";
-
-function baseline(name: string, group: string, start?: string): string {
-  return `apiVersion: patchctl/v1
-kind: PatchBaseline
-metadata:
-  name: ${name}
-spec:
-  operatingSystem: AMAZON_LINUX_2023
-  approvalRules:
-    patchRules:
-      - patchFilterGroup:
-          patchFilters:
-            - key: CLASSIFICATION
-              values: [Security, Bugfix]
-${start ? `        approveUntilDate: "${start}"\n` : ""}  patchGroups: [${group}]
-`;
-}
 
 const ROLLOUT = `apiVersion: patchctl/v1
 kind: Rollout
@@ -88,15 +74,6 @@ const dev = (n: number): string => `i-0de00000000000${String(n).padStart(3, "0")
 const stg = (n: number): string => `i-05a00000000000${String(n).padStart(3, "0")}`;
 const prd = (n: number): string => `i-0a900000000000${String(n).padStart(3, "0")}`;
 
-async function at<T>(now: string, fn: () => Promise<T>): Promise<T> {
-  process.env.PATCHCTL_NOW = now;
-  try {
-    return await fn();
-  } finally {
-    delete process.env.PATCHCTL_NOW;
-  }
-}
-
 /** Each baseline's approveUntilDate values in the account, by name. */
 async function cutoffs(): Promise<Record<string, string[]>> {
   const ids = (await h.sdk.send(new DescribePatchBaselinesCommand({}))).BaselineIdentities ?? [];
@@ -129,7 +106,7 @@ beforeAll(async () => {
   dir = path.join(work, "desired");
   mkdirSync(dir);
   writeDesired();
-  writeFileSync(path.join(dir, "baselines.yaml"), [baseline("dev-al2023", "dev"), baseline("staging-al2023", "staging", "2026-11-01"), baseline("prod-al2023", "production", "2026-10-01")].join("---\n"));
+  writeFileSync(path.join(dir, "baselines.yaml"), [walkBaseline("dev-al2023", "dev"), walkBaseline("staging-al2023", "staging", "2026-11-01"), walkBaseline("prod-al2023", "production", "2026-10-01")].join("---\n"));
   writeFileSync(path.join(dir, "rollout.yaml"), ROLLOUT);
   fleetFile = path.join(work, "fleet.yaml");
   writeFleet([...[1, 2, 3, 4].map((n) => ({ id: dev(n), group: "dev" })), ...[1, 2].map((n) => ({ id: stg(n), group: "staging" })), ...[1, 2].map((n) => ({ id: prd(n), group: "production" }))]);
@@ -257,7 +234,7 @@ describe("a dev → staging → production rollout across simulated days", () =>
 
     // The rollout leaves the desired state (its baselines get dates of their own): its state parameter is deleted.
     rmSync(path.join(dir, "rollout.yaml"));
-    writeFileSync(path.join(dir, "baselines.yaml"), [baseline("dev-al2023", "dev", "2026-12-13"), baseline("staging-al2023", "staging", "2026-12-02"), baseline("prod-al2023", "production", "2026-12-02")].join("---\n"));
+    writeFileSync(path.join(dir, "baselines.yaml"), [walkBaseline("dev-al2023", "dev", "2026-12-13"), walkBaseline("staging-al2023", "staging", "2026-12-02"), walkBaseline("prod-al2023", "production", "2026-12-02")].join("---\n"));
     const gone = await at("2026-12-13T06:00:00Z", () => h.cli(["reconcile", dir, "--plan"]));
     expect(gone.out).toMatch(/- Rollout\/monthly/);
     expect((await at("2026-12-13T06:00:00Z", () => h.cli(["reconcile", dir]))).code).toBe(0);
