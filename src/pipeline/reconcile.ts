@@ -115,7 +115,7 @@ export interface ReconcileRequest {
   now?: Date;
   /** Typed events with stable codes (src/model/events.ts, docs/events.md): the read, the plan, each call and outcome of the apply. */
   onEvent?: EventSink;
-  afterWrite?: (call: RecordedCall) => void;
+  afterWrite?: (call: RecordedCall) => void | Promise<void>;
   signal?: AbortSignal;
   /** Where the plan's snapshot comes from (default: a full read); in mode "apply", changes are planned again from a full read. */
   snapshots?: SnapshotSource;

@@ -50,8 +50,8 @@ export interface ApplyOptions {
   concurrency?: number;
   /** Typed events: each call, then each change's outcome (src/model/events.ts). */
   onEvent?: (e: ApplyEvent) => void;
-  /** Called after every successful write (crash tests count writes with it). */
-  afterWrite?: (call: RecordedCall) => void;
+  /** Called after every successful write (crash tests count writes with it); a returned promise is awaited before the part's next call. */
+  afterWrite?: (call: RecordedCall) => void | Promise<void>;
   /** Stops between calls (the in-flight call finishes); what did not run is reported as skipped. */
   signal?: AbortSignal;
 }
@@ -183,7 +183,7 @@ export async function applyPlan(plan: Plan, gw: AwsGateway | undefined, opts: Ap
             if (typeof id !== "string" || id === "") throw new ApplyError(`${call.operation} returned no ${call.yieldsId.field}`);
             newIds.set(call.yieldsId.key, id);
           }
-          opts.afterWrite?.(recorded);
+          await opts.afterWrite?.(recorded);
         } catch (err) {
           const name = err instanceof Error ? err.name : "";
           if (!call.toleratedErrors?.includes(name)) throw err;

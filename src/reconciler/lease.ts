@@ -86,10 +86,11 @@ export class Lease {
     return { holder: this.holder, acquiredAt: new Date(now).toISOString(), expiresAt: new Date(now + this.ttlMs).toISOString() };
   }
 
-  private async put(overwrite: boolean): Promise<boolean> {
+  /** Writes our record; false when it exists and overwrite is off. The version written, when the service names it. */
+  private async put(overwrite: boolean): Promise<false | { version?: number }> {
     try {
-      await this.gw.call("PutParameter", { Name: this.name, Value: JSON.stringify(this.record()), Type: "String", Overwrite: overwrite, Description: "patchctl write lease" });
-      return true;
+      const out = await this.gw.call<{ Version?: number }>("PutParameter", { Name: this.name, Value: JSON.stringify(this.record()), Type: "String", Overwrite: overwrite, Description: "patchctl write lease" });
+      return { version: out?.Version };
     } catch (err) {
       if (err instanceof Error && err.name === "ParameterAlreadyExists") return false;
       throw err;
@@ -97,9 +98,13 @@ export class Lease {
   }
 
   async read(): Promise<LeaseRecord | undefined> {
+    return (await this.readVersioned())?.record;
+  }
+
+  private async readVersioned(): Promise<{ record: LeaseRecord; version?: number } | undefined> {
     try {
-      const out = await this.gw.call<{ Parameter?: { Value?: string } }>("GetParameter", { Name: this.name });
-      return JSON.parse(out.Parameter?.Value ?? "{}") as LeaseRecord;
+      const out = await this.gw.call<{ Parameter?: { Value?: string; Version?: number } }>("GetParameter", { Name: this.name });
+      return { record: JSON.parse(out.Parameter?.Value ?? "{}") as LeaseRecord, version: out.Parameter?.Version };
     } catch (err) {
       if (err instanceof Error && err.name === "ParameterNotFound") return undefined;
       throw err;
@@ -148,13 +153,23 @@ export class Lease {
     }
   }
 
+  /**
+   * Parameter Store has no compare-and-set, so a renewal is a read, then an overwrite. Someone who
+   * wrote between the two (a contender taking a lease it saw expired) shows in the version: ours must
+   * follow the one we read. If it does not, we cannot know who holds the lease, so we stop as if it
+   * were lost: two writers that both stop are safe, two that both go on are not.
+   */
   async renew(): Promise<void> {
-    const current = await this.read();
-    if (!current || current.holder !== this.holder) {
+    const current = await this.readVersioned();
+    if (!current || current.record.holder !== this.holder) {
       this.held = false;
-      throw new Error(`the write lease was lost${current ? ` to ${current.holder}` : ""}`);
+      throw new Error(`the write lease was lost${current ? ` to ${current.record.holder}` : ""}`);
     }
-    await this.put(true);
+    const written = await this.put(true);
+    if (written && current.version !== undefined && written.version !== undefined && written.version !== current.version + 1) {
+      this.held = false;
+      throw new Error(`the write lease was lost: another holder wrote it while it was being renewed (version ${current.version} read, ${written.version} written)`);
+    }
   }
 
   /**

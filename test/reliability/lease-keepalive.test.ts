@@ -65,6 +65,27 @@ describe("the write lease is kept while a run goes on", () => {
     expect(a.isHeld).toBe(false);
   });
 
+  it("a renewal that races another holder's write (between its read and its overwrite) gives the lease up", async () => {
+    h = await startHarness();
+    const gw = h.gateway();
+    const a = new Lease(gw, "race", "host-a:1:a", 60_000);
+    await a.acquire();
+    // Parameter Store has no compare-and-set: the other holder writes right after our read.
+    const call = gw.call.bind(gw);
+    let raced = false;
+    gw.call = (async (operation: string, input: Record<string, unknown>, service?: string) => {
+      const out = await call(operation, input, service as never);
+      if (operation === "GetParameter" && !raced) {
+        raced = true;
+        const other = { holder: "host-b:1:b", acquiredAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+        await h!.sdk.send(new PutParameterCommand({ Name: leaseParameterName("race"), Value: JSON.stringify(other), Type: "String", Overwrite: true }));
+      }
+      return out;
+    }) as typeof gw.call;
+    await expect(a.renew()).rejects.toThrow(/another holder wrote it while it was being renewed \(version 1 read, 3 written\)/);
+    expect(a.isHeld).toBe(false);
+  });
+
   it("an apply whose lease is taken mid-way stops before its next call and says why", async () => {
     h = await startHarness({ latencyMs: 150 });
     const loaded = await loadDesiredState("examples/walkthrough");
@@ -73,22 +94,35 @@ describe("the write lease is kept while a run goes on", () => {
     const lease = new Lease(h.gateway(), loaded.state!.config.owner, "host-a:1:a", 450);
     await lease.acquire();
     let stolen = false;
+    let leaseSignal: AbortSignal | undefined;
     const outcome = await reconcilePrepared(ready!, {
       gateway: h.gateway(),
       region: REGION,
       mode: "apply",
       deleteGuard: { maxDeletePercent: 100, allowMassDelete: true },
-      lease: (fn) => lease.keepWhile(fn),
-      afterWrite: () => {
+      lease: (fn) =>
+        lease.keepWhile((signal) => {
+          leaseSignal = signal;
+          return fn(signal);
+        }),
+      // After the first write, another holder takes the lease (and keeps writing it, as a holder
+      // renews), and this part waits (at most 10 s) until the keep-alive has noticed: the changes of
+      // the later phases must then be stopped. Waiting makes the test independent of how fast the
+      // rest of the apply would otherwise run.
+      afterWrite: async () => {
         if (stolen) return;
         stolen = true;
-        const other = { holder: "host-b:1:b", acquiredAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() };
-        void h!.sdk.send(new PutParameterCommand({ Name: leaseParameterName(loaded.state!.config.owner), Value: JSON.stringify(other), Type: "String", Overwrite: true }));
+        for (let i = 0; i < 100 && !leaseSignal?.aborted; i++) {
+          const other = { holder: "host-b:1:b", acquiredAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+          await h!.sdk.send(new PutParameterCommand({ Name: leaseParameterName(loaded.state!.config.owner), Value: JSON.stringify(other), Type: "String", Overwrite: true }));
+          await sleep(100);
+        }
       },
     });
+    expect(leaseSignal?.aborted).toBe(true);
     const outcomes = outcome.result!.outcomes;
     const applied = outcomes.filter((o) => o.status === "applied").length;
-    const stopped = outcomes.filter((o) => o.status === "failed" && /interrupted before this call: the write lease was lost to host-b:1:b/.test(o.error ?? ""));
+    const stopped = outcomes.filter((o) => o.status === "failed" && /interrupted before this call: the write lease was lost/.test(o.error ?? ""));
     expect(applied).toBeGreaterThan(0);
     expect(stopped.length).toBeGreaterThan(0);
     // Nothing was written after the lease was lost: the endpoint holds only what was applied.
