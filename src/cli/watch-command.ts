@@ -6,6 +6,7 @@ import cron from "node-cron";
 import { pino } from "pino";
 import { Controller } from "../controller/controller.js";
 import { GitSource } from "../controller/git-source.js";
+import { CommitLoader } from "../controller/commit-loader.js";
 import { startHttpServer } from "../controller/http-server.js";
 import { StatusPageSource } from "../controller/status-page.js";
 import { ControllerMetrics } from "../controller/metrics.js";
@@ -122,8 +123,8 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const logger = pino({ base: { service: "patchctl", owner: values.owner ?? null } });
 
 
-  // With deployments in patchctl.yaml, one controller per deployment-region, each with its
-  // own checkout, client, lease and backoff, so one failing does not stop the others.
+  // With deployments in patchctl.yaml, one controller per deployment-region, each with its own
+  // client, lease and backoff, so one failing does not stop the others; they share one checkout.
   const bootstrap = new GitSource(values.repo, values.branch, path.join(base, "repo"));
   bootstrap.resolve(values.path);
   let deployments: { name: string; region: string; access: DeploymentAccess }[] = [];
@@ -146,8 +147,11 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     conns.push(home);
     share = new ReplicaShare(home.gateway, newHolderId(), deployments.map((d) => `${d.name}/${d.region}`), leaseTtlMs);
   }
+  // One checkout and one load per commit for all the controllers (commit-loader.ts): calls within
+  // half an interval of the last fetch share it.
+  const commits = new CommitLoader(bootstrap, values.path, Math.floor(intervalMs / 2));
   const make = (source: GitSource, conn: Connection, deployment?: string): Controller =>
-    new Controller({ source, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment, resyncEvery, leaseTtlMs, share });
+    new Controller({ source, commits, path: values.path, owner: values.owner, region: conn.region, gateway: conn.gateway, apply: !values["no-apply"], intervalMs, maxDeletePercent: Number(values["max-delete-percent"]), allowMassDelete: values["allow-mass-delete"] ?? false, logger, metrics, notifiers, policiesDir: values.policies, deployment, resyncEvery, leaseTtlMs, share });
   const controllers: Controller[] = [];
   if (deployments.length === 0) {
     const conn = await connect(values);
@@ -157,7 +161,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
     for (const d of deployments) {
       const conn = await connectDeployment(values, d.access, d.region);
       conns.push(conn);
-      controllers.push(make(new GitSource(values.repo, values.branch, path.join(base, `${d.name}-${d.region}`)), conn, d.name));
+      controllers.push(make(bootstrap, conn, d.name));
     }
   }
   const conn = share ? conns[1]! : conns[0]!;

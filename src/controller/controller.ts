@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { DesiredState } from "../desired/load.js";
-import { loadDesiredState, stateForDeployment } from "../desired/load.js";
+import { stateForDeployment } from "../desired/load.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
 import type { DeferredChange, FreezeStatus, PreparedDesired, ReconcileOutcome } from "../pipeline/reconcile.js";
 import { describeFreezes } from "../freeze/status.js";
@@ -12,6 +12,8 @@ import type { AwsGateway } from "../aws/gateway.js";
 import { isApplyEvent } from "../model/events.js";
 import { logEvent } from "./event-log.js";
 import type { GitSource } from "./git-source.js";
+import type { LoadedCommit } from "./commit-loader.js";
+import { CommitLoader } from "./commit-loader.js";
 import type { ControllerMetrics } from "./metrics.js";
 import type { Notification, Notifier } from "./notify.js";
 import { notifyAll } from "./notify.js";
@@ -25,6 +27,11 @@ export interface ControllerOptions {
   source: GitSource;
   /** Desired-state directory inside the repository. */
   path: string;
+  /**
+   * Where commits come from, loaded once for every controller of the process (default: a loader of
+   * `source` for this controller alone). With deployments, `watch` gives all its controllers one.
+   */
+  commits?: CommitLoader;
   owner?: string;
   region: string;
   gateway: AwsGateway;
@@ -122,9 +129,17 @@ export class Controller {
   private readonly abort = new AbortController();
   private wake?: () => void;
   private readonly reads: ReadCadence;
+  private readonly commits: CommitLoader;
+  /**
+   * A replica's controller that found its lease held by another replica does not ask again before
+   * that lease would expire (when it could be taken) unless the number of live replicas changes (one
+   * left or joined, so the shares moved): a standby costs no call per interval.
+   */
+  private leaseRetry?: { at: number; live: number };
 
   constructor(private readonly opts: ControllerOptions) {
     this.reads = new ReadCadence(opts.resyncEvery ?? 10);
+    this.commits = opts.commits ?? new CommitLoader(opts.source, opts.path);
     this.status.deployment = opts.deployment;
     this.status.region = opts.region;
   }
@@ -158,15 +173,13 @@ export class Controller {
     await notifyAll(this.opts.notifiers, { kind, owner: this.owner() ?? "unknown", commit: this.status.commit, text, details }, (err) => this.log().warn({ event: "notify-failed", err: String(err) }, "notification failed"));
   }
 
-  /** Fetches, validates the newest commit, and falls back to the last good one when it is bad. */
-  private async refreshDesiredState(): Promise<DesiredState | undefined> {
-    const commit = await this.opts.source.fetch();
+  /** Validates the newest commit for this deployment-region, and falls back to the last good one when it is bad. */
+  private async refreshDesiredState(head: LoadedCommit): Promise<DesiredState | undefined> {
+    const { commit, loaded } = head;
     this.status.commit = commit;
     if (commit === this.checkedOut) return this.goodState;
-    await this.opts.source.checkout(commit);
     this.checkedOut = commit;
-    // Filter values are checked against the account (the online pre-flight below), as reconcile does.
-    const loaded = await loadDesiredState(this.opts.source.resolve(this.opts.path), { filterValues: "account" });
+    // Loaded once per process (CommitLoader); filter values are checked against the account (the online pre-flight below), as reconcile does.
     const refuse = async (errors: string[]): Promise<DesiredState | undefined> => {
       this.status.badCommit = { commit, errors };
       this.log().error({ event: "commit-refused", errors }, `commit ${commit.slice(0, 12)} is invalid; keeping ${this.status.lastGoodCommit?.slice(0, 12) ?? "nothing"}`);
@@ -215,11 +228,24 @@ export class Controller {
     let result: CycleResult;
     let refused: string | undefined;
     try {
-      const state = await this.refreshDesiredState();
+      const head = await this.commits.current();
+      this.status.commit = head.commit;
+      let leaseChecked = false;
+      if (this.opts.share && this.opts.apply) {
+        // A replica decides first whether this deployment-region is its share: one that is not
+        // prepares nothing for it (no pre-flight, no validation, no policies) and reads nothing.
+        const owner = this.opts.owner ?? head.loaded.state?.config.owner ?? this.goodState?.config.owner;
+        if (owner !== undefined) {
+          await this.ensureLease(owner);
+          leaseChecked = true;
+          if (!this.status.holdsLease) return this.standby();
+        }
+      }
+      const state = await this.refreshDesiredState(head);
       if (!state || !this.prepared) throw new Error("no valid desired state yet");
       const owner = this.owner()!;
       // An applying controller holds the write lease for as long as it runs; a second one waits.
-      if (this.opts.apply) await this.ensureLease(owner);
+      if (this.opts.apply && !leaseChecked) await this.ensureLease(owner);
       if (this.opts.share && !this.status.holdsLease) return this.standby(); // another replica's share: read nothing
       const applying = this.opts.apply && this.status.holdsLease;
       const outcome = await reconcilePrepared(this.prepared, {
@@ -243,7 +269,7 @@ export class Controller {
       this.page.applying = false;
       this.page.changes = statusChanges(plan, outcome.deferred);
       this.page.rollouts = statusRollouts(plan);
-      Object.assign(this.page, statusFindings(outcome.policy, this.opts.source.resolve(this.opts.path)));
+      Object.assign(this.page, statusFindings(outcome.policy, head.dir));
       const active = plan.changes.filter((c) => c.action !== "noop");
       this.status.drifted = active.map((c) => ({ key: c.key, action: c.action, fields: c.fields.map((f) => f.path) }));
       this.opts.metrics.drift.reset();
@@ -407,7 +433,10 @@ export class Controller {
   private async ensureLease(owner: string): Promise<void> {
     this.lease ??= new Lease(this.opts.gateway, owner, this.opts.share?.id, this.opts.leaseTtlMs ?? Math.max(2 * this.opts.intervalMs, 60_000));
     if (this.lease.owner !== owner) throw new Error("the owner changed while running; restart the controller");
-    const decision = this.opts.share?.decide(this.shareKey);
+    const share = this.opts.share;
+    if (share && !this.status.holdsLease && this.leaseRetry && Date.now() < this.leaseRetry.at && share.liveReplicas === this.leaseRetry.live) return;
+    this.leaseRetry = undefined;
+    const decision = share?.decide(this.shareKey);
     if (decision === "release") {
       this.log().info({ event: "lease-share-release" }, "over this replica's share: releasing the write lease");
       await this.releaseLease();
@@ -425,6 +454,10 @@ export class Controller {
       this.status.holdsLease = false;
       this.opts.share?.drop(this.shareKey);
       if (err instanceof LeaseHeldError) {
+        if (share) {
+          const expires = Date.parse(err.record.expiresAt);
+          this.leaseRetry = { at: Number.isFinite(expires) ? Math.min(expires, Date.now() + this.lease.ttl) : 0, live: share.liveReplicas };
+        }
         this.log().warn({ event: "lease-wait", holder: err.record.holder }, `waiting for the write lease (held by ${err.record.holder})`);
         return;
       }

@@ -38,6 +38,11 @@ export class ReplicaShare {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The live replicas counted at the last heartbeat, this one included. */
+  get liveReplicas(): number {
+    return this.live;
+  }
+
   get share(): number {
     return fairShare(this.keys.length, this.live);
   }
