@@ -60,10 +60,12 @@ describe("replicas: a standby costs nothing, a commit is loaded once per process
     server = await startLocalSsm({ port: 0 });
     const gateway = new AwsGateway({ region: "us-east-1", endpointUrl: server.url, credentials: creds });
     gateways.push(gateway);
-    // Another replica (on another host: not seen as dead here) holds the lease for 3 s.
-    const other = new Lease(gateway, OOB_OWNER, "other-host:1:a", 3000);
+    // Another replica (on another host: not seen as dead here) holds the lease for 8 s (long
+    // enough for the first cycles on a loaded machine, which clone and load the repository).
+    const other = new Lease(gateway, OOB_OWNER, "other-host:1:a", 8000);
     await other.acquire();
-    const share = new ReplicaShare(gateway, "this-host:2:b", ["/us-east-1"], 3000);
+    const expiresAt = Date.parse((await other.read())!.expiresAt);
+    const share = new ReplicaShare(gateway, "this-host:2:b", ["/us-east-1"], 8000);
     const controller = new Controller({
       source: new GitSource(repoWithDesiredState(), "main", mkdtempSync(path.join(tmpdir(), "patchctl-standby-work-"))),
       path: "patching",
@@ -71,7 +73,7 @@ describe("replicas: a standby costs nothing, a commit is loaded once per process
       gateway,
       apply: true,
       intervalMs: 1000,
-      leaseTtlMs: 3000,
+      leaseTtlMs: 8000,
       maxDeletePercent: 30,
       allowMassDelete: false,
       logger: pino({ level: "silent" }),
@@ -91,9 +93,10 @@ describe("replicas: a standby costs nothing, a commit is loaded once per process
     expect(asked.sort()).toEqual(["GetParameter", "PutParameter"]);
     // The next cycles, before the other's lease expires: no call at all.
     for (let i = 0; i < 3; i++) expect((await controller.cycle()).ok).toBe(true);
+    expect(Date.now()).toBeLessThan(expiresAt); // (else the test proved nothing)
     expect(calls()).toEqual(afterFirst);
     // Once it expires, the lease is taken and the deployment-region reconciled (everything created).
-    await sleep(3200);
+    await sleep(expiresAt - Date.now() + 200);
     const taken = await controller.cycle();
     expect(controller.status.holdsLease).toBe(true);
     expect(taken.ok, JSON.stringify(taken)).toBe(true);
