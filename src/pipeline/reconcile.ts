@@ -152,11 +152,25 @@ function refusalsOf(plan: Plan, policy: PolicyResult, guard: DeleteGuardOptions)
 /** Plans a prepared desired state against the account and, in mode "apply", applies what the checks allow. */
 export async function reconcilePrepared(prepared: PreparedDesired, req: ReconcileRequest): Promise<ReconcileOutcome> {
   const owner = req.owner ?? prepared.state.config.owner;
+  const settings = freezeSettingsOf(prepared.state.config);
+  const suspend = prepared.state.config.suspend;
+  const judge = (plan: Plan): PolicyResult => mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
   const run = async (leaseLost?: AbortSignal): Promise<ReconcileOutcome> => {
-    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onEvent: req.onEvent, snapshots: req.snapshots, freshBeforeChanges: req.mode === "apply" });
+    // A plan from a reused snapshot (watch's cheap cycles) is made again from a full read only when
+    // it would be applied: a suspended, frozen or refused one is reported from the snapshot, so a
+    // controller held back for days does not read the account in full every cycle.
+    let freeze: FreezeStatus | undefined;
+    let judged: { plan: Plan; policy: PolicyResult } | undefined;
+    const wouldApply = async (plan: Plan): Promise<boolean> => {
+      judged = { plan, policy: judge(plan) };
+      if (suspend !== undefined || refusalsOf(plan, judged.policy, req.deleteGuard).length > 0) return false;
+      freeze = await freezeOf(settings, req);
+      return !(freeze?.frozen === true && req.ignoreFreeze === undefined);
+    };
+    const { plan } = await planReconcile({ state: prepared.state, gateway: req.gateway, owner, region: req.region, adopt: req.adopt, targets: req.targets, now: req.now, onEvent: req.onEvent, snapshots: req.snapshots, freshBeforeChanges: req.mode === "apply" ? wouldApply : false });
     req.onEvent?.({ code: "PATCHCTL_I2001", owner: plan.owner, region: plan.region, summary: plan.summary, partial: plan.partial !== undefined });
-    const policy = mergeResults(prepared.specPolicy, evaluatePlanPolicies(plan, prepared.state, prepared.policies, { allowDestructive: req.allowDestructive ?? false }));
-    return finish(plan, policy, withLeaseSignal(req, leaseLost), freezeSettingsOf(prepared.state.config), prepared.state.config.suspend);
+    const policy = judged?.plan === plan ? judged.policy : judge(plan);
+    return finish(plan, policy, withLeaseSignal(req, leaseLost), settings, suspend, freeze);
   };
   if (req.mode !== "apply") return run();
   if (!req.lease) throw new Error("applying needs the write lease");
@@ -194,13 +208,18 @@ function withLeaseSignal<R extends { signal?: AbortSignal }>(req: R, leaseLost: 
   return { ...req, signal: req.signal ? AbortSignal.any([req.signal, leaseLost]) : leaseLost };
 }
 
-async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, settings: FreezeSettings | undefined, suspend: string | undefined): Promise<ReconcileOutcome> {
+/** Whether applying is frozen now (undefined when the desired state has no freezes and no change calendars). */
+async function freezeOf(settings: FreezeSettings | undefined, req: ReconcileRequest): Promise<FreezeStatus | undefined> {
+  return hasFreezeSettings(settings) ? freezeStatus(settings, req.gateway, req.now ?? currentTime()) : undefined;
+}
+
+async function finish(plan: Plan, policy: PolicyResult, req: ReconcileRequest, settings: FreezeSettings | undefined, suspend: string | undefined, known?: FreezeStatus): Promise<ReconcileOutcome> {
   const refusals = refusalsOf(plan, policy, req.deleteGuard);
   // Suspended is reported in every mode (the review shows it); it refuses an apply, with nothing to waive it.
   if (suspend !== undefined && req.mode === "apply") refusals.push(suspendRefusal(suspend));
   if (req.ignoreFreeze !== undefined && req.ignoreFreeze.trim() === "") throw new Error("--ignore-freeze needs a reason");
   // Frozen is reported in every mode; it refuses only an apply, and --ignore-freeze waives it.
-  const freeze = hasFreezeSettings(settings) ? await freezeStatus(settings, req.gateway, req.now ?? currentTime()) : undefined;
+  const freeze = known ?? (await freezeOf(settings, req));
   if (freeze?.frozen && req.mode === "apply") {
     if (req.ignoreFreeze !== undefined) freeze.waived = req.ignoreFreeze.trim();
     else refusals.push(freezeRefusal(freeze));

@@ -28,8 +28,12 @@ export interface PlanRequest {
   targets?: readonly string[];
   /** Where the snapshot comes from (default: a full read). */
   snapshots?: SnapshotSource;
-  /** A plan with changes made from a reused snapshot is made again from a full read (it is to be applied). */
-  freshBeforeChanges?: boolean;
+  /**
+   * A plan with changes made from a reused snapshot is made again from a full read when it is to be
+   * applied: true, or a predicate that says whether this plan would be (one a freeze, a suspend or a
+   * policy refuses is not, so it costs no full read).
+   */
+  freshBeforeChanges?: boolean | ((plan: Plan) => boolean | Promise<boolean>);
 }
 
 export interface PlanResult {
@@ -57,6 +61,7 @@ export async function planReconcile(req: PlanRequest): Promise<PlanResult> {
   const first = await planFrom(state);
   // A reused snapshot may only conclude "nothing to do": what is applied is planned from a full read.
   if (!reused || !req.freshBeforeChanges || !hasChanges(first.plan)) return { ...first, actual: state };
+  if (typeof req.freshBeforeChanges === "function" && !(await req.freshBeforeChanges(first.plan))) return { ...first, actual: state };
   const actual = await req.snapshots.readFull(req.gateway, readOpts);
   return { ...(await planFrom(actual)), actual };
 }
