@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 
@@ -138,7 +138,10 @@ export async function fanOutReplicas(bench: FanOutBench, scale: number, work: st
       const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "inherit"] });
       const p: WatchProcess = { child, appliedIn: new Set(), peakRssKb: 0, cpuTicks: 0, exited: new Promise((resolve) => child.once("exit", () => resolve())) };
       let buf = "";
+      // PATCHCTL_BENCH_LOGS=DIR keeps each process's log lines (LABEL-N.log) to look into a run.
+      const keep = process.env.PATCHCTL_BENCH_LOGS ? createWriteStream(path.join(process.env.PATCHCTL_BENCH_LOGS, `${label}-${n}.log`)) : undefined;
       child.stdout!.on("data", (d: Buffer) => {
+        keep?.write(d);
         buf += d.toString();
         for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
           const line = buf.slice(0, i);
@@ -150,7 +153,7 @@ export async function fanOutReplicas(bench: FanOutBench, scale: number, work: st
             continue;
           }
           if (l.event === "listening") p.port = l.port as number;
-          const failure = l.event === "cycle" && l.ok === false ? `cycle: ${String(l.error)}` : l.event === "replica-heartbeat-failed" ? `heartbeat: ${String(l.error)}` : undefined;
+          const failure = l.event === "cycle" && l.ok === false ? `cycle: ${String(l.error)}` : l.event === "replica-heartbeat-failed" ? `heartbeat: ${String(l.error)}` : l.event === "change-failed" ? `change: ${String(l.error ?? l.reason).replace(/\b(mw|mwt|pb)-[0-9a-f]{8,}\b/g, "$1-…").replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "…")}` : undefined;
           if (failure) errors.set(failure, (errors.get(failure) ?? 0) + 1);
           const key = `${String(l.deployment)}/${String(l.region)}`;
           if (l.event !== "change-applied") continue;
@@ -216,7 +219,7 @@ export async function fanOutReplicas(bench: FanOutBench, scale: number, work: st
   const wall = (r: RunResult): string => (r.reconciled === r.covered ? (r.wallMs / 1000).toFixed(1) : `NOT all reconciled: ${r.reconciled} of ${r.covered} after ${(r.wallMs / 1000).toFixed(0)} s`);
   const ratio = (a: RunResult, b: RunResult): string | number => (a.reconciled === a.covered && b.reconciled === b.covered ? +(a.wallMs / b.wallMs).toFixed(2) : "— (not all reconciled)");
   const failures = (r: RunResult): string => {
-    const top = [...r.errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const top = [...r.errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
     return top.length ? top.map(([m, n]) => `${n}× ${m.slice(0, 120)}`).join("; ") : "none";
   };
   const cpu = (ticks: number): number => +(ticks / 100).toFixed(1);
@@ -256,7 +259,7 @@ export async function fanOutReplicas(bench: FanOutBench, scale: number, work: st
     "peak RSS MB": mb(one.processes[0]!.peakRssKb),
     "× single's peak RSS": +(one.processes[0]!.peakRssKb / s.processes[0]!.peakRssKb).toFixed(1),
     "cpu s": cpu(one.processes[0]!.cpuTicks),
-    "failed cycles and heartbeats": failures(one),
+    "failed cycles, changes and heartbeats": failures(one),
     holding: `${one.atDone[0]?.holding.length ?? 0} of ${keys.length} (share ${one.atDone[0]?.share ?? "?"}, live ${one.atDone[0]?.live ?? "?"})`,
   });
   const row: FanOutRow = {
@@ -273,7 +276,7 @@ export async function fanOutReplicas(bench: FanOutBench, scale: number, work: st
     "peak RSS MB (per replica)": three.processes.map((p) => mb(p.peakRssKb)).join(", "),
     "cpu s (per replica)": three.processes.map((p) => cpu(p.cpuTicks)).join(", "),
     "controllers' calls (per replica)": three.callsByProcess.join(", "),
-    "failed cycles and heartbeats": failures(three),
+    "failed cycles, changes and heartbeats": failures(three),
   };
   rows.push(row);
 }

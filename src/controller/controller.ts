@@ -452,7 +452,7 @@ export class Controller {
       this.status.holdsLease = true;
     } catch (err) {
       this.status.holdsLease = false;
-      this.opts.share?.drop(this.shareKey);
+      share?.drop(this.shareKey);
       if (err instanceof LeaseHeldError) {
         if (share) {
           const expires = Date.parse(err.record.expiresAt);
@@ -462,6 +462,11 @@ export class Controller {
         return;
       }
       throw err;
+    }
+    // Won while the share filled with others won at the same time: given back before anything is read.
+    if (share && !share.admit(this.shareKey)) {
+      this.log().info({ event: "lease-share-release" }, "this replica's share filled while the lease was taken: releasing it");
+      await this.releaseLease();
     }
   }
 

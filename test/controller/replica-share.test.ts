@@ -28,11 +28,16 @@ describe("ReplicaShare over local-ssm", () => {
     expect(await mine.heartbeat()).toBe(2);
     expect(mine.share).toBe(2);
     expect(JSON.parse((await h.sdk.send(new GetParameterCommand({ Name: replicaParameterName(mine.id) }))).Parameter!.Value!)).toEqual({ id: mine.id, expiresAt: new Date(now + 3000).toISOString() });
+    // Asking takes no place; a lease won does, up to the share.
+    expect(keys.map((k) => mine.decide(k))).toEqual(["try", "try", "try", "try"]);
+    expect(keys.map((k) => mine.admit(k))).toEqual([true, true, false, false]);
     expect(keys.map((k) => mine.decide(k))).toEqual(["hold", "hold", "standby", "standby"]);
 
     // The other stops beating: past its expiry it is not counted, and this replica may hold all four.
     now += 11_000;
     expect(await mine.heartbeat()).toBe(1);
+    expect(keys.map((k) => mine.decide(k))).toEqual(["hold", "hold", "try", "try"]);
+    expect(keys.map((k) => mine.admit(k))).toEqual([true, true, true, true]);
     expect(keys.map((k) => mine.decide(k))).toEqual(["hold", "hold", "hold", "hold"]);
     expect(mine.status(["a/r"])).toEqual({ id: mine.id, live: 1, share: 4, holding: ["a/r"] });
 
@@ -40,10 +45,10 @@ describe("ReplicaShare over local-ssm", () => {
     await beat(now + 10_000);
     await mine.heartbeat();
     expect(keys.map((k) => mine.decide(k))).toEqual(["release", "release", "hold", "hold"]);
-    // A lease not won gives its place back.
+    // A lease lost gives its place back.
     mine.drop("c/r");
-    expect(mine.decide("a/r")).toBe("hold");
-    expect(mine.decide("b/r")).toBe("standby");
+    expect(mine.decide("a/r")).toBe("try");
+    expect(mine.decide("d/r")).toBe("hold");
 
     // Expired for less than a TTL (this replica's, 3 s): kept; for more: its heartbeat is removed.
     now += 12_000;
