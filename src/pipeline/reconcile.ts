@@ -117,7 +117,7 @@ export interface ReconcileRequest {
   onEvent?: EventSink;
   afterWrite?: (call: RecordedCall) => void | Promise<void>;
   signal?: AbortSignal;
-  /** Where the plan's snapshot comes from (default: a full read); in mode "apply", changes are planned again from a full read. */
+  /** Where the plan's snapshot comes from (default: a full read); in mode "apply", changes that would be applied are planned again from a full read. */
   snapshots?: SnapshotSource;
 }
 

@@ -1,16 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { AwsGateway } from "../../src/aws/gateway.js";
-import { Controller } from "../../src/controller/controller.js";
-import { GitSource } from "../../src/controller/git-source.js";
-import { ControllerMetrics } from "../../src/controller/metrics.js";
 import { startLocalSsm, type LocalSsm } from "../../src/local-ssm/index.js";
+import { repoWithDesiredState, testController } from "../helpers/controller-fixture.js";
 import { OOB_FILES, OOB_OWNER } from "../helpers/oob-fixture.js";
-import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 
 /**
  * A controller held back (patchctl.yaml suspend:, a change freeze) keeps planning and reporting
@@ -38,30 +30,10 @@ describe("held-back cycles read cheaply", () => {
   for (const [name, config] of Object.entries(CONFIGS)) {
     it(`${name}: the cycles after the first full read are cheap, report the drift and apply nothing`, async () => {
       server = await startLocalSsm({ port: 0 });
-      const repo = mkdtempSync(path.join(tmpdir(), "patchctl-held-"));
-      mkdirSync(path.join(repo, "patching"));
-      for (const [file, text] of Object.entries({ ...OOB_FILES, "patchctl.yaml": config })) writeFileSync(path.join(repo, "patching", file), text);
-      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo });
-      git("init", "-q", "-b", "main");
-      git("add", "-A");
-      git("commit", "-q", "-m", "desired");
+      const repo = repoWithDesiredState({ ...OOB_FILES, "patchctl.yaml": config }, "patchctl-held-");
       const gateway = new AwsGateway({ region: "us-east-1", endpointUrl: server.url, credentials: creds });
       gateways.push(gateway);
-      const controller = new Controller({
-        source: new GitSource(repo, "main", mkdtempSync(path.join(tmpdir(), "patchctl-held-work-"))),
-        path: "patching",
-        region: "us-east-1",
-        gateway,
-        apply: true,
-        intervalMs: 1000,
-        maxDeletePercent: 30,
-        allowMassDelete: false,
-        logger: pino({ level: "silent" }),
-        metrics: new ControllerMetrics(),
-        notifiers: [],
-        policiesDir: relaxedPoliciesDir(),
-        resyncEvery: 5,
-      });
+      const controller = testController(repo, gateway, { resyncEvery: 5 });
       const reads: string[] = [];
       const calls: number[] = [];
       for (let i = 0; i < 4; i++) {

@@ -1,19 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { AwsGateway } from "../../src/aws/gateway.js";
 import { CommitLoader } from "../../src/controller/commit-loader.js";
-import { Controller } from "../../src/controller/controller.js";
 import { GitSource } from "../../src/controller/git-source.js";
-import { ControllerMetrics } from "../../src/controller/metrics.js";
 import { ReplicaShare } from "../../src/controller/replicas.js";
 import { startLocalSsm, type LocalSsm } from "../../src/local-ssm/index.js";
 import { Lease } from "../../src/reconciler/lease.js";
+import { repoWithDesiredState, testController } from "../helpers/controller-fixture.js";
 import { OOB_FILES, OOB_OWNER } from "../helpers/oob-fixture.js";
-import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 
 /**
  * Replicas of `watch` over many deployment-regions (bench scenario 8): a controller outside its
@@ -36,17 +32,6 @@ class CountingSource extends GitSource {
   }
 }
 
-function repoWithDesiredState(): string {
-  const repo = mkdtempSync(path.join(tmpdir(), "patchctl-standby-"));
-  mkdirSync(path.join(repo, "patching"));
-  for (const [name, text] of Object.entries(OOB_FILES)) writeFileSync(path.join(repo, "patching", name), text);
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "desired");
-  return repo;
-}
-
 let server: LocalSsm | undefined;
 const gateways: AwsGateway[] = [];
 afterEach(async () => {
@@ -66,22 +51,7 @@ describe("replicas: a standby costs nothing, a commit is loaded once per process
     await other.acquire();
     const expiresAt = Date.parse((await other.read())!.expiresAt);
     const share = new ReplicaShare(gateway, "this-host:2:b", ["/us-east-1"], 8000);
-    const controller = new Controller({
-      source: new GitSource(repoWithDesiredState(), "main", mkdtempSync(path.join(tmpdir(), "patchctl-standby-work-"))),
-      path: "patching",
-      region: "us-east-1",
-      gateway,
-      apply: true,
-      intervalMs: 1000,
-      leaseTtlMs: 8000,
-      maxDeletePercent: 30,
-      allowMassDelete: false,
-      logger: pino({ level: "silent" }),
-      metrics: new ControllerMetrics(),
-      notifiers: [],
-      policiesDir: relaxedPoliciesDir(),
-      share,
-    });
+    const controller = testController(repoWithDesiredState(OOB_FILES, "patchctl-standby-"), gateway, { leaseTtlMs: 8000, share });
     const calls = () => ({ ...gateway.stats.calls });
     const before = calls();
     const first = await controller.cycle();
@@ -115,22 +85,7 @@ describe("replicas: a standby costs nothing, a commit is loaded once per process
     // The other replica announces itself: two live now.
     const otherShare = new ReplicaShare(gateway, "other-host:1:a", ["/us-east-1"], 60_000);
     await otherShare.heartbeat();
-    const controller = new Controller({
-      source: new GitSource(repoWithDesiredState(), "main", mkdtempSync(path.join(tmpdir(), "patchctl-standby-work-"))),
-      path: "patching",
-      region: "us-east-1",
-      gateway,
-      apply: true,
-      intervalMs: 1000,
-      leaseTtlMs: 60_000,
-      maxDeletePercent: 30,
-      allowMassDelete: false,
-      logger: pino({ level: "silent" }),
-      metrics: new ControllerMetrics(),
-      notifiers: [],
-      policiesDir: relaxedPoliciesDir(),
-      share,
-    });
+    const controller = testController(repoWithDesiredState(OOB_FILES, "patchctl-standby-"), gateway, { leaseTtlMs: 60_000, share });
     await share.heartbeat();
     expect(share.liveReplicas).toBe(2);
     await controller.cycle();
@@ -150,7 +105,7 @@ describe("replicas: a standby costs nothing, a commit is loaded once per process
   }, 60_000);
 
   it("controllers sharing one loader fetch, check out and load a commit once", async () => {
-    const repo = repoWithDesiredState();
+    const repo = repoWithDesiredState(OOB_FILES, "patchctl-standby-");
     const source = new CountingSource(repo, "main", mkdtempSync(path.join(tmpdir(), "patchctl-standby-work-")));
     const loader = new CommitLoader(source, "patching", 60_000);
     const heads = await Promise.all(Array.from({ length: 5 }, () => loader.current()));
