@@ -1,7 +1,7 @@
-import equal from "fast-deep-equal";
 import type { FieldChange, Json, JsonObject } from "../model/plan.js";
 import { isUnorderedList, joinPath, maskValue } from "../resources/field-paths.js";
 import type { SensitiveTest } from "../resources/field-paths.js";
+import { jsonEqual as equal } from "../util/json-equal.js";
 
 /** What a resource handler declares about its fields (a ResourceHandler is one). */
 export interface DiffRules {
