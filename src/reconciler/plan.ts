@@ -358,12 +358,25 @@ function firstPhase(c: Change): number {
   return phaseOf(c, c.action === "create" ? "create" : "update");
 }
 
+/**
+ * The changes in apply order (phase, then the registry's kind order, then key); no-ops, which
+ * nothing applies or prints, follow in the order they came (the desired state's): a large
+ * no-change plan has tens of thousands, and sorting them by key was a sixth of planning.
+ */
 function orderChanges(changes: Change[]): Change[] {
-  // Rank computed once per change (a large plan sorts tens of thousands): phase, then the registry's kind order.
   const kinds = allHandlers().length;
-  const ranked = changes.map((c) => ({ c, rank: firstPhase(c) * kinds + kindRank(c.type) }));
+  const ranked: { c: Change; rank: number }[] = [];
+  const noops: Change[] = [];
+  // Rank computed once per change: the sort compares each many times.
+  for (const c of changes) {
+    if (c.action === "noop") noops.push(c);
+    else ranked.push({ c, rank: firstPhase(c) * kinds + kindRank(c.type) });
+  }
   ranked.sort((a, b) => a.rank - b.rank || a.c.key.localeCompare(b.c.key));
-  return ranked.map((r) => r.c);
+  const out: Change[] = new Array(ranked.length + noops.length);
+  for (let i = 0; i < ranked.length; i++) out[i] = ranked[i]!.c;
+  for (let i = 0; i < noops.length; i++) out[ranked.length + i] = noops[i]!;
+  return out;
 }
 
 /** Names compared as AWS compares them (IAM role names regardless of case; SSM names exactly). */
