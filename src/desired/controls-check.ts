@@ -81,7 +81,7 @@ export function checkControls(resources: LoadedResource[]): Diagnostic[] {
   for (const [kind, list] of byKind) {
     if (kind === "ServiceRole") {
       for (const r of list) if (r.doc.metadata.previousNames?.length) add(r, ["metadata", "previousNames"], "IAM cannot rename a role (there is no UpdateRole name): a ServiceRole cannot have previousNames; a new name creates a new role and deletes the old one");
-    } else {
+    } else if (list.some((r) => r.doc.metadata.previousNames?.length)) {
       checkPreviousNames(list.map((r) => ({ name: r.doc.metadata.name, previous: r.doc.metadata.previousNames ?? [], report: (i: number, m: string) => add(r, ["metadata", "previousNames", i], m) })), kind);
     }
     for (const r of list) {
@@ -94,6 +94,8 @@ export function checkControls(resources: LoadedResource[]): Diagnostic[] {
       const file = SCHEMA_FILES.MaintenanceWindow;
       for (const [member, def, noun] of [["targets", "windowTarget", "target"], ["tasks", "windowTask", "task"]] as const) {
         const entries = w.spec[member] ?? [];
+        // Only previous names can be wrong here: a window of a hundred targets without any costs nothing.
+        if (!entries.some((e) => e.previousNames?.length || e.ignoreFields?.length)) continue;
         checkPreviousNames(entries.map((e, j) => ({ name: e.name, previous: e.previousNames ?? [], report: (i: number, m: string) => add(r, ["spec", member, j, "previousNames", i], m) })), `${noun} of window ${w.metadata.name}`);
         entries.forEach((e, j) => {
           (e.ignoreFields ?? []).forEach((p, i) => {

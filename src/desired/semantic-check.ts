@@ -313,22 +313,23 @@ function checkTask(w: LoadedResource<MaintenanceWindowDoc>, task: WindowTaskSpec
   const targets = task.targets ?? [];
   let targetCount = 0;
   targets.forEach((sel, k) => {
-    const at = [...path, "targets", k];
+    // Built only for a finding: most selectors have none.
+    const at = (): (string | number)[] => [...path, "targets", k];
     if (sel.key === "WindowTargetIds") {
       sel.values.forEach((name, v) => {
         targetCount++;
         if (!targetNames.has(name)) {
           const known = [...targetNames.keys()];
-          f.add(w, [...at, "values", v], `no target named '${name}' in this window${known.length ? ` (targets: ${known.join(", ")})` : " (it has no targets)"}`, "reference");
+          f.add(w, [...at(), "values", v], `no target named '${name}' in this window${known.length ? ` (targets: ${known.join(", ")})` : " (it has no targets)"}`, "reference");
         }
       });
     } else if (sel.key === "InstanceIds") {
       targetCount += sel.values.length;
-      if (!allowUnassociated) f.add(w, [...at, "key"], "InstanceIds on a task need allowUnassociatedTargets: true on the window; otherwise name a window target with key WindowTargetIds", "reference");
+      if (!allowUnassociated) f.add(w, [...at(), "key"], "InstanceIds on a task need allowUnassociatedTargets: true on the window; otherwise name a window target with key WindowTargetIds", "reference");
     } else {
-      f.add(w, [...at, "key"], `task targets use key WindowTargetIds (naming this window's targets) or InstanceIds, not '${sel.key}'; register '${sel.key}' as a window target and name it here`, "reference");
+      f.add(w, [...at(), "key"], `task targets use key WindowTargetIds (naming this window's targets) or InstanceIds, not '${sel.key}'; register '${sel.key}' as a window target and name it here`, "reference");
     }
-    if (sel.values.length === 0) f.add(w, [...at, "values"], "needs at least one value", "reference");
+    if (sel.values.length === 0) f.add(w, [...at(), "values"], "needs at least one value", "reference");
   });
   if (targetCount > QUOTAS.targetsPerTask) f.add(w, [...path, "targets"], `at most ${QUOTAS.targetsPerTask} targets per task (got ${targetCount})`, "quota");
 
