@@ -15,6 +15,8 @@ export function controlsOfMetadata(metadata: Metadata): ResourceControls | undef
 
 /** What an entry inside a document (a window's target or task) says: its own previousNames and ignoreFields. */
 export function controlsOfEntry(entry: { previousNames?: string[]; ignoreFields?: string[] }): ResourceControls | undefined {
+  // Most entries have neither (a large window declares a hundred targets): nothing to allocate.
+  if (!entry.previousNames?.length && !entry.ignoreFields?.length) return undefined;
   return compactControls({ previousNames: entry.previousNames, ignoreFields: entry.ignoreFields });
 }
 

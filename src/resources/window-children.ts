@@ -254,16 +254,25 @@ function normalizeInvocation(block: (typeof INVOCATION_BLOCKS)[number], b: JsonO
     const params = asObject(b.parameters);
     return compact({
       ...b,
-      parameters: params ? Object.fromEntries(Object.keys(params).sort().map((k) => [k, asArray(params[k]).map(String)])) : undefined,
+      parameters: params ? sortedParameters(params) : undefined,
       notificationConfig: notification ? compact({ ...notification, notificationEvents: notification.notificationEvents ? asArray(notification.notificationEvents).map(String) : undefined }) : undefined,
       cloudWatchOutputConfig: asObject(b.cloudWatchOutputConfig) ? compact({ ...asObject(b.cloudWatchOutputConfig)! }) : undefined,
     });
   }
   if (block === "automation") {
     const params = asObject(b.parameters);
-    return compact({ ...b, parameters: params ? Object.fromEntries(Object.keys(params).sort().map((k) => [k, asArray(params[k]).map(String)])) : undefined });
+    return compact({ ...b, parameters: params ? sortedParameters(params) : undefined });
   }
   return compact({ ...b });
+}
+
+/** Document parameters by name, each a list of strings (built in one pass: every task of a large window has them). */
+function sortedParameters(params: JsonObject): JsonObject {
+  const names = Object.keys(params);
+  if (names.length > 1) names.sort();
+  const out: JsonObject = {};
+  for (const name of names) out[name] = asArray(params[name]).map(String);
+  return out;
 }
 
 /** The WindowTargetId a task is registered with: the one it names, or its sibling target's, known now or at apply time. */
