@@ -39,18 +39,10 @@ const isTopLevel = (type: ResourceType): boolean => handlerFor(type).ownership =
  * no other patchctl owner has it); the rest are reported as unmanaged.
  */
 export function computePlan(desired: Resource[], actual: ActualState, opts: PlanOptions): Plan {
-  const unownedByName = new Map<string, ActualResource>();
-  const ownedByKey = new Map<string, ActualResource>();
-  // One pass over the actual state (each pass over 66,000 objects in a large heap costs tens of ms):
-  // the top-level index, and the owned ids that hold when nothing is adopted or renamed below.
-  const ownedIdsOfActual = new Map<string, { type: ResourceType; name: string }>();
-  for (const a of actual.resources) {
-    if (!isTopLevel(a.type)) continue;
-    if (a.owned) {
-      ownedByKey.set(a.key, a);
-      ownedIdsOfActual.set(a.id, { type: a.type, name: a.name });
-    } else unownedByName.set(nameKey(a.type, a.ssmName), a);
-  }
+  // The passes over every resource are functions of their own (below): V8 optimizes a loop of a
+  // function called once by on-stack replacement, and in one long function each loop's optimized
+  // code was thrown away at the code after it (never run yet), so most of a large plan ran unoptimized.
+  const { unownedByName, ownedByKey, ownedIdsOfActual } = indexTopLevel(actual.resources);
 
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
@@ -111,64 +103,16 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     ownedIds = new Map();
     for (const r of resources) if (r.owned && isTopLevel(r.type)) ownedIds.set(r.id, { type: r.type, name: r.name });
   }
-  // Indexes into `resources` (not the objects): a Set of 70,000 objects costs an identity hash each.
-  // Built in the same pass that gives the actual side its logical references.
-  const actualByKey = new Map<string, number>();
-  const index = (a: ActualResource, i: number): void => {
-    if (a.owned) actualByKey.set(a.key, i);
-    else if (!actualByKey.has(a.key)) actualByKey.set(a.key, i);
-  };
+  let actualByKey: Map<string, number>;
   if (ownedIds.size > 0) {
-    const withRefs: ActualResource[] = new Array(resources.length);
-    for (let i = 0; i < resources.length; i++) {
-      const a = resources[i]!;
-      const r = handlerFor(a.type).withLogicalReferences?.(a, ownedIds) ?? a;
-      withRefs[i] = r;
-      index(r, i);
-    }
-    resources = withRefs;
+    ({ resources, actualByKey } = linkAndIndex(resources, ownedIds));
     desired = desired.map((d) => handlerFor(d.type).withLogicalReferences?.(d, ownedIds) ?? d);
   } else {
-    for (let i = 0; i < resources.length; i++) index(resources[i]!, i);
+    actualByKey = indexByKey(resources);
   }
 
-  const adoptedSides = new Set(adopted.values());
-  const matched = new Uint8Array(resources.length);
-  for (const d of desired) {
-    if (blocked.size > 0) {
-      if (blocked.has(d.key)) continue;
-      if (refsOf(d).some((r) => (r.role === "parent" || r.ownedThrough) && blocked.has(r.key))) continue;
-    }
-    const index = actualByKey.get(d.key);
-    const a = index === undefined ? undefined : resources[index];
-    const handler = handlerFor(d.type);
-    const usable = a && (a.owned || handler.ownership === "identity");
-    if (!a || !usable) {
-      changes.push({ key: d.key, type: d.type, name: d.name, action: "create", after: d, fields: [], dependsOn: [] });
-      continue;
-    }
-    matched[index!] = 1;
-    const conflict = !a.owned && !opts.adopt ? handler.unownedPairConflict?.(d, a) : undefined;
-    if (conflict !== undefined) {
-      conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: conflict });
-      continue;
-    }
-    changes.push(pairChange(d, a, adoptedSides.size > 0 && adoptedSides.has(a)));
-  }
-
-  const unmanaged: UnmanagedResource[] = [];
-  const deleted = new Map<string, ResourceType>();
-  for (const [i, a] of resources.entries()) {
-    if (matched[i]) continue;
-    if (a.owned) {
-      deleted.set(a.key, a.type);
-      changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
-    } else if (isTopLevel(a.type) || handlerFor(a.type).listUnmanaged?.(a)) {
-      const managedBy = handlerFor(a.type).managedBy?.(a);
-      const patchingTargets = handlerFor(a.type).patchingTargets?.(a);
-      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag, ...(managedBy !== undefined ? { managedBy } : {}), ...(patchingTargets?.length ? { patchingTargets } : {}) });
-    }
-  }
+  const matched = pairDesired(desired, resources, actualByKey, { blocked, adoptedSides: new Set(adopted.values()), adopt: opts.adopt, changes, conflicts });
+  const { unmanaged, deleted } = unmatchedActual(resources, matched, changes);
   for (const c of changes) {
     const parent = c.action === "delete" ? c.before?.parentKey : undefined;
     if (parent !== undefined && deleted.has(parent)) {
@@ -215,6 +159,109 @@ function idsOf(changes: readonly Change[]): Record<string, string> {
   return ids;
 }
 
+/** The top-level actual resources by key (owned) and by AWS name (not owned), and the owned ones' ids. */
+function indexTopLevel(resources: readonly ActualResource[]): {
+  unownedByName: Map<string, ActualResource>;
+  ownedByKey: Map<string, ActualResource>;
+  ownedIdsOfActual: Map<string, { type: ResourceType; name: string }>;
+} {
+  const unownedByName = new Map<string, ActualResource>();
+  const ownedByKey = new Map<string, ActualResource>();
+  // The owned ids that hold when nothing is adopted or renamed.
+  const ownedIdsOfActual = new Map<string, { type: ResourceType; name: string }>();
+  for (let i = 0; i < resources.length; i++) {
+    const a = resources[i]!;
+    if (!isTopLevel(a.type)) continue;
+    if (a.owned) {
+      ownedByKey.set(a.key, a);
+      ownedIdsOfActual.set(a.id, { type: a.type, name: a.name });
+    } else unownedByName.set(nameKey(a.type, a.ssmName), a);
+  }
+  return { unownedByName, ownedByKey, ownedIdsOfActual };
+}
+
+/**
+ * Indexes into `resources` by key (not the objects: a Set of 70,000 objects costs an identity hash
+ * each); an owned resource wins a key over an unowned one.
+ */
+function indexByKey(resources: readonly ActualResource[]): Map<string, number> {
+  const actualByKey = new Map<string, number>();
+  for (let i = 0; i < resources.length; i++) indexOne(actualByKey, resources[i]!, i);
+  return actualByKey;
+}
+
+function indexOne(actualByKey: Map<string, number>, a: ActualResource, i: number): void {
+  if (a.owned) actualByKey.set(a.key, i);
+  else if (!actualByKey.has(a.key)) actualByKey.set(a.key, i);
+}
+
+/** The actual side with its references to owned resources by logical name (as the desired side has them), indexed in the same pass. */
+function linkAndIndex(resources: readonly ActualResource[], ownedIds: Map<string, { type: ResourceType; name: string }>): { resources: ActualResource[]; actualByKey: Map<string, number> } {
+  const actualByKey = new Map<string, number>();
+  const linked: ActualResource[] = new Array(resources.length);
+  for (let i = 0; i < resources.length; i++) {
+    const a = resources[i]!;
+    const r = handlerFor(a.type).withLogicalReferences?.(a, ownedIds) ?? a;
+    linked[i] = r;
+    indexOne(actualByKey, r, i);
+  }
+  return { resources: linked, actualByKey };
+}
+
+/**
+ * Pairs every desired resource with the actual one of its key: a create, a conflict, or the pair's
+ * change (pairChange). Returns which actual resources were paired.
+ */
+function pairDesired(
+  desired: readonly Resource[],
+  resources: readonly ActualResource[],
+  actualByKey: Map<string, number>,
+  ctx: { blocked: Set<string>; adoptedSides: Set<ActualResource>; adopt: boolean; changes: Change[]; conflicts: Conflict[] },
+): Uint8Array {
+  const matched = new Uint8Array(resources.length);
+  for (let i = 0; i < desired.length; i++) {
+    const d = desired[i]!;
+    if (ctx.blocked.size > 0) {
+      if (ctx.blocked.has(d.key)) continue;
+      if (refsOf(d).some((r) => (r.role === "parent" || r.ownedThrough) && ctx.blocked.has(r.key))) continue;
+    }
+    const index = actualByKey.get(d.key);
+    const a = index === undefined ? undefined : resources[index];
+    const handler = handlerFor(d.type);
+    if (!a || !(a.owned || handler.ownership === "identity")) {
+      ctx.changes.push({ key: d.key, type: d.type, name: d.name, action: "create", after: d, fields: [], dependsOn: [] });
+      continue;
+    }
+    matched[index!] = 1;
+    const conflict = !a.owned && !ctx.adopt ? handler.unownedPairConflict?.(d, a) : undefined;
+    if (conflict !== undefined) {
+      ctx.conflicts.push({ key: d.key, type: d.type, id: a.id, adoptable: true, message: conflict });
+      continue;
+    }
+    ctx.changes.push(pairChange(d, a, ctx.adoptedSides.size > 0 && ctx.adoptedSides.has(a)));
+  }
+  return matched;
+}
+
+/** The actual resources no desired one paired with: deletes of ours (added to `changes`), the rest reported as unmanaged. */
+function unmatchedActual(resources: readonly ActualResource[], matched: Uint8Array, changes: Change[]): { unmanaged: UnmanagedResource[]; deleted: Map<string, ResourceType> } {
+  const unmanaged: UnmanagedResource[] = [];
+  const deleted = new Map<string, ResourceType>();
+  for (let i = 0; i < resources.length; i++) {
+    if (matched[i]) continue;
+    const a = resources[i]!;
+    if (a.owned) {
+      deleted.set(a.key, a.type);
+      changes.push({ key: a.key, type: a.type, name: a.name, action: "delete", before: a, fields: [], reason: "no longer in the desired state", dependsOn: [] });
+    } else if (isTopLevel(a.type) || handlerFor(a.type).listUnmanaged?.(a)) {
+      const managedBy = handlerFor(a.type).managedBy?.(a);
+      const patchingTargets = handlerFor(a.type).patchingTargets?.(a);
+      unmanaged.push({ type: a.type, id: a.id, name: a.ssmName, owner: a.ownerTag, ...(managedBy !== undefined ? { managedBy } : {}), ...(patchingTargets?.length ? { patchingTargets } : {}) });
+    }
+  }
+  return { unmanaged, deleted };
+}
+
 /** No ignored fields (shared: only its length is read, never stored in a change). */
 const NO_FIELDS: string[] = [];
 
@@ -222,11 +269,13 @@ const NO_FIELDS: string[] = [];
 function pairChange(desired: Resource, a: ActualResource, adoptedSide: boolean): Change {
   const handler = handlerFor(desired.type);
   const { desired: d, ignored } = desired.controls?.ignoreFields?.length ? withIgnoredFields(desired, a) : { desired, ignored: NO_FIELDS };
-  const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
   let fields = diffSpecs(a.spec, d.spec, handler);
   if (fields.length > 0) fields = fields.filter((f) => !(f.after === undefined && handler.serverDefaulted?.includes(f.path)));
-  // The common case in a large plan: no difference, no controls (nothing more to allocate).
-  if (fields.length === 0 && ignored.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before, after: d, fields, reason: undefined, dependsOn: [] };
+  // The common case in a large plan: no difference, no controls. The actual resource is the
+  // before side as it is (paired by key, so its key is the desired one), as for a delete:
+  // nothing to allocate for tens of thousands of no-ops.
+  if (fields.length === 0 && ignored.length === 0) return { key: d.key, type: d.type, name: d.name, action: "noop", before: a, after: d, fields, reason: undefined, dependsOn: [] };
+  const before: Resource = { type: a.type, key: d.key, name: a.name, spec: a.spec, id: a.id, parentKey: a.parentKey };
   // Read only when there is a change to give a reason to (a no-op has none).
   const adoptReason = adoptedSide ? "adopted: patchctl ownership tags added" : a.adoptedAs ? `adopted: ${a.adoptedAs}` : undefined;
   const reason = a.renamedFrom !== undefined ? `renamed from ${a.renamedFrom}` : adoptReason;
