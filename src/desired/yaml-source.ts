@@ -1,11 +1,11 @@
-import { fastValues, MAX_DEPTH } from "./yaml-fast.js";
+import { fastValues, MAX_DEPTH, MAX_FILE_BYTES } from "./yaml-fast.js";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isNode } from "yaml";
 import type { Document, Node, ParsedNode } from "yaml";
 import type { Diagnostic, FieldPath, SourcePos } from "../model/diagnostics.js";
 
 /** Limits that keep a hostile file from exhausting memory or the stack. */
 export const YAML_LIMITS = {
-  maxFileBytes: 4 * 1024 * 1024,
+  maxFileBytes: MAX_FILE_BYTES,
   maxAliasCount: 100,
   maxDepth: MAX_DEPTH,
 };
