@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeWrittenFleets, writeFleet } from "../../bench/bench.js";
@@ -6,7 +6,7 @@ import { removeWrittenFleets, writeFleet } from "../../bench/bench.js";
 // parsed on worker threads. The TypeScript one run by vitest has no compiled worker and
 // parses in its own thread: the reference.
 import { loadDesiredState as loadWithWorkers } from "../../dist/src/desired/load.js";
-import { filesParsedOnWorkers } from "../../dist/src/desired/parse-pool.js";
+import { filesParsedOnWorkers, filesReadOnWorkers } from "../../dist/src/desired/parse-pool.js";
 import { loadDesiredState as loadInThread } from "../../src/desired/load.js";
 
 describe("parsing a large desired state on worker threads", () => {
@@ -27,5 +27,23 @@ describe("parsing a large desired state on worker threads", () => {
     expect(badPooled.state).toBeUndefined();
     expect(badPooled.diagnostics).toEqual(badLocal.diagnostics);
     expect(badPooled.diagnostics).toContainEqual(expect.objectContaining({ file, line: 12, field: "spec.nope" }));
+  });
+
+  it("reads a tree of many files on the workers and decodes them as the loader's own thread does", async () => {
+    const dir = writeFleet({ baselines: 30, groupsPerBaseline: 2, windows: 40, targets: 10, tasks: 5 }, "pool"); // 71 files, POOL_MIN_FILES or more
+    // A byte-order mark (stripped), bytes that are not UTF-8 (a finding with its line), an empty file.
+    const bom = path.join(dir, "windows", "w5.yaml");
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(bom)]));
+    writeFileSync(path.join(dir, "windows", "latin1.yaml"), Buffer.concat([Buffer.from("apiVersion: patchctl/v1\nkind: MaintenanceWindow\nmetadata:\n  name: caf"), Buffer.from([0xe9]), Buffer.from("\n")]));
+    writeFileSync(path.join(dir, "windows", "empty.yaml"), "  \n");
+    const [parsedBefore, readBefore] = [filesParsedOnWorkers(), filesReadOnWorkers()];
+    const [pooled, local] = await Promise.all([loadWithWorkers(dir), loadInThread(dir)]);
+    // Every file is read there; all but the two the main thread reports (not UTF-8, empty) are parsed there.
+    expect(filesReadOnWorkers() - readBefore).toBe(73);
+    expect(filesParsedOnWorkers() - parsedBefore).toBe(71);
+    expect(pooled.diagnostics).toEqual(local.diagnostics);
+    expect(pooled.diagnostics).toContainEqual(expect.objectContaining({ file: path.join(dir, "windows", "latin1.yaml"), line: 4, code: "encoding" }));
+    expect(pooled.diagnostics).toContainEqual(expect.objectContaining({ file: path.join(dir, "windows", "empty.yaml"), code: "empty" }));
+    expect(pooled.diagnostics.some((d) => d.file === bom)).toBe(false);
   });
 });
