@@ -220,7 +220,7 @@ export interface Plan {
 
 export function summarize(changes: Change[]): PlanSummary {
   const s: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0 };
-  for (const c of changes) s[actionWord(c.action)]++;
+  for (let i = 0; i < changes.length; i++) s[actionWord(changes[i]!.action)]++;
   return s;
 }
 

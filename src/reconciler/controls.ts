@@ -114,7 +114,10 @@ export function withIgnoredFields(d: Resource, a: Resource): { desired: Resource
  */
 export function setAsideSuspended(changes: Change[]): { active: Change[]; suspended: Change[] } {
   const reasons = new Map<string, string>();
-  for (const c of changes) if (c.after?.controls?.suspended !== undefined) reasons.set(c.key, c.after.controls.suspended);
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c.after?.controls?.suspended !== undefined) reasons.set(c.key, c.after.controls.suspended);
+  }
   if (reasons.size === 0) return { active: changes, suspended: [] };
   const active: Change[] = [];
   const suspended: Change[] = [];

@@ -113,7 +113,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
 
   const matched = pairDesired(desired, resources, actualByKey, { blocked, adoptedSides: new Set(adopted.values()), adopt: opts.adopt, changes, conflicts });
   const { unmanaged, deleted } = unmatchedActual(resources, matched, changes);
-  for (const c of changes) {
+  if (deleted.size > 0) for (const c of changes) {
     const parent = c.action === "delete" ? c.before?.parentKey : undefined;
     if (parent !== undefined && deleted.has(parent)) {
       c.action = "forget";
@@ -155,7 +155,10 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
 /** The ids known when planning (the actual side's), by resource key. */
 function idsOf(changes: readonly Change[]): Record<string, string> {
   const ids: Record<string, string> = {};
-  for (const c of changes) if (c.before?.id) ids[c.key] = c.before.id;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c.before?.id) ids[c.key] = c.before.id;
+  }
   return ids;
 }
 
@@ -429,8 +432,11 @@ function orderChanges(changes: Change[]): Change[] {
   const kinds = allHandlers().length;
   const ranked: { c: Change; rank: number }[] = [];
   const noops: Change[] = [];
-  // Rank computed once per change: the sort compares each many times.
-  for (const c of changes) {
+  // Rank computed once per change: the sort compares each many times. (Indexed loops here and in
+  // the other passes over every change: a function run once a plan may run unoptimized, where
+  // for-of allocates an iterator result per element.)
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
     if (c.action === "noop") noops.push(c);
     else ranked.push({ c, rank: firstPhase(c) * kinds + kindRank(c.type) });
   }
@@ -450,7 +456,8 @@ function nameKey(type: ResourceType, name: string): string {
 export function readScopeOf(desired: Resource[]): Plan["readScope"] & Record<string, string[]> {
   const scope: Record<string, Set<string>> = {};
   for (const h of allHandlers()) if (h.readScope) scope[h.readScope] = new Set();
-  for (const d of desired) {
+  for (let i = 0; i < desired.length; i++) {
+    const d = desired[i]!;
     const h = handlerFor(d.type);
     if (h.readScope && h.awsName) scope[h.readScope]!.add(h.awsName(d));
   }
