@@ -57,12 +57,18 @@ export function compact(obj: Record<string, Json | undefined>, dropEmptyArrays =
   const out: JsonObject = {};
   for (const k in obj) {
     const v = obj[k];
-    if (v === undefined || v === null || v === "") continue;
-    if (dropEmptyArrays && Array.isArray(v) && v.length === 0) continue;
-    if (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) continue;
-    out[k] = v;
+    if (kept(v, dropEmptyArrays)) out[k] = v;
   }
   return out;
+}
+
+/** Whether compact keeps a member's value (see there). */
+export function kept(v: Json | undefined, dropEmptyArrays = false): v is Json {
+  if (v === undefined || v === null || v === "") return false;
+  if (typeof v !== "object") return true;
+  if (Array.isArray(v)) return !dropEmptyArrays || v.length > 0;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) return true;
+  return false;
 }
 
 export function sortedStrings(values: readonly Json[] | undefined): string[] {

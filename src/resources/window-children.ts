@@ -5,7 +5,7 @@ import { formatRefText, parseRefText } from "../model/reference.js";
 import { withinAny } from "./field-paths.js";
 import type { CallContext, IdRef, Reference, ResourceHandler } from "./handler.js";
 import { serviceRoleKey } from "./service-role.js";
-import { asArray, asObject, compact, normalizeKeyValues, toCamel, toPascal } from "./shape.js";
+import { asArray, asObject, compact, kept, normalizeKeyValues, toCamel, toPascal } from "./shape.js";
 import { flatKey } from "../util/flat-key.js";
 
 /** The role SSM reads back when a task names none. */
@@ -250,14 +250,24 @@ export const windowTaskHandler: ResourceHandler = {
 
 function normalizeInvocation(block: (typeof INVOCATION_BLOCKS)[number], b: JsonObject): JsonObject | undefined {
   if (block === "runCommand") {
-    const notification = asObject(b.notificationConfig);
-    const params = asObject(b.parameters);
-    return compact({
-      ...b,
-      parameters: params ? sortedParameters(params) : undefined,
-      notificationConfig: notification ? compact({ ...notification, notificationEvents: notification.notificationEvents ? asArray(notification.notificationEvents).map(String) : undefined }) : undefined,
-      cloudWatchOutputConfig: asObject(b.cloudWatchOutputConfig) ? compact({ ...asObject(b.cloudWatchOutputConfig)! }) : undefined,
-    });
+    // compact({ ...b, parameters: …, notificationConfig: …, cloudWatchOutputConfig: … }) in one
+    // pass, members in b's order: every task of a large window has a runCommand block.
+    const out: JsonObject = {};
+    for (const k in b) {
+      let v: Json | undefined = b[k];
+      if (k === "parameters") {
+        const params = asObject(v);
+        v = params ? sortedParameters(params) : undefined;
+      } else if (k === "notificationConfig") {
+        const notification = asObject(v);
+        v = notification ? compact({ ...notification, notificationEvents: notification.notificationEvents ? asArray(notification.notificationEvents).map(String) : undefined }) : undefined;
+      } else if (k === "cloudWatchOutputConfig") {
+        const output = asObject(v);
+        v = output ? compact({ ...output }) : undefined;
+      }
+      if (kept(v)) out[k] = v;
+    }
+    return out;
   }
   if (block === "automation") {
     const params = asObject(b.parameters);
