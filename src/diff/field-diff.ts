@@ -36,7 +36,11 @@ export function diffSpecs(before: JsonObject, after: JsonObject, rules: DiffRule
   const same = sameValue(unordered);
   const out: FieldChange[] = [];
   const walk = (b: Json | undefined, a: Json | undefined, path: string): void => {
-    if (equal(b, a) || (b !== undefined && a !== undefined && same(b, a, path))) return;
+    if (equal(b, a)) return;
+    // Objects are walked key by key without asking `same` of the whole first: each member is asked
+    // in turn, so the answer is the same, and the canonical text of a whole spec (sorted keys and
+    // lists) is not built for every changed pair of a large plan.
+    if (!(isObject(b) && isObject(a)) && b !== undefined && a !== undefined && same(b, a, path)) return;
     if (isObject(b) && isObject(a)) {
       const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
       for (const k of keys) walk(b[k], a[k], joinPath(path, k));
