@@ -104,7 +104,7 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     for (const r of resources) if (r.owned && isTopLevel(r.type)) ownedIds.set(r.id, { type: r.type, name: r.name });
   }
   let actualByKey: Map<string, number>;
-  if (ownedIds.size > 0) {
+  if (linksAny(ownedIds)) {
     ({ resources, actualByKey } = linkAndIndex(resources, ownedIds));
     desired = desired.map((d) => handlerFor(d.type).withLogicalReferences?.(d, ownedIds) ?? d);
   } else {
@@ -196,6 +196,19 @@ function indexByKey(resources: readonly ActualResource[]): Map<string, number> {
 function indexOne(actualByKey: Map<string, number>, a: ActualResource, i: number): void {
   if (a.owned) actualByKey.set(a.key, i);
   else if (!actualByKey.has(a.key)) actualByKey.set(a.key, i);
+}
+
+/** Whether some handler's withLogicalReferences can change a resource, given the owned resources (their logicalReferenceTypes). */
+function linksAny(ownedIds: Map<string, { type: ResourceType; name: string }>): boolean {
+  if (ownedIds.size === 0) return false;
+  const types = new Set<ResourceType>();
+  for (const h of allHandlers()) {
+    if (!h.withLogicalReferences) continue;
+    if (!h.logicalReferenceTypes) return true;
+    for (const t of h.logicalReferenceTypes) types.add(t);
+  }
+  for (const owned of ownedIds.values()) if (types.has(owned.type)) return true;
+  return false;
 }
 
 /** The actual side with its references to owned resources by logical name (as the desired side has them), indexed in the same pass. */

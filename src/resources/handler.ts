@@ -214,6 +214,12 @@ export interface ResourceHandler {
    */
   withLogicalReferences?<T extends Resource>(r: T, ownedIds: Map<string, { type: ResourceType; name: string }>): T;
   /**
+   * The kinds whose owned resources withLogicalReferences writes by logical name (a task: roles).
+   * Without an owned resource of one of them it changes nothing, and the engine skips the pass
+   * over every resource that applies it. Unset: any kind.
+   */
+  logicalReferenceTypes?: readonly ResourceType[];
+  /**
    * `spec` with its references to resources of its parent renamed (old reference → new name): when
    * --adopt names an unnamed sibling in place, a task naming it by id is compared by the new name.
    */

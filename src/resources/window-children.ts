@@ -167,6 +167,7 @@ export const windowTaskHandler: ResourceHandler = {
   key: (name, windowName) => taskKey(windowName ?? "", name),
   // Deregistered first (nothing may still point at targets being removed); created after the targets it names.
   phases: { create: 7, update: 7, delete: 1 },
+  logicalReferenceTypes: ["ServiceRole"],
   withLogicalReferences(r, ownedIds) {
     const arn = r.spec.serviceRoleArn;
     const role = typeof arn === "string" ? ownedIds.get(arn) : undefined;
