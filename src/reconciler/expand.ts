@@ -2,6 +2,10 @@ import type { DesiredState, LoadedResource } from "../desired/load.js";
 import { handlerForDocument } from "../resources/registry.js";
 import { controlsOfMetadata } from "../resources/controls.js";
 import type { Resource } from "../model/plan.js";
+import type { FieldPath } from "../model/diagnostics.js";
+
+/** The document itself (shared: paths are only read). */
+const NO_PATH: FieldPath = Object.freeze([]);
 import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 
 /**
@@ -15,7 +19,7 @@ class LazySource {
   private cachedLine: number | undefined;
   constructor(
     private readonly resource: LoadedResource,
-    private readonly path: (string | number)[],
+    private readonly path: FieldPath,
   ) {
     this.file = resource.source.file;
   }
@@ -28,7 +32,7 @@ class LazySource {
   }
 }
 
-function sourceOf(r: LoadedResource, path: (string | number)[] = []): { file: string; line: number } {
+function sourceOf(r: LoadedResource, path: FieldPath = NO_PATH): { file: string; line: number } {
   return new LazySource(r, path);
 }
 
@@ -42,7 +46,7 @@ export function expandDesired(state: DesiredState, owner: string = state.config.
     const handler = handlerForDocument(r.doc.kind);
     if (!handler?.expand) throw new Error(`${r.source.file}: no handler expands documents of kind ${r.doc.kind}`);
     const ownership = { [OWNER_TAG]: owner, [NAME_TAG]: r.doc.metadata.name };
-    const expanded = handler.expand(r.doc, { ownership, source: (path = []) => sourceOf(r, path) });
+    const expanded = handler.expand(r.doc, { ownership, source: (path = NO_PATH) => sourceOf(r, path) });
     const controls = controlsOfMetadata(r.doc.metadata);
     if (controls) withControls(expanded, handler.key(r.doc.metadata.name), controls);
     out.push(...expanded);

@@ -1,3 +1,4 @@
+import type { FieldPath } from "../model/diagnostics.js";
 import type { AwsGateway, AwsService } from "../aws/gateway.js";
 import type { ResourceDoc } from "../model/desired.js";
 import type { ReadEvent } from "../model/events.js";
@@ -71,7 +72,20 @@ export interface Phases {
 }
 
 /** Where a desired resource is written: a path inside its document (the line is looked up lazily). */
-export type SourceAt = (path?: (string | number)[]) => { file: string; line: number };
+export type SourceAt = (path?: FieldPath) => { file: string; line: number };
+
+const ENTRY_PATHS = new Map<string, FieldPath[]>();
+
+/**
+ * The path of a document's list entry, ["spec", member, index], one shared frozen array per place:
+ * a large window's 120 entries are each given their place, and tens of thousands of three-element
+ * arrays were kept alive only to be read if a finding needs a line.
+ */
+export function entryPath(member: string, index: number): FieldPath {
+  let paths = ENTRY_PATHS.get(member);
+  if (!paths) ENTRY_PATHS.set(member, (paths = []));
+  return (paths[index] ??= Object.freeze(["spec", member, index]));
+}
 
 /** What expanding one desired document needs from the engine. */
 export interface ExpandContext {

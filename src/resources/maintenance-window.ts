@@ -9,7 +9,7 @@ import { dedupe, listingDigest, ownershipOf } from "./read-helpers.js";
 import { targetFromDesired, targetFromSsm, targetKey, taskFromDesired, taskFromSsm, taskKey, windowKey } from "./window-children.js";
 import { withinAny } from "./field-paths.js";
 import { controlsOfEntry } from "./controls.js";
-import { taggedUpdateCalls } from "./handler.js";
+import { entryPath, taggedUpdateCalls } from "./handler.js";
 import { pick, pickPascal } from "./patch-baseline.js";
 import { asObject, compact, tagMap, toCamel, toPascal } from "./shape.js";
 import { formatRefText, isDuplicateKey } from "../model/reference.js";
@@ -110,12 +110,12 @@ function expandWindow(doc: MaintenanceWindowDoc, ctx: ExpandContext): Resource[]
   const wKey = windowKey(wName);
   const out: Resource[] = [{ type: "MaintenanceWindow", key: wKey, name: wName, spec: windowFromDesired(doc, ctx.ownership), source: ctx.source() }];
   (doc.spec.targets ?? []).forEach((t, i) => {
-    out.push({ type: "WindowTarget", key: targetKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec: targetFromDesired(t), source: ctx.source(["spec", "targets", i]), controls: controlsOfEntry(t) });
+    out.push({ type: "WindowTarget", key: targetKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec: targetFromDesired(t), source: ctx.source(entryPath("targets", i)), controls: controlsOfEntry(t) });
   });
   (doc.spec.tasks ?? []).forEach((t, i) => {
     const notes: string[] = [];
     const spec = taskFromDesired(t, notes);
-    out.push({ type: "WindowTask", key: taskKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec, source: ctx.source(["spec", "tasks", i]), notes: notes.length ? notes : undefined, controls: controlsOfEntry(t) });
+    out.push({ type: "WindowTask", key: taskKey(wName, t.name), name: `${wName}/${t.name}`, parentKey: wKey, spec, source: ctx.source(entryPath("tasks", i)), notes: notes.length ? notes : undefined, controls: controlsOfEntry(t) });
   });
   return out;
 }

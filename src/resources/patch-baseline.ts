@@ -8,7 +8,7 @@ import { defaultKey } from "./default-baseline.js";
 import type { ExpandContext, Listing, ReadContext, ReadResult, ResourceHandler } from "./handler.js";
 import { registrationKey } from "./patch-group-registration.js";
 import { dedupe, listingDigest, ownershipOf } from "./read-helpers.js";
-import { taggedUpdateCalls } from "./handler.js";
+import { entryPath, taggedUpdateCalls } from "./handler.js";
 import { withinAny } from "./field-paths.js";
 import { asArray, asObject, compact, normalizeKeyValues, tagMap, toCamel, toPascal } from "./shape.js";
 import { formatRefText } from "../model/reference.js";
@@ -177,7 +177,7 @@ function expandBaseline(doc: PatchBaselineDoc, ctx: ExpandContext): Resource[] {
       key: registrationKey(os, group),
       name: `${group} (${os})`,
       spec: { patchGroup: group, operatingSystem: os, baseline: name },
-      source: ctx.source(["spec", "patchGroups", i]),
+      source: ctx.source(entryPath("patchGroups", i)),
     });
   });
   if (doc.spec.defaultForOperatingSystem) {
