@@ -275,22 +275,31 @@ function checkWindow(w: LoadedResource<MaintenanceWindowDoc>, f: Findings): void
   }
 
   const targetNames = new Map<string, number>();
-  (spec.targets ?? []).forEach((t, i) => {
+  // Plain loops, one pass over each target's selectors: a large window has a hundred targets.
+  const targets = spec.targets ?? [];
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
     if (targetNames.has(t.name)) f.add(w, ["spec", "targets", i, "name"], `duplicate target name '${t.name}' in this window`, "duplicate");
     else targetNames.set(t.name, i);
-    t.targets.forEach((sel, k) => {
+    let hasGroupKey = false;
+    let hasGroupName = false;
+    for (let k = 0; k < t.targets.length; k++) {
+      const sel = t.targets[k]!;
       if (!TARGET_KEY_FORMS.test(sel.key)) {
         f.add(w, ["spec", "targets", i, "targets", k, "key"], `target key '${sel.key}' is not one of InstanceIds, tag:<key>, tag-key, resource-groups:Name, resource-groups:ResourceTypeFilters`, "target");
       }
       if (sel.values.length === 0) f.add(w, ["spec", "targets", i, "targets", k, "values"], "needs at least one value", "target");
-    });
+      if (sel.key.startsWith("resource-groups:")) {
+        hasGroupKey = true;
+        if (sel.key === "resource-groups:Name") hasGroupName = true;
+      }
+    }
     const rt = t.resourceType ?? "INSTANCE";
-    const hasGroupKey = t.targets.some((sel) => sel.key.startsWith("resource-groups:"));
-    if (rt === "RESOURCE_GROUP" && !t.targets.some((sel) => sel.key === "resource-groups:Name")) {
+    if (rt === "RESOURCE_GROUP" && !hasGroupName) {
       f.add(w, ["spec", "targets", i, "targets"], "a RESOURCE_GROUP target needs a resource-groups:Name key", "target");
     }
     if (rt === "INSTANCE" && hasGroupKey) f.add(w, ["spec", "targets", i, "resourceType"], "resource-groups: keys need resourceType RESOURCE_GROUP", "target");
-  });
+  }
 
   const taskNames = new Set<string>();
   (spec.tasks ?? []).forEach((task, i) => {
@@ -455,29 +464,40 @@ const PATCHING_TASK_DOCUMENT = /(^|\/)AWS-RunPatchBaseline(WithHooks|Association
 function checkOverlappingScans(windows: LoadedResource<MaintenanceWindowDoc>[], associations: LoadedResource<PatchAssociationDoc>[], f: Findings): void {
   const first = new Map<string, string>();
   const report = (res: LoadedResource, path: FieldPath, label: string, selectors: { key: string; values: string[] }[], association: boolean): void => {
-    const reported = new Set<string>();
+    let reported: Set<string> | undefined;
     for (const sel of selectors) {
       if (!sel.key.startsWith("tag:")) continue;
       for (const v of sel.values) {
         const what = `${sel.key.slice(4)}=${v}`;
         const prev = first.get(what);
         if (prev === undefined) first.set(what, label);
-        else if (prev !== label && !reported.has(prev) && (association || prev.startsWith("association "))) {
-          reported.add(prev);
+        else if (prev !== label && !reported?.has(prev) && (association || prev.startsWith("association "))) {
+          (reported ??= new Set()).add(prev);
           f.add(res, path, `${label} scans the instances tagged ${what}, as ${prev} does: each scan overwrites the compliance data of the previous one, so compliance shows whichever ran last (scan with one schedule; installs report compliance too)`, "overlapping-scans", "warning");
         }
       }
     }
   };
   for (const w of windows) {
-    const byTarget = new Map((w.doc.spec.targets ?? []).map((t) => [t.name, t.targets]));
-    (w.doc.spec.tasks ?? []).forEach((task, i) => {
-      if (task.taskType !== "RUN_COMMAND" || !PATCHING_TASK_DOCUMENT.test(task.taskArn)) return;
+    // Built at the window's first scan, in plain loops: every window of a large tree is walked here.
+    let byTarget: Map<string, { key: string; values: string[] }[]> | undefined;
+    const tasks = w.doc.spec.tasks ?? [];
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
+      if (task.taskType !== "RUN_COMMAND" || !PATCHING_TASK_DOCUMENT.test(task.taskArn)) continue;
       const op = task.runCommand?.parameters?.Operation?.[0] ?? task.taskParameters?.Operation?.values[0];
-      if (op !== "Scan") return;
-      const selectors = (task.targets ?? []).flatMap((sel) => (sel.key === "WindowTargetIds" ? sel.values.flatMap((n) => byTarget.get(n) ?? []) : []));
+      if (op !== "Scan") continue;
+      if (!byTarget) {
+        byTarget = new Map();
+        for (const t of w.doc.spec.targets ?? []) byTarget.set(t.name, t.targets); // a duplicate name: the last, as before (reported by checkWindow)
+      }
+      const selectors: { key: string; values: string[] }[] = [];
+      for (const sel of task.targets ?? []) {
+        if (sel.key !== "WindowTargetIds") continue;
+        for (const n of sel.values) for (const s of byTarget.get(n) ?? []) selectors.push(s);
+      }
       report(w, ["spec", "tasks", i], `task ${w.doc.metadata.name}/${task.name}`, selectors, false);
-    });
+    }
   }
   for (const a of associations) {
     if (a.doc.spec.parameters?.Operation?.[0] !== "Scan") continue;
