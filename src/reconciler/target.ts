@@ -12,9 +12,11 @@ const refsOf = (c: Change): KeyedReference[] => [c.after, c.before].flatMap(logi
  * The plan narrowed to the named resources (KIND/NAME, as the plan prints them) and what they need,
  * from the declared references alone: what they hold or own (a window's targets and tasks, a
  * baseline's registrations and default) and what those use (a role a task names, a baseline a
- * registration names). Everything else is left out, deletes included: a partial plan never prunes
- * what it was not asked about. A name that matches no change, no suspended resource and no conflict
- * is an error.
+ * registration names). A kept change that is planned (a Rollout's promotion of a baseline's cut-off)
+ * takes what records the plan (the Rollout, `recordsPlanned`), and so what that uses: a promotion is
+ * applied with its rollout's state and its other baselines, as targeting the rollout does, or not at
+ * all. Everything else is left out, deletes included: a partial plan never prunes what it was not
+ * asked about. A name that matches no change, no suspended resource and no conflict is an error.
  */
 export function restrictToTargets(plan: Plan, targets: readonly string[]): Plan {
   const all = [...plan.changes, ...(plan.suspended ?? [])];
@@ -24,12 +26,14 @@ export function restrictToTargets(plan: Plan, targets: readonly string[]): Plan 
     throw new UnknownTargetError(`--target ${unknown.join(", ")}: no such resource in the desired state or the account (KIND/NAME as the plan prints it, e.g. MaintenanceWindow/Production-Tuesdays)`);
   }
   const keep = new Set(targets);
-  // To a fixed point: held or owned through a kept resource (reverse), or used by a kept one (forward).
+  const planned = new Set(all.filter((c) => c.planned !== undefined).map((c) => c.key));
+  // To a fixed point: held or owned through a kept resource, or recording a kept planned change
+  // (reverse), or used by a kept one (forward).
   for (let grew = true; grew; ) {
     grew = false;
     for (const c of all) {
       const refs = refsOf(c);
-      if (!keep.has(c.key) && refs.some((r) => (r.role === "parent" || r.ownedThrough === true) && keep.has(r.key))) {
+      if (!keep.has(c.key) && refs.some((r) => ((r.role === "parent" || r.ownedThrough === true) && keep.has(r.key)) || (r.recordsPlanned === true && keep.has(r.key) && planned.has(r.key)))) {
         keep.add(c.key);
         grew = true;
       }

@@ -60,6 +60,12 @@ export interface Reference {
   blocksDelete?: boolean;
   /** This one is owned through the referenced resource (a registration through its baseline). */
   ownedThrough?: boolean;
+  /**
+   * This one keeps the record of what it plans in the referenced resource (a Rollout, of the cut-offs
+   * it moves in its baselines): a partial plan (--target) that applies a planned change of the
+   * referenced resource takes this one with it, so the record and the account never part.
+   */
+  recordsPlanned?: boolean;
 }
 
 /** Apply phases of a kind's parts; lower runs first, changes within a phase concurrently (see reconciler/apply.ts). */

@@ -105,7 +105,7 @@ export const rolloutHandler: ResourceHandler = {
   awsName: (r) => r.name,
   resolve: (desired, actual, ctx) => resolveRollouts(desired, actual, ctx),
   // Written after its baselines (a failed baseline update leaves the state where it was).
-  references: (r) => (rolloutConfigOf(r)?.stages ?? []).flatMap((s) => s.baselines.map((b) => ({ to: { logical: patchBaselineHandler.key(b) }, role: "uses" as const }))),
+  references: (r) => (rolloutConfigOf(r)?.stages ?? []).flatMap((s) => s.baselines.map((b) => ({ to: { logical: patchBaselineHandler.key(b) }, role: "uses" as const, recordsPlanned: true }))),
   key: (name) => rolloutKey(name),
   phases: { create: 9, update: 9, delete: 1 },
   forceNew: [],

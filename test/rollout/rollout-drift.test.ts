@@ -121,4 +121,22 @@ describe("drift on a Rollout's baselines", () => {
     expect((await at("2026-12-03T06:00:00Z", () => h.cli(["reconcile", dir, "--target", "Rollout/monthly", "--auto-approve"]))).code).toBe(0);
     expect(await dev()).toEqual(["2026-12-03"]);
   });
+
+  it("--target on a driven baseline with a pending promotion takes its rollout's state with it", async () => {
+    const id = await baselineId("dev-al2023");
+    const dev = async () => (await h.sdk.send(new GetPatchBaselineCommand({ BaselineId: id }))).ApprovalRules!.PatchRules!.map((r) => r.ApproveUntilDate);
+    // The next day dev's cut-off moves again; the baseline alone is named.
+    const plan = await at("2026-12-04T06:00:00Z", () => h.cli(["reconcile", dir, "--target", "PatchBaseline/dev-al2023", "--plan"]));
+    expect(plan.code, plan.err).toBe(2);
+    expect(plan.out).toMatch(/~ PatchBaseline\/dev-al2023/);
+    expect(plan.out).toMatch(/~ Rollout\/monthly/);
+    const applied = await at("2026-12-04T06:00:00Z", () => h.cli(["reconcile", dir, "--target", "PatchBaseline/dev-al2023", "--auto-approve"]));
+    expect(applied.code, applied.err).toBe(0);
+    expect(await dev()).toEqual(["2026-12-04"]);
+    // The state records what was written: nothing is left to plan, and nothing reads as drift.
+    const after = await at("2026-12-04T06:00:00Z", () => h.cli(["reconcile", dir, "--plan"]));
+    expect(after.code, after.out).toBe(0);
+    const drift = await at("2026-12-04T06:00:00Z", () => h.cli(["drift", dir]));
+    expect(drift.code, drift.out).toBe(0);
+  });
 });
