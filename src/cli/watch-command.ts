@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { lifecycle } from "../controller/lifecycle-codes.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -135,7 +136,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
       deployments = deploymentTargets(first.state, values.deployment, values.region).map((t) => ({ name: t.deployment.spec.name, region: t.region, access: t.deployment.spec }));
     }
   } catch (err) {
-    logger.warn({ event: "bootstrap-failed", error: String(err) }, "could not read deployments at start; running for the flags' account and region");
+    logger.warn({ ...lifecycle("bootstrap-failed"), error: String(err) }, "could not read deployments at start; running for the flags' account and region");
   }
   const conns: Connection[] = [];
   const notifiers: Notifier[] = [];
@@ -169,7 +170,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   if (values["notify-sns-topic"]) notifiers.push(new SnsNotifier(values["notify-sns-topic"], conn.region));
   const replica = share ? () => share.status(controllers.filter((c) => c.status.holdsLease).map((c) => c.shareKey)) : undefined;
   const http = values.listen ? await startHttpServer(values.listen, controllers, metrics, new StatusPageSource(controllers, { refreshSeconds: Math.max(5, Math.round(intervalMs / 1000)), complianceTtlMs: Math.max(intervalMs, 60_000), ...(replica ? { replica } : {}) }), replica) : undefined;
-  if (http) logger.info({ event: "listening", port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
+  if (http) logger.info({ ...lifecycle("listening"), port: http.port }, `serving /healthz /readyz /metrics /status on port ${http.port}`);
 
   // The scheduled drift report covers every deployment-region this process reconciles, each with the
   // last good commit of its own checkout, through its own connection. Replicas sharing the
@@ -179,7 +180,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
         try {
           const parts: DriftReportPart[] = await driftReportParts(controllers, { shared: share !== undefined, region: conn.region });
           if (parts.length === 0) {
-            logger.info({ event: "drift-report-skipped", replica: share?.id ?? null }, "scheduled drift report: this replica holds no deployment-region's lease; the others report them");
+            logger.info({ ...lifecycle("drift-report-skipped"), replica: share?.id ?? null }, "scheduled drift report: this replica holds no deployment-region's lease; the others report them");
             return;
           }
           if (parts.every((p) => !p.plan)) return;
@@ -187,12 +188,12 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
           if (values["drift-report-file"]) await writeFile(values["drift-report-file"], report);
           const { drifted, unmanaged, failed } = driftTotals(parts);
           const owner = parts.find((p) => p.plan)?.plan?.owner ?? values.owner ?? "unknown";
-          logger.info({ event: "drift-report", drifted, unmanaged, deploymentRegions: parts.length, failed, ...(share ? { replica: share.id } : {}) }, "scheduled drift report");
-          for (const p of parts.filter((x) => x.error)) logger.error({ event: "drift-report-failed", deployment: p.deployment ?? null, region: p.region, error: p.error }, "scheduled drift report failed for a deployment-region");
+          logger.info({ ...lifecycle("drift-report"), drifted, unmanaged, deploymentRegions: parts.length, failed, ...(share ? { replica: share.id } : {}) }, "scheduled drift report");
+          for (const p of parts.filter((x) => x.error)) logger.error({ ...lifecycle("drift-report-failed"), deployment: p.deployment ?? null, region: p.region, error: p.error }, "scheduled drift report failed for a deployment-region");
           const where = parts.length === 1 ? "" : ` over ${parts.length} deployment-regions`;
-          await notifyAll(notifiers, { kind: "drift", owner, text: `patchctl drift report for ${owner}${where}: ${drifted} drifted, ${unmanaged} unmanaged${failed ? `, ${failed} failed` : ""}`, details: { report } }, (err) => logger.warn({ event: "notify-failed", err: String(err) }));
+          await notifyAll(notifiers, { kind: "drift", owner, text: `patchctl drift report for ${owner}${where}: ${drifted} drifted, ${unmanaged} unmanaged${failed ? `, ${failed} failed` : ""}`, details: { report } }, (err) => logger.warn({ ...lifecycle("notify-failed"), err: String(err) }));
         } catch (err) {
-          logger.error({ event: "drift-report-failed", error: String(err) }, "scheduled drift report failed");
+          logger.error({ ...lifecycle("drift-report-failed"), error: String(err) }, "scheduled drift report failed");
         }
       })
     : undefined;
@@ -201,9 +202,9 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const beat = async (): Promise<void> => {
     try {
       const live = await share?.heartbeat();
-      logger.debug({ event: "replica-heartbeat", live, share: share?.share });
+      logger.debug({ ...lifecycle("replica-heartbeat"), live, share: share?.share });
     } catch (err) {
-      logger.warn({ event: "replica-heartbeat-failed", error: String(err) }, "could not write or count the replica heartbeats");
+      logger.warn({ ...lifecycle("replica-heartbeat-failed"), error: String(err) }, "could not write or count the replica heartbeats");
     }
   };
   if (share) await beat();
@@ -213,7 +214,7 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ event: "shutdown", signal }, "stopping after the in-flight SSM call");
+    logger.info({ ...lifecycle("shutdown"), signal }, "stopping after the in-flight SSM call");
     for (const c of controllers) void c.stop();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
@@ -228,12 +229,12 @@ export async function watchCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     driftTask?.stop();
     if (beating) clearInterval(beating);
-    await Promise.all(controllers.map((c) => c.releaseLease().catch((err) => logger.warn({ event: "lease-release-failed", error: String(err) }))));
-    await share?.leave().catch((err) => logger.warn({ event: "replica-leave-failed", error: String(err) }));
+    await Promise.all(controllers.map((c) => c.releaseLease().catch((err) => logger.warn({ ...lifecycle("lease-release-failed"), error: String(err) }))));
+    await share?.leave().catch((err) => logger.warn({ ...lifecycle("replica-leave-failed"), error: String(err) }));
     http?.server.close();
     http?.server.closeAllConnections();
     await Promise.all(conns.map((c) => c.close()));
-    logger.info({ event: "stopped" }, "stopped");
+    logger.info({ ...lifecycle("stopped") }, "stopped");
     io.err("");
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { lifecycle } from "./lifecycle-codes.js";
 import type { DesiredState } from "../desired/load.js";
 import { stateForDeployment } from "../desired/load.js";
 import { formatDiagnostic } from "../model/diagnostics.js";
@@ -170,7 +171,7 @@ export class Controller {
   }
 
   private async notify(kind: Notification["kind"], text: string, details: Record<string, unknown>): Promise<void> {
-    await notifyAll(this.opts.notifiers, { kind, owner: this.owner() ?? "unknown", commit: this.status.commit, text, details }, (err) => this.log().warn({ event: "notify-failed", err: String(err) }, "notification failed"));
+    await notifyAll(this.opts.notifiers, { kind, owner: this.owner() ?? "unknown", commit: this.status.commit, text, details }, (err) => this.log().warn({ ...lifecycle("notify-failed"), err: String(err) }, "notification failed"));
   }
 
   /** Validates the newest commit for this deployment-region, and falls back to the last good one when it is bad. */
@@ -182,7 +183,7 @@ export class Controller {
     // Loaded once per process (CommitLoader); filter values are checked against the account (the online pre-flight below), as reconcile does.
     const refuse = async (errors: string[]): Promise<DesiredState | undefined> => {
       this.status.badCommit = { commit, errors };
-      this.log().error({ event: "commit-refused", errors }, `commit ${commit.slice(0, 12)} is invalid; keeping ${this.status.lastGoodCommit?.slice(0, 12) ?? "nothing"}`);
+      this.log().error({ ...lifecycle("commit-refused"), errors }, `commit ${commit.slice(0, 12)} is invalid; keeping ${this.status.lastGoodCommit?.slice(0, 12) ?? "nothing"}`);
       await this.notify("failure", `patchctl: commit ${commit.slice(0, 12)} refused (${errors.length} error(s)); last good commit stays in force`, { errors: errors.slice(0, 20) });
       return this.goodState;
     };
@@ -200,7 +201,7 @@ export class Controller {
       throw err;
     }
     const denied = deniedWarning(cache);
-    if (denied) this.log().warn({ event: "preflight-denied", error: cache.denied }, denied);
+    if (denied) this.log().warn({ ...lifecycle("preflight-denied"), error: cache.denied }, denied);
     const filterErrors = preflight.diagnostics.filter((d) => d.severity === "error");
     if (filterErrors.length > 0) return refuse(filterErrors.map(formatDiagnostic));
     // The same validation and spec-level policies as reconcile: a commit they deny is refused like an invalid one.
@@ -216,7 +217,7 @@ export class Controller {
     this.status.lastGoodCommit = commit;
     this.status.badCommit = undefined;
     this.status.owner = this.owner();
-    this.log().info({ event: "commit-loaded", resources: loaded.state.resources.length }, `desired state at ${commit.slice(0, 12)} loaded`);
+    this.log().info({ ...lifecycle("commit-loaded"), resources: loaded.state.resources.length }, `desired state at ${commit.slice(0, 12)} loaded`);
     return this.goodState;
   }
 
@@ -304,7 +305,7 @@ export class Controller {
         const signature = active.map((c) => `${c.action}:${c.key}`).join(",");
         if (signature !== this.lastDriftSignature) {
           this.lastDriftSignature = signature;
-          this.log().warn({ event: "drift", count: active.length }, `${active.length} resource(s) differ from the desired state`);
+          this.log().warn({ ...lifecycle("drift"), count: active.length }, `${active.length} resource(s) differ from the desired state`);
           await this.notify("drift", `patchctl: ${active.length} resource(s) of ${owner} differ from the desired state`, { drifted: this.status.drifted.slice(0, 50) });
         }
       }
@@ -316,14 +317,14 @@ export class Controller {
       this.status.ready = true;
       this.opts.metrics.lastSuccess.set(Date.now() / 1000);
       this.opts.metrics.cycles.inc({ result: refused ? "refused" : "success" });
-      this.log().info({ event: "cycle", ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(frozen ? { frozen } : {}), ...(outcome.deferred.length ? { deferred: outcome.deferred.length } : {}), ...(refused ? { refused } : {}) }, "cycle complete");
+      this.log().info({ ...lifecycle("cycle"), ok: refused === undefined, ms: Date.now() - started, summary: plan.summary, applied, ...(frozen ? { frozen } : {}), ...(outcome.deferred.length ? { deferred: outcome.deferred.length } : {}), ...(refused ? { refused } : {}) }, "cycle complete");
     } catch (err) {
       this.failures++;
       this.reads.invalidate();
       const message = err instanceof Error ? err.message : String(err);
       result = { at: new Date().toISOString(), ok: false, commit: this.status.commit, error: message };
       this.opts.metrics.cycles.inc({ result: "failure" });
-      this.log().error({ event: "cycle", ok: false, error: message, failures: this.failures }, "cycle failed");
+      this.log().error({ ...lifecycle("cycle-failed"), ok: false, error: message, failures: this.failures }, "cycle failed");
       await this.notify("failure", `patchctl cycle failed: ${message}`, { failures: this.failures });
     } finally {
       this.page.applying = false;
@@ -344,10 +345,10 @@ export class Controller {
   private reportSuspend(message: string | undefined): void {
     const was = this.status.suspended;
     if (message !== undefined) {
-      if (!was) this.log().warn({ event: "suspend-begins", reason: message }, message);
+      if (!was) this.log().warn({ ...lifecycle("suspend-begins"), reason: message }, message);
       this.status.suspended = { since: was?.since ?? new Date().toISOString(), reason: message };
     } else if (was) {
-      this.log().info({ event: "suspend-ends" }, "patchctl.yaml suspend: removed; applying again");
+      this.log().info({ ...lifecycle("suspend-ends") }, "patchctl.yaml suspend: removed; applying again");
       this.status.suspended = undefined;
     }
   }
@@ -362,7 +363,7 @@ export class Controller {
     this.lastRefusalSignature = signature;
     this.status.refused = { commit: this.status.lastGoodCommit, since: new Date().toISOString(), reasons };
     const denied = outcome.policy.findings.filter((f) => f.severity === "deny").map((f) => `[${f.policyId}] ${f.resource}: ${f.message}`);
-    this.log().error({ event: "plan-refused", reasons, denied }, `plan refused, nothing applied: ${text}`);
+    this.log().error({ ...lifecycle("plan-refused"), reasons, denied }, `plan refused, nothing applied: ${text}`);
     await this.notify("failure", `patchctl: plan for ${this.owner() ?? "unknown"} refused, nothing applied: ${text}`, { reasons, denied: denied.slice(0, 20) });
     return text;
   }
@@ -379,14 +380,14 @@ export class Controller {
       this.status.frozen = { since: this.status.frozen?.since ?? freeze.at, freezes: freeze.active };
       if (!began) return;
       const text = describeFreezes(freeze);
-      this.log().warn({ event: "freeze-began", freezes: freeze.active }, `change freeze in force, nothing is applied: ${text}`);
+      this.log().warn({ ...lifecycle("freeze-began"), freezes: freeze.active }, `change freeze in force, nothing is applied: ${text}`);
       await this.notify("freeze", `patchctl: change freeze began for ${this.owner() ?? "unknown"}, nothing is applied: ${text}`, { state: "began", freezes: freeze.active });
       return;
     }
     const was = this.status.frozen;
     if (!was) return;
     this.status.frozen = undefined;
-    this.log().info({ event: "freeze-ended", since: was.since, freezes: was.freezes }, "change freeze ended, applying again");
+    this.log().info({ ...lifecycle("freeze-ended"), since: was.since, freezes: was.freezes }, "change freeze ended, applying again");
     await this.notify("freeze", `patchctl: change freeze ended for ${this.owner() ?? "unknown"}, applying again`, { state: "ended", since: was.since, freezes: was.freezes });
   }
 
@@ -397,7 +398,7 @@ export class Controller {
     const signature = deferred.map((d) => `${d.key}@${d.executionId}`).join(",");
     if (signature === this.lastDeferredSignature) return;
     this.lastDeferredSignature = signature;
-    if (deferred.length > 0) this.log().warn({ event: "changes-deferred", deferred: this.status.deferred }, `${deferred.length} change(s) deferred: their windows are executing`);
+    if (deferred.length > 0) this.log().warn({ ...lifecycle("changes-deferred"), deferred: this.status.deferred }, `${deferred.length} change(s) deferred: their windows are executing`);
   }
 
   private clearRefusal(): void {
@@ -426,7 +427,7 @@ export class Controller {
     return this.lease.keepWhile(fn, (err) => {
       this.status.holdsLease = false;
       this.opts.share?.drop(this.shareKey);
-      this.log().warn({ event: "lease-lost", error: err.message }, `${err.message}: the apply stops before its next call`);
+      this.log().warn({ ...lifecycle("lease-lost"), error: err.message }, `${err.message}: the apply stops before its next call`);
     });
   }
 
@@ -438,7 +439,7 @@ export class Controller {
     this.leaseRetry = undefined;
     const decision = share?.decide(this.shareKey);
     if (decision === "release") {
-      this.log().info({ event: "lease-share-release" }, "over this replica's share: releasing the write lease");
+      this.log().info({ ...lifecycle("lease-share-release") }, "over this replica's share: releasing the write lease");
       await this.releaseLease();
       return;
     }
@@ -458,14 +459,14 @@ export class Controller {
           const expires = Date.parse(err.record.expiresAt);
           this.leaseRetry = { at: Number.isFinite(expires) ? Math.min(expires, Date.now() + this.lease.ttl) : 0, live: share.liveReplicas };
         }
-        this.log().warn({ event: "lease-wait", holder: err.record.holder }, `waiting for the write lease (held by ${err.record.holder})`);
+        this.log().warn({ ...lifecycle("lease-wait"), holder: err.record.holder }, `waiting for the write lease (held by ${err.record.holder})`);
         return;
       }
       throw err;
     }
     // Won while the share filled with others won at the same time: given back before anything is read.
     if (share && !share.admit(this.shareKey)) {
-      this.log().info({ event: "lease-share-release" }, "this replica's share filled while the lease was taken: releasing it");
+      this.log().info({ ...lifecycle("lease-share-release") }, "this replica's share filled while the lease was taken: releasing it");
       await this.releaseLease();
     }
   }

@@ -16,13 +16,16 @@ import { prepareDesired, reconcilePrepared } from "../../src/pipeline/reconcile.
 import { OOB_FILES } from "../helpers/oob-fixture.js";
 import { progressText } from "../../src/cli/progress.js";
 import { logEvent } from "../../src/controller/event-log.js";
+import { LIFECYCLE } from "../../src/controller/lifecycle-codes.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { writeTree } from "../helpers/tmpdir.js";
 
 const creds = { accessKeyId: "AKIA181818181818TEST", secretAccessKey: "events-secret" };
 const DOC = readFileSync("docs/events.md", "utf8");
-/** The codes docs/events.md documents (its table's first column). */
-const DOCUMENTED = new Set([...DOC.matchAll(/^\| `(PATCHCTL_[IWE]\d{4})` \| `([a-z.-]+)` \|/gm)].map((m) => m[1]!));
+/** The library codes docs/events.md documents (its table's first column; areas 1 to 3). */
+const DOCUMENTED = new Set([...DOC.matchAll(/^\| `(PATCHCTL_[IWE][123]\d{3})` \| `([a-z.-]+)` \|/gm)].map((m) => m[1]!));
+/** The controller's own codes (area 4) docs/events.md documents. */
+const DOCUMENTED_LIFECYCLE = [...DOC.matchAll(/^\| `(PATCHCTL_[IWE]4\d{3})` \| `([a-z-]+)` \| (info|warn|error) \|/gm)].map((m) => ({ code: m[1]!, event: m[2]!, level: m[3]! }));
 
 describe("typed events with stable codes", () => {
   it("docs/events.md documents every code of the union, under its name, and no other", () => {
@@ -31,6 +34,14 @@ describe("typed events with stable codes", () => {
       expect(code).toMatch(new RegExp(`^PATCHCTL_${{ info: "I", warn: "W", error: "E" }[EVENT_CODES[code as keyof typeof EVENT_CODES].level]}[123]\\d{3}$`));
     }
     expect([...DOCUMENTED].sort()).toEqual(Object.keys(EVENT_CODES).sort());
+  });
+
+  it("docs/events.md documents every code of the controller's own lines, with its event and level, and no other", () => {
+    const entries = Object.values(LIFECYCLE);
+    expect(new Set(entries.map((e) => e.code)).size).toBe(entries.length);
+    const letter: Record<string, string> = { info: "I", warn: "W", error: "E" };
+    for (const d of DOCUMENTED_LIFECYCLE) expect(d.code[9], d.code).toBe(letter[d.level]);
+    expect(DOCUMENTED_LIFECYCLE.map((d) => `${d.code} ${d.event}`).sort()).toEqual(entries.map((e) => `${e.code} ${e.event}`).sort());
   });
 
   it("the CLI and the controller render every code", () => {
@@ -151,7 +162,10 @@ describe("typed events with stable codes", () => {
       expect(r.ok, JSON.stringify(r)).toBe(true);
       expect(r.applied).toBeGreaterThan(0);
       const coded = lines.filter((l) => l.code !== undefined);
-      for (const l of coded) expect(DOCUMENTED, String(l.code)).toContain(l.code);
+      const lifecycleCodes = new Set(DOCUMENTED_LIFECYCLE.map((d) => d.code));
+      for (const l of coded) expect(DOCUMENTED.has(String(l.code)) || lifecycleCodes.has(String(l.code)), String(l.code)).toBe(true);
+      // The controller's own lines carry theirs too (a cycle's end, the commit it loaded).
+      expect(coded.some((l) => l.code === "PATCHCTL_I4006")).toBe(true);
       const applied = lines.filter((l) => l.event === "change-applied");
       expect(applied).toHaveLength(r.applied!);
       for (const l of applied) expect(l).toMatchObject({ code: "PATCHCTL_I3002", owner: "oob", level: 30 });

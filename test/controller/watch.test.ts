@@ -119,6 +119,9 @@ describe("patchctl watch against a local git repository and the local endpoint",
     expect(metrics).toContain("patchctl_last_success_timestamp_seconds");
     expect((await fetch(`http://127.0.0.1:${first.port()}/status`, { method: "POST" })).status).toBe(405);
     for (const l of first.lines.filter((x) => x.event === "cycle")) expect(l).toHaveProperty("owner");
+    // Every structured line carries a stable code (docs/events.md), the controller's own ones too.
+    for (const l of first.lines.filter((x) => x.event !== undefined)) expect(l.code, JSON.stringify(l)).toMatch(/^PATCHCTL_[IWE][1-4]\d{3}$/);
+    expect(first.lines.find((l) => l.event === "commit-loaded")?.code).toBe("PATCHCTL_I4003");
     expect(JSON.stringify(first.lines)).not.toContain(creds.secretAccessKey);
 
     // Fix the branch, then a second controller for the same owner waits for the lease and writes nothing.
