@@ -13,7 +13,7 @@ let endpoint: Awaited<ReturnType<typeof spawnLocalSsm>>;
 
 /** Runs the installed CLI (dist/) as a user does, with the user's environment (no SDK switches of ours). */
 async function patchctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_REGION: "us-east-1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_REGION: "us-east-1" };
   delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
   try {
     const { stdout, stderr } = await exec(process.execPath, ["dist/cmd/patchctl.js", ...args], { env });

@@ -5,8 +5,9 @@ import { removeWrittenFleets, writeFleet } from "../../bench/bench.js";
 // The compiled loader (npm test builds first): its worker script exists, so large trees are
 // parsed on worker threads. The TypeScript one run by vitest has no compiled worker and
 // parses in its own thread: the reference.
-import { loadDesiredState as loadWithWorkers } from "../../dist/src/desired/load.js";
-import { filesParsedOnWorkers, filesReadOnWorkers } from "../../dist/src/desired/parse-pool.js";
+// (dist/ has no type declarations: typed as the sources they were compiled from.)
+const { loadDesiredState: loadWithWorkers } = (await import("../../dist/src/desired/load.js" as string)) as typeof import("../../src/desired/load.js");
+const { filesParsedOnWorkers, filesReadOnWorkers } = (await import("../../dist/src/desired/parse-pool.js" as string)) as typeof import("../../src/desired/parse-pool.js");
 import { loadDesiredState as loadInThread } from "../../src/desired/load.js";
 
 describe("parsing a large desired state on worker threads", () => {

@@ -1,5 +1,5 @@
 import { DescribeMaintenanceWindowsCommand, DescribeMaintenanceWindowTargetsCommand, DescribeMaintenanceWindowTasksCommand, DescribePatchBaselinesCommand, DescribePatchGroupsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-ssm";
-import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { DescribeMaintenanceWindowsCommandOutput, SSMClient } from "@aws-sdk/client-ssm";
 
 export interface Census {
   baselines: { id: string; name: string; owner?: string }[];
@@ -22,7 +22,7 @@ export async function census(sdk: SSMClient): Promise<Census> {
   const windows: Census["windows"] = [];
   token = undefined;
   do {
-    const page = await sdk.send(new DescribeMaintenanceWindowsCommand({ MaxResults: 100, NextToken: token }));
+    const page: DescribeMaintenanceWindowsCommandOutput = await sdk.send(new DescribeMaintenanceWindowsCommand({ MaxResults: 100, NextToken: token }));
     for (const w of page.WindowIdentities ?? []) {
       const tags = (await sdk.send(new ListTagsForResourceCommand({ ResourceType: "MaintenanceWindow", ResourceId: w.WindowId }))).TagList ?? [];
       const targets = (await sdk.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: w.WindowId, MaxResults: 100 }))).Targets ?? [];

@@ -30,7 +30,9 @@ describe("suspend: in patchctl.yaml, in the pipeline watch uses", () => {
       deleteGuard: { maxDeletePercent: 30, allowMassDelete: false },
       mode: "apply",
       lease: (fn) => fn(),
-      afterWrite: (c) => writes.push(c.operation),
+      afterWrite: (c) => {
+        writes.push(c.operation);
+      },
       review: async (plan, _policy, refusals) => {
         reviewed = plan.summary.create;
         expect(refusals.map((r) => r.code)).toContain("suspended");

@@ -39,7 +39,7 @@ describe("destructive-production (plan)", () => {
     const files = { ...GOOD, "w.yaml": windowDoc({ env: "Production" }) };
     const window = resource("MaintenanceWindow", "MaintenanceWindow/win", { name: "win", tags: PROD });
     const task = resource("WindowTask", "WindowTask/win/install", { name: "install", taskType: "RUN_COMMAND" }, "MaintenanceWindow/win");
-    const plan = planOf([change("noop", window), change("replace", task, { reason: "taskType cannot be updated in place" })]);
+    const plan = planOf([change("noop", window), change("createThenDelete", task, { reason: "taskType cannot be updated in place" })]);
     const { state } = await stateOf(files);
     const r = evaluatePlanPolicies(plan, state, await builtInPolicies(), { allowDestructive: false });
     expect(r.findings.map((f) => [f.policyId, f.resource, path.basename(f.file), f.line])).toEqual([["destructive-production", "WindowTask/win/install", "w.yaml", 15]]);
@@ -97,7 +97,7 @@ describe("spec and plan results together", () => {
     const { state } = await stateOf(files);
     const policies = await builtInPolicies();
     const task = resource("WindowTask", "WindowTask/win/install", { name: "install" }, "MaintenanceWindow/win");
-    const plan = evaluatePlanPolicies(planOf([change("replace", task)]), state, policies, { allowDestructive: false });
+    const plan = evaluatePlanPolicies(planOf([change("createThenDelete", task)]), state, policies, { allowDestructive: false });
     expect(plan.errors).toHaveLength(1);
     const merged = mergeResults(evaluateSpecPolicies(state, policies), plan);
     expect(merged.errors.filter((e) => e.severity === "error")).toHaveLength(1);

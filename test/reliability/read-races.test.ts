@@ -1,7 +1,7 @@
 import { CreateMaintenanceWindowCommand, DeleteMaintenanceWindowCommand, DeregisterTaskFromMaintenanceWindowCommand, RegisterTargetWithMaintenanceWindowCommand, RegisterTaskWithMaintenanceWindowCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsGateway } from "../../src/aws/gateway.js";
-import type { LocalSsmServer } from "../../src/local-ssm/index.js";
+import type { LocalSsm as LocalSsmServer } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { maintenanceWindowHandler } from "../../src/resources/maintenance-window.js";
 

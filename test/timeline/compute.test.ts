@@ -417,7 +417,7 @@ spec:
         },
       },
     };
-    const state: DesiredState = { dir: "/x", config: { apiVersion: "patchctl/v1", kind: "Config", owner: "o" }, configSource: source, resources: [b, w] };
+    const state: DesiredState = { dir: "/x", config: { apiVersion: "patchctl/v1", kind: "Config", owner: "o" }, configSource: source, resources: [b, w], deployments: [{ spec: { name: "default", regions: [] }, resources: [b, w] }] };
     const t = computeTimeline(state, { released: RELEASED, now: NOW });
     expect(t.groups[0]!.install).toMatchObject({ at: "2026-12-05T22:00:00Z", startBy: "2026-12-05T22:30:00Z" });
     expect(t.groups[0]!.install!.notes).toEqual(["W: duration 2h with cutoff 1.5h leaves 0.5h to start tasks (less than 1 hour): a queued install task may not start"]);
