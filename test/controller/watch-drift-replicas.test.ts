@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until } from "../helpers/until.js";
+import { jsonLinesOf } from "../helpers/json-lines.js";
 
 interface Replica {
   child: ChildProcess;
@@ -39,19 +40,7 @@ describe("watch --drift-schedule with replicas sharing the deployment-regions", 
     const start = (n: number): Replica => {
       const report = path.join(reports, `replica-${n}.json`);
       const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--path", "patching", "--interval", "1s", "--lease-ttl", "3s", "--listen", "127.0.0.1:0", "--policies", relaxedPoliciesDir(), "--drift-schedule", "*/2 * * * * *", "--drift-report-file", report, "--output", "json"], { env, stdio: ["ignore", "pipe", "ignore"] });
-      const lines: Record<string, unknown>[] = [];
-      let buf = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        buf += d.toString();
-        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-          try {
-            lines.push(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
-          } catch {
-            /* not a log line */
-          }
-          buf = buf.slice(i + 1);
-        }
-      });
+      const lines = jsonLinesOf(child.stdout!);
       return { child, lines, report };
     };
     const replicas = [start(0), start(1)];

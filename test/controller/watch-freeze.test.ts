@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { until as waitUntil } from "../helpers/until.js";
+import { jsonLinesOf } from "../helpers/json-lines.js";
 
 const creds = { accessKeyId: "AKIA666666666666TEST", secretAccessKey: "freeze-secret" };
 
@@ -49,20 +50,8 @@ describe("watch during a change freeze", () => {
     git("add", "-A");
     git("commit", "-q", "-m", "walkthrough, frozen for release day");
     const env = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey };
-    const lines: Record<string, unknown>[] = [];
     const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--path", "patching", "--interval", "1s", "--listen", "127.0.0.1:0", "--endpoint-url", server.url, "--region", "us-east-1", "--notify-webhook", `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`], { env, stdio: ["ignore", "pipe", "ignore"] });
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        try {
-          lines.push(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
-        } catch {
-          /* not a log line */
-        }
-        buf = buf.slice(i + 1);
-      }
-    });
+    const lines = jsonLinesOf(child.stdout!);
     const windows = async (): Promise<string[]> => ((await sdk.send(new DescribeMaintenanceWindowsCommand({}))).WindowIdentities ?? []).map((w) => w.Name!).sort();
     try {
       const port = await until("listening", () => lines.find((l) => l.event === "listening")?.port as number | undefined);

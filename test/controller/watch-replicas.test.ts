@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until } from "../helpers/until.js";
+import { jsonLinesOf } from "../helpers/json-lines.js";
 
 interface Replica {
   child: ChildProcess;
@@ -36,19 +37,7 @@ describe("patchctl watch replicas share the deployment-regions", () => {
     const env = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey };
     const start = (): Replica => {
       const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--path", "patching", "--interval", "1s", "--lease-ttl", "3s", "--listen", "127.0.0.1:0", "--policies", relaxedPoliciesDir()], { env, stdio: ["ignore", "pipe", "ignore"] });
-      const lines: Record<string, unknown>[] = [];
-      let buf = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        buf += d.toString();
-        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-          try {
-            lines.push(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
-          } catch {
-            /* not a log line */
-          }
-          buf = buf.slice(i + 1);
-        }
-      });
+      const lines = jsonLinesOf(child.stdout!);
       return { child, lines };
     };
     const replicas = [start(), start()];

@@ -10,6 +10,7 @@ import { awsCli } from "../helpers/aws-cli.js";
 import { OOB_FILES } from "../helpers/oob-fixture.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until as waitUntil } from "../helpers/until.js";
+import { jsonLinesOf } from "../helpers/json-lines.js";
 
 const creds = { accessKeyId: "AKIA333333333333TEST", secretAccessKey: "restore-secret" };
 
@@ -31,21 +32,8 @@ describe("watch restores resources deleted out of band", () => {
     git("commit", "-q", "-m", "oob");
     const cli = (service: "ssm" | "iam", ...args: string[]) => awsCli({ url: server.url, accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, region: "us-east-1" }, service, ...args);
     const env = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey };
-    const cycles: Record<string, unknown>[] = [];
     const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--path", "patching", "--interval", "1s", "--endpoint-url", server.url, "--region", "us-east-1", "--policies", relaxedPoliciesDir()], { env, stdio: ["ignore", "pipe", "ignore"] });
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        try {
-          const l = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
-          if (l.event === "cycle") cycles.push(l);
-        } catch {
-          /* not a log line */
-        }
-        buf = buf.slice(i + 1);
-      }
-    });
+    const cycles = jsonLinesOf(child.stdout!, { keep: (l) => l.event === "cycle" });
     const windowId = async (): Promise<string | undefined> => ((await cli("ssm", "describe-maintenance-windows")).WindowIdentities as { WindowId: string }[])[0]?.WindowId;
     /** Waits for a cycle that changed nothing and failed nothing: the account matches the desired state. */
     const inSync = (after: number) => until("a cycle in sync", () => cycles.slice(after).some((c) => c.ok === true && c.applied === 0 && Object.entries(c.summary as Record<string, number>).every(([k, n]) => k === "noop" || n === 0)) || undefined);

@@ -9,6 +9,7 @@ import type { LocalSsm } from "../../src/local-ssm/index.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until } from "../helpers/until.js";
+import { jsonLinesOf } from "../helpers/json-lines.js";
 
 const creds = { accessKeyId: "AKIA555555555555TEST", secretAccessKey: "watch-secret" };
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" }).trim();
@@ -25,21 +26,7 @@ function startWatch(server: LocalSsm, repo: string, extra: string[] = []): Watch
     env: { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const lines: Record<string, unknown>[] = [];
-  let buf = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    buf += d.toString();
-    let i;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ raw: line });
-      }
-    }
-  });
+  const lines = jsonLinesOf(child.stdout!, { keepRaw: true });
   let killedAt = 0;
   const exited = new Promise<{ code: number | null; ms: number }>((resolve) => child.once("exit", (code) => resolve({ code, ms: Date.now() - killedAt })));
   const origKill = child.kill.bind(child);

@@ -8,6 +8,7 @@ import type { LocalHarness } from "../helpers/local.js";
 import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until as waitUntil } from "../helpers/until.js";
+import { jsonLinesOf } from "../helpers/json-lines.js";
 
 /**
  * Windows that are running: the local endpoint's fleet file declares an execution of
@@ -90,20 +91,8 @@ describe("a change to a window that is executing", () => {
 
     // watch: the same deferral every cycle, until the execution ends.
     const env = { ...process.env, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey };
-    const lines: Record<string, unknown>[] = [];
     const child = spawn(process.execPath, ["dist/cmd/patchctl.js", "watch", "--repo", repo, "--path", "patching", "--interval", "1s", "--listen", "127.0.0.1:0", "--endpoint-url", h.url, "--region", REGION, "--policies", relaxedPoliciesDir()], { env, stdio: ["ignore", "pipe", "ignore"] });
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        try {
-          lines.push(JSON.parse(buf.slice(0, i)) as Record<string, unknown>);
-        } catch {
-          /* not a log line */
-        }
-        buf = buf.slice(i + 1);
-      }
-    });
+    const lines = jsonLinesOf(child.stdout!);
     try {
       const port = await until("listening", () => lines.find((l) => l.event === "listening")?.port as number | undefined);
       const status = async () => (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { deferred: { key: string; window: string; since: string }[] };
