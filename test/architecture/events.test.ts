@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,6 +18,7 @@ import { logEvent } from "../../src/controller/event-log.js";
 import { LIFECYCLE } from "../../src/controller/lifecycle-codes.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { writeTree } from "../helpers/tmpdir.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA181818181818TEST", secretAccessKey: "events-secret" };
 const DOC = readFileSync("docs/events.md", "utf8");
@@ -132,7 +132,7 @@ describe("typed events with stable codes", () => {
     const repo = mkdtempSync(path.join(tmpdir(), "patchctl-events-"));
     mkdirSync(path.join(repo, "patching"));
     for (const [name, text] of Object.entries(OOB_FILES)) writeFileSync(path.join(repo, "patching", name), text);
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "desired");

@@ -1,5 +1,4 @@
 import { DescribeMaintenanceWindowsCommand, DescribeMaintenanceWindowTasksCommand, GetMaintenanceWindowTaskCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +12,7 @@ import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { awsCli } from "../helpers/aws-cli.js";
 import { OOB_FILES } from "../helpers/oob-fixture.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA252525252525TEST", secretAccessKey: "cheap-cycle-secret" };
 
@@ -26,7 +26,7 @@ describe("watch: cheap cycles between full reads", () => {
     const repo = mkdtempSync(path.join(tmpdir(), "patchctl-cheap-"));
     mkdirSync(path.join(repo, "patching"));
     for (const [name, text] of Object.entries(OOB_FILES)) writeFileSync(path.join(repo, "patching", name), text);
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "desired");

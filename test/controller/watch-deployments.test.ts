@@ -1,5 +1,5 @@
 import { DescribeMaintenanceWindowsCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { gitIn } from "../helpers/git.js";
 
 describe("patchctl watch with deployments", () => {
   it("runs one controller per deployment-region, each against its own account", async () => {
@@ -16,7 +17,7 @@ describe("patchctl watch with deployments", () => {
     mkdirSync(path.join(repo, "patching"));
     writeFileSync(path.join(repo, "patching", "patchctl.yaml"), `apiVersion: patchctl/v1\nkind: Config\nowner: fleet\ndeployments:\n  - {name: eu, regions: [eu-west-1], endpointUrl: "${a.url}", values: {hours: 3}}\n  - {name: us, regions: [us-east-1, us-west-2], endpointUrl: "${b.url}", values: {hours: 4}}\n`);
     writeFileSync(path.join(repo, "patching", "w.yaml"), "apiVersion: patchctl/v1\nkind: MaintenanceWindow\nmetadata: {name: weekly}\nspec: {schedule: \"cron(0 3 ? * SUN *)\", scheduleTimezone: UTC, duration: \"${values.hours}\", cutoff: 1}\n");
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "fleet");

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 interface Replica {
   child: ChildProcess;
@@ -30,7 +31,7 @@ describe("watch --drift-schedule with replicas sharing the deployment-regions", 
     mkdirSync(path.join(repo, "patching"));
     writeFileSync(path.join(repo, "patching", "patchctl.yaml"), `apiVersion: patchctl/v1\nkind: Config\nowner: fleet\ndeployments:\n${endpoints.map((e, i) => `  - {name: d${i}, regions: [us-east-1], endpointUrl: "${e.url}"}\n`).join("")}`);
     writeFileSync(path.join(repo, "patching", "w.yaml"), 'apiVersion: patchctl/v1\nkind: MaintenanceWindow\nmetadata: {name: weekly}\nspec: {schedule: "cron(0 3 ? * SUN *)", scheduleTimezone: UTC, duration: 3, cutoff: 1}\n');
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "fleet");

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until } from "../helpers/until.js";
+import { gitIn } from "../helpers/git.js";
 
 interface Report {
   reports: { deployment: string; region: string; report?: { region: string; changes: { key: string; action: string }[] }; error?: string }[];
@@ -19,7 +20,7 @@ describe("watch --drift-schedule with deployments", () => {
     mkdirSync(path.join(repo, "patching"));
     writeFileSync(path.join(repo, "patching", "patchctl.yaml"), `apiVersion: patchctl/v1\nkind: Config\nowner: fleet\ndeployments:\n  - {name: eu, regions: [eu-west-1], endpointUrl: "${a.url}", values: {hours: 3}}\n  - {name: us, regions: [us-east-1, us-west-2], endpointUrl: "${b.url}", values: {hours: 4}}\n`);
     writeFileSync(path.join(repo, "patching", "w.yaml"), "apiVersion: patchctl/v1\nkind: MaintenanceWindow\nmetadata: {name: weekly}\nspec: {schedule: \"cron(0 3 ? * SUN *)\", scheduleTimezone: UTC, duration: \"${values.hours}\", cutoff: 1}\n");
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "fleet");

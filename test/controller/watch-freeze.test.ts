@@ -1,5 +1,5 @@
 import { DescribeMaintenanceWindowsCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { until as waitUntil } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA666666666666TEST", secretAccessKey: "freeze-secret" };
 
@@ -41,7 +42,7 @@ describe("watch during a change freeze", () => {
     const server = await startLocalSsm({ port: 0 });
     const sdk = new SSMClient({ region: "us-east-1", endpoint: server.url, credentials: creds });
     const repo = mkdtempSync(path.join(tmpdir(), "patchctl-watch-freeze-"));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).trim();
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     cpSync("examples/walkthrough", path.join(repo, "patching"), { recursive: true });
     // Frozen from a minute ago until 12 s from now.

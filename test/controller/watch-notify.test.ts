@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,6 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { gitIn } from "../helpers/git.js";
 
 async function until(what: string, fn: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -31,7 +32,7 @@ describe("watch notifications and the scheduled drift report", () => {
     const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
     const server = await startLocalSsm({ port: 0 });
     const repo = mkdtempSync(path.join(tmpdir(), "patchctl-repo-"));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     cpSync("examples/recipe", path.join(repo, "patching"), { recursive: true });
     git("add", "-A");

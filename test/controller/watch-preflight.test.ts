@@ -1,5 +1,4 @@
 import { DescribePatchBaselinesCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +10,7 @@ import { GitSource } from "../../src/controller/git-source.js";
 import { ControllerMetrics } from "../../src/controller/metrics.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA191919191919TEST", secretAccessKey: "preflight-secret" };
 /** A product the endpoint (standing for an account) lists but the shipped catalog does not. */
@@ -49,7 +49,7 @@ describe("watch: the online pre-flight", () => {
     writeFileSync(path.join(repo, "patching", "patchctl.yaml"), "apiVersion: patchctl/v1\nkind: Config\nowner: watch-preflight\n");
     const file = path.join(repo, "patching", "windows.yaml");
     writeFileSync(file, baseline(NEW_PRODUCT, "SecurityUpdates"));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).trim();
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "windows");

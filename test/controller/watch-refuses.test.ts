@@ -1,5 +1,5 @@
 import { DescribeMaintenanceWindowsCommand, SSMClient, UpdateMaintenanceWindowCommand } from "@aws-sdk/client-ssm";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +10,7 @@ import { runCli } from "../../src/cli/main.js";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { until } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA444444444444TEST", secretAccessKey: "refuse-secret" };
 
@@ -35,7 +36,7 @@ describe("watch refuses what reconcile refuses", () => {
     const server = await startLocalSsm({ port: 0 });
     const sdk = new SSMClient({ region: "us-east-1", endpoint: server.url, credentials: creds });
     const repo = mkdtempSync(path.join(tmpdir(), "patchctl-refuse-"));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).trim();
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     cpSync("examples/walkthrough", path.join(repo, "patching"), { recursive: true });
     git("add", "-A");

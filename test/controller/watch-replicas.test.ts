@@ -1,6 +1,6 @@
 import { DescribeMaintenanceWindowsCommand, GetParametersByPathCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { ChildProcess } from "node:child_process";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 interface Replica {
   child: ChildProcess;
@@ -29,7 +30,7 @@ describe("patchctl watch replicas share the deployment-regions", () => {
       `apiVersion: patchctl/v1\nkind: Config\nowner: fleet\ndeployments:\n${endpoints.map((e, i) => `  - {name: d${i}, regions: [us-east-1], endpointUrl: "${e.url}", values: {hours: ${hours}}}\n`).join("")}`;
     writeFileSync(path.join(repo, "patching", "patchctl.yaml"), config(3));
     writeFileSync(path.join(repo, "patching", "w.yaml"), 'apiVersion: patchctl/v1\nkind: MaintenanceWindow\nmetadata: {name: weekly}\nspec: {schedule: "cron(0 3 ? * SUN *)", scheduleTimezone: UTC, duration: "${values.hours}", cutoff: 1}\n');
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "fleet");

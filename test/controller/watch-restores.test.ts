@@ -1,6 +1,6 @@
 import { DeleteRoleCommand, DetachRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { DeletePatchBaselineCommand, DeregisterPatchBaselineForPatchGroupCommand, RegisterDefaultPatchBaselineCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +11,7 @@ import { OOB_FILES } from "../helpers/oob-fixture.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until as waitUntil } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA333333333333TEST", secretAccessKey: "restore-secret" };
 
@@ -26,7 +27,7 @@ describe("watch restores resources deleted out of band", () => {
       mkdirSync(path.join(repo, "patching"), { recursive: true });
       writeFileSync(path.join(repo, "patching", name), text);
     }
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("commit", "-q", "-m", "oob");

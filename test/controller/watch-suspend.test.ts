@@ -1,5 +1,5 @@
 import { DescribeMaintenanceWindowsCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalSsm } from "../../src/local-ssm/index.js";
 import { until as waitUntil } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 const creds = { accessKeyId: "AKIA777777777777TEST", secretAccessKey: "suspend-secret" };
 const until = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> => waitUntil(what, fn, ms);
@@ -27,7 +28,7 @@ describe("watch with patchctl.yaml suspend:", () => {
     const server = await startLocalSsm({ port: 0 });
     const sdk = new SSMClient({ region: "us-east-1", endpoint: server.url, credentials: creds });
     const repo = mkdtempSync(path.join(tmpdir(), "patchctl-watch-suspend-"));
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).trim();
+    const git = gitIn(repo);
     git("init", "-q", "-b", "main");
     cpSync("examples/walkthrough", path.join(repo, "patching"), { recursive: true });
     const config = path.join(repo, "patching", "patchctl.yaml");

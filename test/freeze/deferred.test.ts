@@ -1,5 +1,5 @@
 import { DescribeMaintenanceWindowsCommand, DescribeMaintenanceWindowTasksCommand, GetMaintenanceWindowCommand } from "@aws-sdk/client-ssm";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { CREDENTIALS, REGION, startHarness } from "../helpers/local.js";
 import { relaxedPoliciesDir } from "../helpers/relaxed-policies.js";
 import { until as waitUntil } from "../helpers/until.js";
 import { jsonLinesOf } from "../helpers/json-lines.js";
+import { gitIn } from "../helpers/git.js";
 
 /**
  * Windows that are running: the local endpoint's fleet file declares an execution of
@@ -28,7 +29,7 @@ function writeFleet(executions: string): void {
   renameSync(tmp, fleetFile); // whole, as the fleet file's documentation asks
 }
 
-const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" }).trim();
+const git = (...args: string[]): string => gitIn(repo)(...args); // repo is set in beforeAll
 
 async function windowByName(name: string): Promise<{ duration: number; maxConcurrency: string }> {
   const id = ((await h.sdk.send(new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: "Name", Values: [name] }] }))).WindowIdentities ?? [])[0]!.WindowId!;

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,13 +8,14 @@ import { Controller } from "../../src/controller/controller.js";
 import { GitSource } from "../../src/controller/git-source.js";
 import { ControllerMetrics } from "../../src/controller/metrics.js";
 import { relaxedPoliciesDir } from "./relaxed-policies.js";
+import { gitIn } from "./git.js";
 
 /** A git repository (branch main, one commit) holding `files` under `patching/`. */
 export function repoWithDesiredState(files: Record<string, string>, prefix = "patchctl-ctl-"): string {
   const repo = mkdtempSync(path.join(tmpdir(), prefix));
   mkdirSync(path.join(repo, "patching"));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(repo, "patching", name), text);
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: repo });
+  const git = gitIn(repo);
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "desired");
