@@ -1,11 +1,11 @@
 import { DescribePatchBaselinesCommand, GetPatchBaselineCommand, UpdatePatchBaselineCommand } from "@aws-sdk/client-ssm";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHarness } from "../helpers/local.js";
 import { startHarness } from "../helpers/local.js";
-import { at, baseline } from "./fixtures.js";
+import { at, writeTwoStageRollout } from "./fixtures.js";
 
 /**
  * `drift` over HTTP on a Rollout's baselines: the cut-off the rollout is about to move (dev's daily
@@ -29,25 +29,7 @@ interface DriftJson {
 
 beforeAll(async () => {
   const work = mkdtempSync(path.join(tmpdir(), "patchctl-rollout-drift-"));
-  dir = path.join(work, "desired");
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, "patchctl.yaml"), `apiVersion: patchctl/v1\nkind: Config\nowner: ${OWNER}\n`);
-  writeFileSync(path.join(dir, "baselines.yaml"), [baseline("dev-al2023", "dev"), baseline("staging-al2023", "staging", "2026-11-01")].join("---\n"));
-  writeFileSync(
-    path.join(dir, "rollout.yaml"),
-    `apiVersion: patchctl/v1
-kind: Rollout
-metadata:
-  name: monthly
-spec:
-  stages:
-    - name: dev
-      baselines: [dev-al2023]
-    - name: staging
-      baselines: [staging-al2023]
-      promoteWhen: {stage: dev, compliantPercent: 95, soak: 3d}
-`,
-  );
+  dir = writeTwoStageRollout(work, OWNER);
   h = await startHarness();
   const day0 = await at("2026-12-01T06:00:00Z", () => h.cli(["reconcile", dir]));
   expect(day0.code, day0.err).toBe(0);

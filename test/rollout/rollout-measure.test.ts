@@ -1,11 +1,11 @@
 import { DescribePatchBaselinesCommand, RegisterPatchBaselineForPatchGroupCommand } from "@aws-sdk/client-ssm";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalHarness } from "../helpers/local.js";
 import { startHarness } from "../helpers/local.js";
-import { at, baseline } from "./fixtures.js";
+import { at, writeTwoStageRollout } from "./fixtures.js";
 
 /**
  * A stage is measured over its baselines' instances: the patch groups the desired state registers to
@@ -25,25 +25,7 @@ function instance(id: string, group: string, installed: boolean): string[] {
 
 beforeAll(async () => {
   const work = mkdtempSync(path.join(tmpdir(), "patchctl-rollout-measure-"));
-  dir = path.join(work, "desired");
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, "patchctl.yaml"), `apiVersion: patchctl/v1\nkind: Config\nowner: ${OWNER}\n`);
-  writeFileSync(path.join(dir, "baselines.yaml"), [baseline("dev-al2023", "dev"), baseline("staging-al2023", "staging", "2026-11-01")].join("---\n"));
-  writeFileSync(
-    path.join(dir, "rollout.yaml"),
-    `apiVersion: patchctl/v1
-kind: Rollout
-metadata:
-  name: monthly
-spec:
-  stages:
-    - name: dev
-      baselines: [dev-al2023]
-    - name: staging
-      baselines: [staging-al2023]
-      promoteWhen: {stage: dev, compliantPercent: 95, soak: 3d}
-`,
-  );
+  dir = writeTwoStageRollout(work, OWNER);
   const fleet = path.join(work, "fleet.yaml");
   writeFileSync(fleet, ["instances:", ...instance("i-0de00000000000001", "dev", true), ...instance("i-0de00000000000002", "dev", true), ...instance("i-0de00000000000003", "dev-extra", false)].join("\n") + "\n");
   h = await startHarness({ fleetFile: fleet });
