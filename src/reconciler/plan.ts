@@ -145,6 +145,10 @@ export function computePlan(desired: Resource[], actual: ActualState, opts: Plan
     get ids(): Record<string, string> {
       return (ids ??= idsOf(ordered));
     },
+    // Writable like any member (the type says so): a caller's record replaces the computed one.
+    set ids(value: Record<string, string>) {
+      ids = value;
+    },
     awsBaselines: actual.awsBaselines,
     adopt: opts.adopt,
     readScope: readScopeOf(desired),
