@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { decodedText, fastValues, jsonSafe } from "./yaml-fast.js";
+import { decodeYamlBytes, fastValues, jsonSafe } from "./yaml-fast.js";
 
 /**
  * A worker thread of the parse pool: reads a file's text with js-yaml and answers with the
@@ -33,7 +33,8 @@ parentPort?.on("message", (m: { id: number; text: string } | { id: number; file:
     parentPort?.postMessage({ id: m.id, json: null, error: (err as Error).message });
     return;
   }
-  const json = jsonOf(decodedText(bytes));
+  const decoded = decodeYamlBytes(bytes);
+  const json = jsonOf("text" in decoded ? decoded.text : undefined);
   const buffer = bytes.buffer as ArrayBuffer;
   parentPort?.postMessage({ id: m.id, json, bytes: buffer }, [buffer]);
 });

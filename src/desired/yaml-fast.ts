@@ -13,20 +13,21 @@ export const MAX_DEPTH = 64;
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
- * A file's text as decodeYamlFile (yaml-source.ts) gives it, for the fast path on a worker thread;
- * undefined where decodeYamlFile reports a finding (too large, not UTF-8, empty), which the main
- * thread then does from the same bytes.
+ * A file's bytes as text (a byte-order mark dropped), or why they cannot be YAML: larger than
+ * MAX_FILE_BYTES, not UTF-8, or nothing but blanks. One decoding for the loader (decodeYamlFile in
+ * yaml-source.ts, which turns a failure into its finding) and the parse workers (which leave a
+ * failure to the loader).
  */
-export function decodedText(bytes: Uint8Array): string | undefined {
-  if (bytes.byteLength > MAX_FILE_BYTES) return undefined;
+export function decodeYamlBytes(bytes: Uint8Array): { text: string } | { failure: "too-large" | "not-utf8" | "empty" } {
+  if (bytes.byteLength > MAX_FILE_BYTES) return { failure: "too-large" };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return undefined;
+    return { failure: "not-utf8" };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return text.trim() === "" ? undefined : text;
+  return text.trim() === "" ? { failure: "empty" } : { text };
 }
 
 /**

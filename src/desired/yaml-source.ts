@@ -1,4 +1,4 @@
-import { fastValues, MAX_DEPTH, MAX_FILE_BYTES } from "./yaml-fast.js";
+import { decodeYamlBytes, fastValues, MAX_DEPTH, MAX_FILE_BYTES } from "./yaml-fast.js";
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, isNode } from "yaml";
 import type { Document, Node, ParsedNode } from "yaml";
 import type { Diagnostic, FieldPath, SourcePos } from "../model/diagnostics.js";
@@ -54,19 +54,18 @@ function yamlDiagnostic(file: string, line: number, column: number, message: str
 /** A file's text, or why it cannot be read as YAML (too large, not UTF-8, empty). */
 export function decodeYamlFile(file: string, bytes: Uint8Array): { text: string } | { failed: ParsedFile } {
   const failed = (diagnostic: Diagnostic): { failed: ParsedFile } => ({ failed: { documents: [], diagnostics: [diagnostic] } });
-  if (bytes.byteLength > YAML_LIMITS.maxFileBytes) {
-    return failed(yamlDiagnostic(file, 1, 1, `file is ${bytes.byteLength} bytes; at most ${YAML_LIMITS.maxFileBytes} are accepted`, "file"));
+  const decoded = decodeYamlBytes(bytes);
+  if ("text" in decoded) return decoded;
+  switch (decoded.failure) {
+    case "too-large":
+      return failed(yamlDiagnostic(file, 1, 1, `file is ${bytes.byteLength} bytes; at most ${YAML_LIMITS.maxFileBytes} are accepted`, "file"));
+    case "not-utf8": {
+      const { line, column } = firstInvalidUtf8(bytes);
+      return failed(yamlDiagnostic(file, line, column, "file is not valid UTF-8", "encoding"));
+    }
+    case "empty":
+      return failed(yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty"));
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    const { line, column } = firstInvalidUtf8(bytes);
-    return failed(yamlDiagnostic(file, line, column, "file is not valid UTF-8", "encoding"));
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === "") return failed(yamlDiagnostic(file, 1, 1, "file is empty: expected at least one YAML document", "empty"));
-  return { text };
 }
 
 /** Parses one file's bytes into documents, or explains precisely why it cannot. Never throws. */
