@@ -94,7 +94,7 @@ export function checkControls(resources: LoadedResource[]): Diagnostic[] {
       const file = SCHEMA_FILES.MaintenanceWindow;
       for (const [member, def, noun] of [["targets", "windowTarget", "target"], ["tasks", "windowTask", "task"]] as const) {
         const entries = w.spec[member] ?? [];
-        // Only previous names can be wrong here: a window of a hundred targets without any costs nothing.
+        // Only previous names and ignored fields can be wrong here: a window of a hundred targets with neither costs nothing.
         if (!entries.some((e) => e.previousNames?.length || e.ignoreFields?.length)) continue;
         checkPreviousNames(entries.map((e, j) => ({ name: e.name, previous: e.previousNames ?? [], report: (i: number, m: string) => add(r, ["spec", member, j, "previousNames", i], m) })), `${noun} of window ${w.metadata.name}`);
         entries.forEach((e, j) => {

@@ -3,10 +3,10 @@ import { handlerForDocument } from "../resources/registry.js";
 import { controlsOfMetadata } from "../resources/controls.js";
 import type { Resource } from "../model/plan.js";
 import type { FieldPath } from "../model/diagnostics.js";
+import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 
 /** The document itself (shared: paths are only read). */
 const NO_PATH: FieldPath = Object.freeze([]);
-import { NAME_TAG, OWNER_TAG } from "../model/plan.js";
 
 /**
  * Where a resource is written. The line is looked up when first read: finding it needs the
